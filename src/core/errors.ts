@@ -1,0 +1,91 @@
+/**
+ * One error family for everything that can reach a user. Adapters show `userMessage`
+ * (ephemeral where the platform allows) and log the rest; anything that is not a
+ * BotError is a bug and is shown as a generic apology.
+ */
+
+export type ErrorCode =
+  | 'bad_input' // the user typed something we cannot use
+  | 'not_found' // an id or a thing that does not exist
+  | 'forbidden' // the user lacks a permission
+  | 'rate_limited' // a platform or upstream asked us to slow down
+  | 'upstream' // an upstream API failed (HTTP error, timeout)
+  | 'malformed_data' // a file or body that is not what it claims to be
+  | 'config' // the process is configured wrongly
+  | 'unavailable' // a dependency is not ready yet (index warming up)
+  | 'internal';
+
+export interface BotErrorOptions {
+  /** Longer text for the log; defaults to the user message. */
+  detail?: string;
+  cause?: unknown;
+}
+
+export class BotError extends Error {
+  readonly code: ErrorCode;
+  /** Short, safe to show in chat, no stack, no internals. */
+  readonly userMessage: string;
+
+  constructor(code: ErrorCode, userMessage: string, opts: BotErrorOptions = {}) {
+    super(opts.detail ?? userMessage, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.userMessage = userMessage;
+  }
+}
+
+export class UserInputError extends BotError {
+  constructor(userMessage: string, opts?: BotErrorOptions) {
+    super('bad_input', userMessage, opts);
+  }
+}
+
+export class NotFoundError extends BotError {
+  constructor(userMessage: string, opts?: BotErrorOptions) {
+    super('not_found', userMessage, opts);
+  }
+}
+
+export class PermissionError extends BotError {
+  constructor(userMessage: string, opts?: BotErrorOptions) {
+    super('forbidden', userMessage, opts);
+  }
+}
+
+/** An upstream HTTP API failed; `retryable` tells callers whether trying again may help. */
+export class UpstreamError extends BotError {
+  readonly status: number | undefined;
+  readonly retryable: boolean;
+  constructor(userMessage: string, opts: BotErrorOptions & { status?: number; retryable?: boolean } = {}) {
+    super('upstream', userMessage, opts);
+    this.status = opts.status;
+    this.retryable = opts.retryable ?? false;
+  }
+}
+
+/** A file or response body that does not hold what it should. Names the file. */
+export class MalformedDataError extends BotError {
+  readonly file: string;
+  constructor(file: string, problem: string, opts?: BotErrorOptions) {
+    super('malformed_data', `${file}: ${problem}`, opts);
+    this.file = file;
+  }
+}
+
+export class ConfigError extends BotError {
+  constructor(message: string) {
+    super('config', message);
+  }
+}
+
+export const GENERIC_FAILURE = 'Something went wrong on our side. It has been logged; please try again later.';
+
+/** What a user may see for any thrown value. */
+export function userMessageOf(err: unknown): string {
+  return err instanceof BotError ? err.userMessage : GENERIC_FAILURE;
+}
+
+/** True for errors caused by the user (not worth an error-level log line). */
+export function isUserFault(err: unknown): boolean {
+  return err instanceof BotError && (err.code === 'bad_input' || err.code === 'not_found' || err.code === 'forbidden');
+}

@@ -1,0 +1,164 @@
+/**
+ * The Paper model every part of the bot shares, and the one rule for merging two
+ * records of the same paper.
+ *
+ * A paper is keyed by its arXiv id without version ("2405.15738"). It can arrive from
+ * several sources (Hugging Face Daily Papers on one or more days, arXiv listings,
+ * files) and from the same source many times (re-imports, upvote refreshes). Merging
+ * must be deterministic and idempotent whatever the order: `mergePapers(a, a)` equals
+ * `a`, and importing day 1 then day 2 gives the same record as day 2 then day 1.
+ */
+
+export type PaperId = string;
+
+/** Where a record came from; later entries rank higher when texts disagree. */
+export const SOURCE_PRIORITY = ['file', 'arxiv', 'hf'] as const;
+export type PaperSourceName = (typeof SOURCE_PRIORITY)[number];
+
+export interface Paper {
+  /** arXiv id without version, e.g. "2405.15738". */
+  id: PaperId;
+  /** Whitespace collapsed; the Daily Papers item title when there is one. */
+  title: string;
+  /** Abstract, whitespace collapsed (2024 API bodies carry hard line breaks). */
+  abstract: string;
+  /** Visible authors only, in paper order. */
+  authors: string[];
+  /** arXiv submission date, YYYY-MM-DD, when known. Never used to group digests. */
+  publishedAt: string | null;
+  /** Days (YYYY-MM-DD, ascending, unique) the paper was featured on HF Daily Papers. */
+  featuredDates: string[];
+  /** HF upvotes as last seen; null when the paper never came through HF. */
+  upvotes: number | null;
+  /** HF comment count as last seen; null when unknown. */
+  comments: number | null;
+  /** HF's one-sentence AI summary, when the API had one. */
+  aiSummary: string | null;
+  /** HF AI keywords (or arXiv keywords), deduplicated, original case. */
+  keywords: string[];
+  /** Normalised to https://github.com/owner/repo. */
+  githubRepo: string | null;
+  githubStars: number | null;
+  projectPage: string | null;
+  /** Display name of the organisation that claimed the paper on HF. */
+  organization: string | null;
+  /** arXiv categories such as "cs.CL", when known. */
+  categories: string[];
+  /** Every source that contributed, sorted by SOURCE_PRIORITY. */
+  sources: PaperSourceName[];
+}
+
+const rankOfSource = (s: PaperSourceName): number => SOURCE_PRIORITY.indexOf(s);
+
+/** The best source that contributed to a record. */
+function topSource(p: Paper): number {
+  return p.sources.reduce((best, s) => Math.max(best, rankOfSource(s)), -1);
+}
+
+function lastFeatured(p: Paper): string {
+  return p.featuredDates.length ? p.featuredDates[p.featuredDates.length - 1]! : '';
+}
+
+/**
+ * True when `a`'s texts should win over `b`'s: the better source first, then the more
+ * recent featured day. Ties go to `a` (the incoming record), so a refresh of today's
+ * list can fill in an AI summary that appeared during the day.
+ */
+function outranks(a: Paper, b: Paper): boolean {
+  const sa = topSource(a);
+  const sb = topSource(b);
+  if (sa !== sb) return sa > sb;
+  return lastFeatured(a) >= lastFeatured(b);
+}
+
+function maxNullable(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.max(a, b);
+}
+
+function unionSorted(a: readonly string[], b: readonly string[]): string[] {
+  return [...new Set([...a, ...b])].sort();
+}
+
+/**
+ * Merges two records of the same paper. Texts come from the record that outranks the
+ * other (falling back field by field when the winner has none); featured dates,
+ * categories and sources are unions; counts keep the highest value seen, since HF
+ * counts only grow in practice and an older snapshot must not roll them back.
+ */
+export function mergePapers(existing: Paper, incoming: Paper): Paper {
+  if (existing.id !== incoming.id) {
+    throw new Error(`mergePapers: ids differ (${existing.id} vs ${incoming.id})`);
+  }
+  const [win, lose] = outranks(incoming, existing) ? [incoming, existing] : [existing, incoming];
+  const pick = <T>(w: T | null, l: T | null): T | null => (w === null || w === '' ? l : w);
+  const pickList = (w: string[], l: string[]): string[] => (w.length ? w : l);
+  return {
+    id: existing.id,
+    title: pick(win.title, lose.title) ?? '',
+    abstract: pick(win.abstract, lose.abstract) ?? '',
+    authors: pickList(win.authors, lose.authors),
+    publishedAt: pick(win.publishedAt, lose.publishedAt),
+    featuredDates: unionSorted(existing.featuredDates, incoming.featuredDates),
+    upvotes: maxNullable(existing.upvotes, incoming.upvotes),
+    comments: maxNullable(existing.comments, incoming.comments),
+    aiSummary: pick(win.aiSummary, lose.aiSummary),
+    keywords: pickList(win.keywords, lose.keywords),
+    githubRepo: pick(win.githubRepo, lose.githubRepo),
+    githubStars: maxNullable(existing.githubStars, incoming.githubStars),
+    projectPage: pick(win.projectPage, lose.projectPage),
+    organization: pick(win.organization, lose.organization),
+    categories: unionSorted(existing.categories, incoming.categories),
+    sources: [...new Set([...existing.sources, ...incoming.sources])].sort(
+      (x, y) => rankOfSource(x) - rankOfSource(y),
+    ),
+  };
+}
+
+/** Field-by-field equality, used to report "unchanged" on re-import. */
+export function samePaper(a: Paper, b: Paper): boolean {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+function canonical(p: Paper): unknown[] {
+  return [
+    p.id, p.title, p.abstract, p.authors, p.publishedAt, p.featuredDates, p.upvotes, p.comments,
+    p.aiSummary, p.keywords, p.githubRepo, p.githubStars, p.projectPage, p.organization,
+    p.categories, p.sources,
+  ];
+}
+
+/** Merges a batch that may hold the same id several times (a paper featured twice). */
+export function mergeBatch(papers: Iterable<Paper>): Map<PaperId, Paper> {
+  const out = new Map<PaperId, Paper>();
+  for (const p of papers) {
+    const prev = out.get(p.id);
+    out.set(p.id, prev ? mergePapers(prev, p) : p);
+  }
+  return out;
+}
+
+/** The date a paper was last featured, or null for arXiv-only papers. */
+export function latestFeaturedDate(p: Paper): string | null {
+  return p.featuredDates.length ? p.featuredDates[p.featuredDates.length - 1]! : null;
+}
+
+/** Links shown with every paper. */
+export interface PaperLinks {
+  hf: string;
+  arxiv: string;
+  pdf: string;
+  code: string | null;
+  project: string | null;
+}
+
+export function paperLinks(p: Paper): PaperLinks {
+  return {
+    hf: `https://huggingface.co/papers/${p.id}`,
+    arxiv: `https://arxiv.org/abs/${p.id}`,
+    pdf: `https://arxiv.org/pdf/${p.id}`,
+    code: p.githubRepo,
+    project: p.projectPage,
+  };
+}

@@ -1,0 +1,335 @@
+/**
+ * The ports: the only boundaries between the core and the world. Implementations are
+ * constructed in the composition roots (src/main.ts, src/worker.ts, src/cli) and nowhere
+ * else, so a test can hand the core any fake that honours these contracts.
+ */
+import type { Paper, PaperId } from './paper.js';
+import type { OutboundMessage, Reply } from './reply.js';
+import type { ChannelRef, PlatformName, Subscription } from './subscription.js';
+
+export type { ChannelRef, PlatformName, Subscription } from './subscription.js';
+
+// ─── Time and logs ───────────────────────────────────────────────────────────────────
+
+/** Injected so digests, "today" and schedules can be tested at any instant. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** The subset of pino the core uses; a pino logger satisfies it. */
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  child(bindings: Record<string, unknown>): Logger;
+}
+
+// ─── Sources ─────────────────────────────────────────────────────────────────────────
+
+/**
+ * Where papers come from. `fetchDay` returns the papers featured (or listed) on one
+ * day, already normalised and merged by id; an empty array means the source has no
+ * list that day (weekends, holidays, a day that has not started filling yet).
+ * Failures throw UpstreamError (network, HTTP status) or MalformedDataError (a body
+ * that is not the expected JSON), never a raw TypeError.
+ */
+export interface PaperSource {
+  readonly name: string;
+  fetchDay(date: string, signal?: AbortSignal): Promise<Paper[]>;
+  /** Days from `from` to `to` inclusive, oldest first. Stops at the first failure. */
+  fetchRange(from: string, to: string, signal?: AbortSignal): AsyncIterable<{ date: string; papers: Paper[] }>;
+}
+
+// ─── Store ───────────────────────────────────────────────────────────────────────────
+
+export interface UpsertResult {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  /** Store revision after the write; bumps only when a paper's searchable text changed. */
+  revision: number;
+}
+
+export interface Bookmark {
+  platform: PlatformName;
+  userId: string;
+  paperId: PaperId;
+  /** ISO timestamp. */
+  createdAt: string;
+}
+
+/** One platform message the bot posted, so reactions map back to papers and retries skip it. */
+export interface PostedEntry extends ChannelRef {
+  /** Featured day of the digest. */
+  date: string;
+  kind: 'header' | 'paper';
+  /** Null for the header. */
+  paperId: PaperId | null;
+  /** The platform's id for the message (Discord snowflake, Slack ts). */
+  messageId: string;
+  postedAt: string;
+}
+
+/** A Slack (or other) OAuth installation; `data` is the platform's own object. */
+export interface Install {
+  platform: PlatformName;
+  workspaceId: string;
+  data: unknown;
+  installedAt: string;
+}
+
+export interface StoreStats {
+  papers: number;
+  featuredPapers: number;
+  featuredDays: number;
+  firstFeaturedDate: string | null;
+  lastFeaturedDate: string | null;
+  subscriptions: number;
+  bookmarks: number;
+  posted: number;
+  revision: number;
+}
+
+/**
+ * Everything the bot remembers. Methods are async so a networked implementation can
+ * honour the same contract (test/store/contract.ts runs against every one). Writes
+ * are atomic: a batch is stored whole or not at all.
+ */
+export interface Store {
+  // Papers
+  /** Merges each paper into what is stored (see mergePapers) in one transaction. */
+  upsertPapers(papers: readonly Paper[]): Promise<UpsertResult>;
+  getPaper(id: PaperId): Promise<Paper | null>;
+  /** Papers in the order of `ids`; unknown ids are skipped. */
+  getPapers(ids: readonly PaperId[]): Promise<Paper[]>;
+  /** Papers featured on any day in [from, to] (inclusive). */
+  papersFeaturedBetween(from: string, to: string): Promise<Paper[]>;
+  /** Distinct featured days, newest first, on or before `onOrBefore` when given. */
+  featuredDays(opts?: { onOrBefore?: string; limit?: number }): Promise<string[]>;
+  /** Keyset paging over every paper by id, for index builds. */
+  listPapers(opts: { afterId?: PaperId; limit: number }): Promise<Paper[]>;
+  countPapers(): Promise<number>;
+  /** Bumps whenever a paper's searchable text (title, abstract, authors, keywords) changes. */
+  revision(): Promise<number>;
+  stats(): Promise<StoreStats>;
+
+  // Subscriptions (one per channel)
+  getSubscription(ref: ChannelRef): Promise<Subscription | null>;
+  /** Inserts or replaces the channel's subscription; returns it as stored. */
+  saveSubscription(sub: Subscription): Promise<Subscription>;
+  deleteSubscription(ref: ChannelRef): Promise<boolean>;
+  listSubscriptions(opts?: { platform?: PlatformName; includePaused?: boolean }): Promise<Subscription[]>;
+  setPaused(ref: ChannelRef, paused: boolean, reason: string | null): Promise<boolean>;
+
+  // Bookmarks
+  /** True when it is new. */
+  addBookmark(b: Bookmark): Promise<boolean>;
+  /** True when something was removed. */
+  removeBookmark(platform: PlatformName, userId: string, paperId: PaperId): Promise<boolean>;
+  /** Newest first. */
+  listBookmarks(platform: PlatformName, userId: string): Promise<Bookmark[]>;
+
+  // Posted log
+  /** Idempotent: recording the same message twice keeps one row. */
+  recordPosted(entry: PostedEntry): Promise<void>;
+  findPostedByMessage(platform: PlatformName, channelId: string, messageId: string): Promise<PostedEntry | null>;
+  /** Which of these papers (all, when omitted) were already posted to the channel. */
+  postedPaperIds(ref: ChannelRef): Promise<Set<PaperId>>;
+  /** Entries for one channel and featured day, header first. */
+  listPosted(ref: ChannelRef, date: string): Promise<PostedEntry[]>;
+
+  // Installs
+  saveInstall(install: Install): Promise<void>;
+  getInstall(platform: PlatformName, workspaceId: string): Promise<Install | null>;
+  deleteInstall(platform: PlatformName, workspaceId: string): Promise<boolean>;
+
+  // Small key/value state (last ingest time, settings of a workspace …)
+  getMeta(key: string): Promise<string | null>;
+  setMeta(key: string, value: string): Promise<void>;
+
+  close(): Promise<void>;
+}
+
+// ─── Search ──────────────────────────────────────────────────────────────────────────
+
+export interface SearchFilters {
+  /** Featured on a day in [featuredFrom, featuredTo] (inclusive, YYYY-MM-DD). */
+  featuredFrom?: string;
+  featuredTo?: string;
+  minUpvotes?: number;
+  hasCode?: boolean;
+  excludeIds?: readonly PaperId[];
+}
+
+export interface SearchOptions {
+  /** Hits to return (default 10, at most 100). */
+  limit?: number;
+  offset?: number;
+  filters?: SearchFilters;
+}
+
+export interface SearchHit {
+  id: PaperId;
+  /** Higher is better; comparable within one result only. */
+  score: number;
+  /** Normalised query terms this paper matched, for snippets. */
+  matched: string[];
+}
+
+export interface SearchResult {
+  hits: SearchHit[];
+  /** Matches after filters, before limit/offset. */
+  total: number;
+  /** Query terms actually searched (after stop words, for snippets and notices). */
+  terms: string[];
+  /** Something to tell the user about the query (shortened, words ignored …). */
+  notice?: string;
+}
+
+/** What the index needs of a paper; a subset of Paper so builds stay cheap to ship to a worker. */
+export interface IndexDoc {
+  id: PaperId;
+  title: string;
+  abstract: string;
+  authors: string[];
+  keywords: string[];
+  featuredDates: string[];
+  upvotes: number | null;
+  hasCode: boolean;
+}
+
+export function toIndexDoc(p: Paper): IndexDoc {
+  return {
+    id: p.id,
+    title: p.title,
+    abstract: p.abstract,
+    authors: p.authors,
+    keywords: p.keywords,
+    featuredDates: p.featuredDates,
+    upvotes: p.upvotes,
+    hasCode: p.githubRepo !== null,
+  };
+}
+
+/**
+ * Full-text search over every paper the bot has seen (Lunr underneath).
+ *
+ * - `search` never throws on user text: Lunr syntax errors, stop words, huge input and
+ *   empty queries become a result (possibly empty) with a `notice`, or a UserInputError
+ *   carrying a short message when nothing searchable is left.
+ * - Field syntax is honoured for those who want it: `title:mamba`, `author:hinton`,
+ *   `+required`, `-excluded`, `prefix*`, `fuzzy~1`, `boost^2`.
+ * - Papers matching every term rank above papers matching some.
+ * - `refresh` picks up new papers off the main thread and swaps the new index in
+ *   atomically; searches during a rebuild answer from the previous index.
+ */
+export interface PaperIndex {
+  search(query: string, opts?: SearchOptions): Promise<SearchResult>;
+  /** Papers like `id` (by its keywords and title), excluding itself. */
+  similar(id: PaperId, opts?: SearchOptions): Promise<SearchResult>;
+  /** Resolves once a first index (snapshot or fresh build) can answer. */
+  ready(): Promise<void>;
+  /** Brings the index up to the store's revision; resolves when the new index is live. */
+  refresh(): Promise<void>;
+  /** Cheap metadata update (upvotes, featured days) without a rebuild. */
+  updateMeta(docs: readonly IndexDoc[]): void;
+  stats(): { docs: number; revision: number; building: boolean };
+  close(): Promise<void>;
+}
+
+// ─── Chat platforms ──────────────────────────────────────────────────────────────────
+
+export interface InvokerPermissions {
+  /** Discord Manage Channels; on Slack, decided by the workspace's subscribe policy. */
+  manageChannel: boolean;
+  /** Guild administrator / Slack workspace admin or owner. */
+  workspaceAdmin: boolean;
+}
+
+/** A slash command, already parsed into a subcommand and typed options. */
+export interface CommandInvocation extends ChannelRef {
+  /** Interaction id, trigger id …, for logs. */
+  id: string;
+  userId: string;
+  userName?: string;
+  command: string;
+  options: Record<string, string | number | boolean | undefined>;
+  permissions: InvokerPermissions;
+}
+
+/** A reaction added or removed on a message the bot may have posted. */
+export interface ReactionEvent extends ChannelRef {
+  messageId: string;
+  userId: string;
+  /** Unicode emoji or a platform name such as "bookmark". */
+  emoji: string;
+  added: boolean;
+  /** Set by adapters that know which paper a message shows (message metadata). */
+  paperId?: PaperId;
+  /** Reactions by bots (ours included) are ignored by the core. */
+  byBot?: boolean;
+}
+
+/** A button press; `actionId` is what a renderer put in the button (see core/actions.ts). */
+export interface ActionEvent extends ChannelRef {
+  id: string;
+  userId: string;
+  actionId: string;
+  permissions: InvokerPermissions;
+}
+
+export interface PlatformHandlers {
+  command(inv: CommandInvocation): Promise<Reply>;
+  reaction(ev: ReactionEvent): Promise<void>;
+  /** Returns the updated reply for the message the button sits on, or a new ephemeral one. */
+  action(ev: ActionEvent): Promise<Reply | null>;
+  /** Suggestions for an option being typed (paper ids, timezones). */
+  autocomplete?(kind: 'paper' | 'timezone', text: string): Promise<{ name: string; value: string }[]>;
+}
+
+export interface PostOptions {
+  /**
+   * Stable key for this message (platform+channel+date+paper). Implementations use it
+   * for the platform's own idempotency where one exists (Discord nonce), so a retried
+   * post after a crash does not show twice.
+   */
+  idempotencyKey?: string;
+}
+
+export interface PostedRef {
+  messageId: string;
+}
+
+/**
+ * A chat platform. Adapters translate SDK events into invocations and reactions and
+ * render replies; they never decide what to answer.
+ */
+export interface ChatPlatform {
+  readonly name: PlatformName;
+  start(handlers: PlatformHandlers): Promise<void>;
+  stop(): Promise<void>;
+  /** Posts a message of the bot's own into a channel. */
+  post(channel: ChannelRef, message: OutboundMessage, opts?: PostOptions): Promise<PostedRef>;
+  /** Adds the bookmark hint reaction under a posted paper (optional capability). */
+  addBookmarkHint?(channel: ChannelRef, messageId: string): Promise<void>;
+}
+
+// ─── Digest delivery ─────────────────────────────────────────────────────────────────
+
+export interface DigestRunOutcome {
+  /** The featured day posted, or null when there was nothing new. */
+  date: string | null;
+  posted: number;
+  skippedReason?: string;
+}
+
+/**
+ * Runs a channel's digest now. In-process in the console; a BullMQ job in the worker,
+ * so `/papers digest now` and the schedule share one idempotent path.
+ */
+export interface DigestDispatcher {
+  runNow(sub: Subscription | (ChannelRef & Partial<Subscription>), requestedBy: string): Promise<DigestRunOutcome | { queued: true }>;
+}

@@ -1,0 +1,116 @@
+/**
+ * What commands answer and what digests post, before any platform has touched it.
+ * Renderers (src/platforms/<name>/render.ts) turn these into embeds, Block Kit or
+ * terminal text. Every string in here is plain text: renderers escape it for their
+ * markup, so nothing a paper or a user wrote can become a mention or a link.
+ */
+import type { PaperLinks } from './paper.js';
+
+export type Tone = 'info' | 'success' | 'warning' | 'error';
+
+/** A paper as shown in chat: everything a renderer needs, nothing it must compute. */
+export interface PaperView {
+  id: string;
+  title: string;
+  /** One line: the HF AI summary or the abstract's most informative sentence. */
+  tldr: string;
+  /** "A. Author, B. Author, C. Author et al." (already shortened). */
+  authorsLine: string;
+  authorsCount: number;
+  upvotes: number | null;
+  comments: number | null;
+  /** Latest HF Daily Papers day, YYYY-MM-DD, or null. */
+  featuredDate: string | null;
+  /** arXiv date, YYYY-MM-DD, or null. */
+  publishedAt: string | null;
+  links: PaperLinks;
+  keywords: string[];
+  githubStars: number | null;
+  organization: string | null;
+  /** For search results: the sentence that matched. */
+  snippet?: string;
+  /** 1-based position in the list it is shown in. */
+  rank?: number;
+}
+
+/** Paging state: small enough to live in a button id, so pages still turn after a restart. */
+export interface Pager {
+  command: 'search' | 'trending' | 'similar' | 'bookmarks';
+  /** The options that reproduce the list (query, period, id …). */
+  args: Record<string, string | number | boolean>;
+  /** 1-based. */
+  page: number;
+  pageCount: number;
+  total: number;
+}
+
+export interface TextReply {
+  kind: 'text';
+  text: string;
+  tone: Tone;
+  ephemeral: boolean;
+}
+
+export interface PaperListReply {
+  kind: 'papers';
+  heading: string;
+  /** Shown under the heading (filters applied, "showing Friday's list" …). */
+  subheading?: string;
+  papers: PaperView[];
+  pager?: Pager;
+  /** A remark about the query (shortened, stop words ignored …). */
+  notice?: string;
+  ephemeral: boolean;
+}
+
+export interface PaperDetailReply {
+  kind: 'paper';
+  paper: PaperView;
+  /** The abstract, whitespace collapsed; renderers shorten it to fit. */
+  abstract: string;
+  ephemeral: boolean;
+}
+
+export interface FileReply {
+  kind: 'file';
+  filename: string;
+  mimeType: string;
+  content: string;
+  /** Message sent with the file. */
+  text: string;
+  ephemeral: boolean;
+}
+
+export interface HelpReply {
+  kind: 'help';
+  intro: string;
+  commands: { usage: string; description: string }[];
+  footer?: string;
+  ephemeral: boolean;
+}
+
+export type Reply = TextReply | PaperListReply | PaperDetailReply | FileReply | HelpReply;
+
+export const text = (t: string, tone: Tone = 'info', ephemeral = true): TextReply => ({ kind: 'text', text: t, tone, ephemeral });
+export const errorReply = (t: string): TextReply => text(t, 'error', true);
+
+/** Messages the bot posts on its own (digests), one platform message each. */
+export type OutboundMessage =
+  | {
+      kind: 'digestHeader';
+      /** The featured day the digest covers. */
+      date: string;
+      /** e.g. "Trending papers for Fri 21 Aug 2026". */
+      title: string;
+      /** e.g. "Today's themes: agents, video generation, RL". */
+      themesLine: string;
+      count: number;
+    }
+  | {
+      kind: 'digestPaper';
+      date: string;
+      paper: PaperView;
+      position: number;
+      of: number;
+    }
+  | { kind: 'notice'; text: string };

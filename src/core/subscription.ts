@@ -1,0 +1,187 @@
+/**
+ * A channel's digest subscription and the validation of its settings. Validation lives
+ * here, not in adapters, so every platform refuses the same bad values with the same
+ * words.
+ */
+import { UserInputError } from './errors.js';
+
+export type PlatformName = 'discord' | 'slack' | 'console';
+
+/** A channel on a platform. `workspaceId` is the Discord guild or the Slack team. */
+export interface ChannelRef {
+  platform: PlatformName;
+  workspaceId: string;
+  channelId: string;
+}
+
+/** 0 = Sunday … 6 = Saturday, as in Date#getDay and cron. */
+export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+
+export interface DigestSettings {
+  /** Local hour 0–23 and minute 0–59 at which the digest is posted. */
+  hour: number;
+  minute: number;
+  /** IANA zone name, e.g. "Europe/Paris". */
+  timezone: string;
+  /** Days the digest is posted, ascending. */
+  weekdays: Weekday[];
+  /** How many papers a digest holds (1–10). */
+  topN: number;
+  /** Papers below this many upvotes are left out. */
+  minUpvotes: number;
+  /** Optional search query a paper must match to be included. */
+  topic: string | null;
+}
+
+export interface Subscription extends ChannelRef, DigestSettings {
+  paused: boolean;
+  /** Why it was paused (by a user, or because the channel is gone). */
+  pausedReason: string | null;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const DEFAULT_SETTINGS: DigestSettings = {
+  hour: 9,
+  minute: 0,
+  timezone: 'UTC',
+  weekdays: [1, 2, 3, 4, 5],
+  topN: 5,
+  minUpvotes: 0,
+  topic: null,
+};
+
+export const MAX_TOP_N = 10;
+export const MAX_TOPIC_LENGTH = 200;
+
+export function channelKey(ref: ChannelRef): string {
+  return `${ref.platform}:${ref.workspaceId}:${ref.channelId}`;
+}
+
+export function sameChannel(a: ChannelRef, b: ChannelRef): boolean {
+  return a.platform === b.platform && a.workspaceId === b.workspaceId && a.channelId === b.channelId;
+}
+
+/** "9", "09", "9:30", "09:30", "9am", "9:30pm", "21h" → {hour, minute}. */
+export function parseTimeOfDay(text: string): { hour: number; minute: number } {
+  const t = text.trim().toLowerCase();
+  const m = /^(\d{1,2})(?:[:h.](\d{2}))?\s*(am|pm|h)?$/.exec(t);
+  if (!m) throw new UserInputError(`"${clip(text)}" is not a time of day. Use HH:MM, e.g. 09:00 or 17:30.`);
+  let hour = Number(m[1]);
+  const minute = m[2] === undefined ? 0 : Number(m[2]);
+  const suffix = m[3];
+  if (suffix === 'am' || suffix === 'pm') {
+    if (hour < 1 || hour > 12) throw new UserInputError(`"${clip(text)}" is not a time: with am/pm the hour is 1–12.`);
+    hour = (hour % 12) + (suffix === 'pm' ? 12 : 0);
+  }
+  validateHour(hour);
+  if (minute > 59) throw new UserInputError(`Minute ${minute} is out of range: use 0–59.`);
+  return { hour, minute };
+}
+
+export function validateHour(hour: number): void {
+  if (!Number.isInteger(hour) || hour < 0 || hour > 23) {
+    throw new UserInputError(`Hour ${hour} is out of range: use 0–23 (24-hour clock).`);
+  }
+}
+
+let zoneCache: Map<string, string> | undefined;
+
+function zones(): Map<string, string> {
+  if (!zoneCache) {
+    zoneCache = new Map();
+    for (const z of [...Intl.supportedValuesOf('timeZone'), 'UTC', 'Etc/UTC', 'GMT']) zoneCache.set(z.toLowerCase(), z);
+  }
+  return zoneCache;
+}
+
+/** Every IANA zone the runtime knows, for autocomplete. */
+export function allTimezones(): string[] {
+  return [...new Set(zones().values())].sort();
+}
+
+/** Canonical IANA name for a zone typed in any case; throws a user error otherwise. */
+export function normalizeTimezone(text: string): string {
+  const t = text.trim();
+  const known = zones().get(t.toLowerCase());
+  if (known) return known;
+  try {
+    // Accepts aliases the list above omits (e.g. "US/Pacific"), rejects everything else.
+    return new Intl.DateTimeFormat('en-US', { timeZone: t }).resolvedOptions().timeZone;
+  } catch {
+    const suggestions = allTimezones().filter((z) => z.toLowerCase().includes(t.toLowerCase().slice(0, 12))).slice(0, 3);
+    const hint = suggestions.length ? ` Did you mean ${suggestions.join(', ')}?` : ' Use an IANA name such as Europe/Paris or America/New_York.';
+    throw new UserInputError(`Unknown timezone "${clip(t)}".${hint}`);
+  }
+}
+
+const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+
+/** "mon-fri", "weekdays", "daily", "mon,wed,fri", "sat sun" → sorted weekdays. */
+export function parseWeekdays(text: string): Weekday[] {
+  const t = text.trim().toLowerCase();
+  if (t === 'weekdays' || t === 'workdays') return [1, 2, 3, 4, 5];
+  if (t === 'daily' || t === 'everyday' || t === 'every day' || t === 'all') return [0, 1, 2, 3, 4, 5, 6];
+  if (t === 'weekends' || t === 'weekend') return [0, 6];
+  const out = new Set<Weekday>();
+  for (const part of t.split(/[\s,]+/).filter(Boolean)) {
+    const range = /^([a-z]+)-([a-z]+)$/.exec(part);
+    if (range) {
+      const a = dayIndex(range[1]!, text);
+      const b = dayIndex(range[2]!, text);
+      for (let d = a; ; d = ((d + 1) % 7) as Weekday) {
+        out.add(d);
+        if (d === b) break;
+      }
+    } else {
+      out.add(dayIndex(part, text));
+    }
+  }
+  if (!out.size) throw new UserInputError('Give at least one weekday, e.g. mon-fri or mon,wed,fri.');
+  return [...out].sort((a, b) => a - b);
+}
+
+function dayIndex(word: string, whole: string): Weekday {
+  const i = DAY_NAMES.findIndex((d) => word.startsWith(d) && d.length >= 3 && word.length <= 9);
+  if (i < 0) throw new UserInputError(`"${clip(whole)}" is not a list of weekdays. Use e.g. mon-fri, daily or mon,wed,fri.`);
+  return i as Weekday;
+}
+
+export function formatWeekdays(days: readonly Weekday[]): string {
+  const key = [...days].sort().join('');
+  if (key === '12345') return 'Mon–Fri';
+  if (key === '0123456') return 'every day';
+  if (key === '06') return 'weekends';
+  return days.map((d) => DAY_NAMES[d]![0]!.toUpperCase() + DAY_NAMES[d]!.slice(1)).join(', ');
+}
+
+export function validateTopN(n: number): number {
+  if (!Number.isInteger(n) || n < 1 || n > MAX_TOP_N) {
+    throw new UserInputError(`Top N must be a whole number from 1 to ${MAX_TOP_N}.`);
+  }
+  return n;
+}
+
+export function validateMinUpvotes(n: number): number {
+  if (!Number.isInteger(n) || n < 0 || n > 100_000) {
+    throw new UserInputError('Minimum upvotes must be a whole number, 0 or more.');
+  }
+  return n;
+}
+
+export function formatTime(s: Pick<DigestSettings, 'hour' | 'minute'>): string {
+  return `${String(s.hour).padStart(2, '0')}:${String(s.minute).padStart(2, '0')}`;
+}
+
+/** One line describing a subscription, e.g. "09:00 Europe/Paris, Mon–Fri, top 5". */
+export function describeSettings(s: DigestSettings): string {
+  const parts = [`${formatTime(s)} ${s.timezone}`, formatWeekdays(s.weekdays), `top ${s.topN}`];
+  if (s.minUpvotes > 0) parts.push(`at least ${s.minUpvotes} upvotes`);
+  if (s.topic) parts.push(`topic "${s.topic}"`);
+  return parts.join(', ');
+}
+
+function clip(s: string, n = 40): string {
+  return s.length > n ? `${s.slice(0, n)}…` : s;
+}

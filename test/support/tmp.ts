@@ -1,0 +1,17 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll } from 'vitest';
+
+/** A fresh temp dir, removed after the file's tests (the shared data stays read-only). */
+export function tempDir(prefix = 'papers-test-'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Absolute path of ../shared/data from the project root. */
+export const SHARED_DATA = path.resolve(import.meta.dirname, '../../../shared/data');
+export const HF_DAILY_DIR = path.join(SHARED_DATA, 'hf-daily');
+export const ARXIV_FILE = path.join(SHARED_DATA, 'arxiv-cs-2025-2026.jsonl.gz');
+export const MALFORMED_DIR = path.join(SHARED_DATA, 'malformed');
