@@ -100,12 +100,17 @@ export interface StoreStats {
  */
 export interface Store {
   // Papers
-  /** Merges each paper into what is stored (see mergePapers) in one transaction. */
+  /**
+   * Merges each paper into what is stored (see mergePapers; duplicates within the batch
+   * are merged first) in one transaction. Rejects the whole batch with an Error when a
+   * merged record has no id or title, or featured dates that are not ascending unique
+   * YYYY-MM-DD days; nothing of the batch is kept then.
+   */
   upsertPapers(papers: readonly Paper[]): Promise<UpsertResult>;
   getPaper(id: PaperId): Promise<Paper | null>;
   /** Papers in the order of `ids`; unknown ids are skipped. */
   getPapers(ids: readonly PaperId[]): Promise<Paper[]>;
-  /** Papers featured on any day in [from, to] (inclusive). */
+  /** Papers featured on any day in [from, to] (inclusive), each once, ordered by id. */
   papersFeaturedBetween(from: string, to: string): Promise<Paper[]>;
   /** Distinct featured days, newest first, on or before `onOrBefore` when given. */
   featuredDays(opts?: { onOrBefore?: string; limit?: number }): Promise<string[]>;
@@ -118,10 +123,14 @@ export interface Store {
 
   // Subscriptions (one per channel)
   getSubscription(ref: ChannelRef): Promise<Subscription | null>;
-  /** Inserts or replaces the channel's subscription; returns it as stored. */
+  /**
+   * Inserts or replaces the channel's subscription; returns it as stored. Replacing keeps
+   * the original `createdBy` and `createdAt`.
+   */
   saveSubscription(sub: Subscription): Promise<Subscription>;
   deleteSubscription(ref: ChannelRef): Promise<boolean>;
   listSubscriptions(opts?: { platform?: PlatformName; includePaused?: boolean }): Promise<Subscription[]>;
+  /** False when the channel has no subscription. Resuming clears the reason. */
   setPaused(ref: ChannelRef, paused: boolean, reason: string | null): Promise<boolean>;
 
   // Bookmarks
@@ -133,12 +142,16 @@ export interface Store {
   listBookmarks(platform: PlatformName, userId: string): Promise<Bookmark[]>;
 
   // Posted log
-  /** Idempotent: recording the same message twice keeps one row. */
+  /**
+   * Idempotent: one header per channel and day, one entry per paper and channel (a paper
+   * featured again on a later day counts as posted); repeats are ignored.
+   */
   recordPosted(entry: PostedEntry): Promise<void>;
+  /** When a message carries several entries, the paper wins over the header (reactions are about papers). */
   findPostedByMessage(platform: PlatformName, channelId: string, messageId: string): Promise<PostedEntry | null>;
-  /** Which of these papers (all, when omitted) were already posted to the channel. */
+  /** Every paper already posted to the channel, on any day. */
   postedPaperIds(ref: ChannelRef): Promise<Set<PaperId>>;
-  /** Entries for one channel and featured day, header first. */
+  /** Entries for one channel and featured day: the header, then papers by `postedAt` (ties in record order). */
   listPosted(ref: ChannelRef, date: string): Promise<PostedEntry[]>;
 
   // Installs

@@ -1,0 +1,171 @@
+/**
+ * Versioned schema migrations for the SQLite store.
+ *
+ * `PRAGMA user_version` is the source of truth (it lives in the file header, so it is
+ * read without touching any table); `schema_migrations` is the human-readable history.
+ * Each migration runs in its own IMMEDIATE transaction that re-reads the version first,
+ * so a bot and a CLI opening a fresh file at the same moment cannot apply one twice.
+ * Append new migrations; never edit one that has shipped.
+ */
+import type { Database } from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up: string | ((db: Database) => void);
+}
+
+const DAY_GLOB = `'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'`;
+const PLATFORMS = `('discord', 'slack', 'console')`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    up: `
+      CREATE TABLE papers (
+        id              TEXT PRIMARY KEY CHECK (id <> ''),
+        title           TEXT NOT NULL CHECK (title <> ''),
+        abstract        TEXT NOT NULL,
+        authors_json    TEXT NOT NULL CHECK (json_valid(authors_json)),
+        published_at    TEXT,
+        upvotes         INTEGER,
+        comments        INTEGER,
+        ai_summary      TEXT,
+        keywords_json   TEXT NOT NULL CHECK (json_valid(keywords_json)),
+        github_repo     TEXT,
+        github_stars    INTEGER,
+        project_page    TEXT,
+        organization    TEXT,
+        categories_json TEXT NOT NULL CHECK (json_valid(categories_json)),
+        sources_json    TEXT NOT NULL CHECK (json_valid(sources_json)),
+        created_at      TEXT NOT NULL,
+        updated_at      TEXT NOT NULL
+      );
+
+      -- A paper can be featured on several days; digests query by day.
+      CREATE TABLE paper_features (
+        paper_id TEXT NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+        day      TEXT NOT NULL CHECK (day GLOB ${DAY_GLOB}),
+        PRIMARY KEY (paper_id, day)
+      ) WITHOUT ROWID;
+      CREATE INDEX paper_features_day ON paper_features(day);
+
+      CREATE TABLE subscriptions (
+        platform      TEXT NOT NULL CHECK (platform IN ${PLATFORMS}),
+        workspace_id  TEXT NOT NULL,
+        channel_id    TEXT NOT NULL,
+        hour          INTEGER NOT NULL CHECK (hour BETWEEN 0 AND 23),
+        minute        INTEGER NOT NULL CHECK (minute BETWEEN 0 AND 59),
+        timezone      TEXT NOT NULL,
+        weekdays      TEXT NOT NULL,  -- "1,2,3,4,5", 0 = Sunday
+        top_n         INTEGER NOT NULL CHECK (top_n >= 1),
+        min_upvotes   INTEGER NOT NULL CHECK (min_upvotes >= 0),
+        topic         TEXT,
+        paused        INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),
+        paused_reason TEXT,
+        created_by    TEXT NOT NULL,
+        created_at    TEXT NOT NULL,
+        updated_at    TEXT NOT NULL,
+        PRIMARY KEY (platform, workspace_id, channel_id)
+      );
+
+      -- No foreign key to papers: a bookmark must survive a paper being re-imported or pruned.
+      CREATE TABLE bookmarks (
+        platform   TEXT NOT NULL CHECK (platform IN ${PLATFORMS}),
+        user_id    TEXT NOT NULL,
+        paper_id   TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (platform, user_id, paper_id)
+      );
+
+      CREATE TABLE posted (
+        platform     TEXT NOT NULL CHECK (platform IN ${PLATFORMS}),
+        workspace_id TEXT NOT NULL,
+        channel_id   TEXT NOT NULL,
+        day          TEXT NOT NULL CHECK (day GLOB ${DAY_GLOB}),
+        kind         TEXT NOT NULL CHECK (kind IN ('header', 'paper')),
+        paper_id     TEXT,
+        message_id   TEXT NOT NULL,
+        posted_at    TEXT NOT NULL,
+        CHECK ((kind = 'header') = (paper_id IS NULL))
+      );
+      -- Exactly-once delivery: one header per channel and day, one post per paper and channel
+      -- (a paper featured again on a later day is not posted again).
+      CREATE UNIQUE INDEX posted_header_once ON posted(platform, workspace_id, channel_id, day) WHERE kind = 'header';
+      CREATE UNIQUE INDEX posted_paper_once ON posted(platform, workspace_id, channel_id, paper_id) WHERE kind = 'paper';
+      CREATE INDEX posted_by_message ON posted(platform, channel_id, message_id);
+      CREATE INDEX posted_by_day ON posted(platform, workspace_id, channel_id, day);
+
+      CREATE TABLE installs (
+        platform     TEXT NOT NULL CHECK (platform IN ${PLATFORMS}),
+        workspace_id TEXT NOT NULL,
+        data_json    TEXT NOT NULL CHECK (json_valid(data_json)),
+        installed_at TEXT NOT NULL,
+        PRIMARY KEY (platform, workspace_id)
+      );
+
+      CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+    `,
+  },
+];
+
+/** The schema version this code writes. */
+export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
+
+export function schemaVersion(db: Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Refuses files written by newer code: an old binary must not scribble on a schema it does not know. */
+export function assertNotFromFuture(db: Database, file: string): void {
+  const version = schemaVersion(db);
+  if (version > LATEST_VERSION) {
+    throw new Error(
+      `Database ${file} has schema version ${version}, but this version of the bot only knows up to ${LATEST_VERSION}. ` +
+        'Upgrade the bot (or point it at another file); refusing to open it.',
+    );
+  }
+}
+
+/** Applies every pending migration, each in its own transaction. Returns the versions applied. */
+export function migrate(db: Database, file: string, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  assertNotFromFuture(db, file);
+  assertOrdered(migrations);
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  )`);
+  const applied: number[] = [];
+  for (const m of migrations) {
+    if (m.version <= schemaVersion(db)) continue;
+    const run = db.transaction(() => {
+      // Another process may have applied it while we waited for the write lock.
+      if (m.version <= schemaVersion(db)) return false;
+      if (typeof m.up === 'string') db.exec(m.up);
+      else m.up(db);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        m.version,
+        m.name,
+        new Date().toISOString(),
+      );
+      // user_version is part of the file header, so it commits or rolls back with the rest.
+      db.pragma(`user_version = ${m.version}`);
+      return true;
+    });
+    if (run.immediate()) applied.push(m.version);
+  }
+  return applied;
+}
+
+function assertOrdered(migrations: readonly Migration[]): void {
+  migrations.forEach((m, i) => {
+    if (!Number.isInteger(m.version) || m.version !== i + 1) {
+      throw new Error(`Migration "${m.name}" has version ${m.version}; versions must be 1, 2, 3 … in order.`);
+    }
+  });
+}
