@@ -1,0 +1,249 @@
+/**
+ * Plans and delivers one channel's digest over the ports. The decisions are compose.ts's;
+ * this file gathers the facts they need and posts the result exactly once:
+ *
+ * - Every message has a stable idempotency key (platform, channel, day, paper), and the
+ *   posted log is written right after each message, so a retry after a crash (or a
+ *   failed post) resumes where the last attempt stopped instead of starting over.
+ * - Planning queries only the few days it may pick, and searches the topic one day at a
+ *   time, newest first, stopping at the first day with something to post.
+ *
+ * Two runs for the same channel must not overlap (the worker's job ids, built from
+ * channel + day, see to that); the posted log then makes every run idempotent.
+ */
+import { dayInZone } from '../dates.js';
+import { UserInputError } from '../errors.js';
+import type { PaperId } from '../paper.js';
+import type { ChatPlatform, Clock, DigestRunOutcome, Logger, PaperIndex, PostedEntry, Store } from '../ports.js';
+import type { OutboundMessage } from '../reply.js';
+import { channelKey, DEFAULT_SETTINGS, type ChannelRef, type DigestSettings } from '../subscription.js';
+import { toPaperView } from '../views.js';
+import { chooseDigestDay, composeDigest, digestProgress, qualifying, type Digest, type DigestMode } from './compose.js';
+
+/** What planning needs of a channel; a Subscription is one. */
+export type DigestTarget = ChannelRef & Pick<DigestSettings, 'timezone' | 'topN' | 'minUpvotes' | 'topic'>;
+
+export interface DigestPlan {
+  day: string;
+  digest: Digest;
+  /** The header, then one message per paper in rank order; see digestMessageKey. */
+  messages: OutboundMessage[];
+}
+
+/**
+ * The stable idempotency key of a digest message: `${platform}:${channelId}:${day}:header`
+ * or `…:${day}:${paperId}`. Derived from the message, so every retry computes the same one.
+ */
+export function digestMessageKey(ref: ChannelRef, message: OutboundMessage): string {
+  const base = `${ref.platform}:${ref.channelId}`;
+  switch (message.kind) {
+    case 'digestHeader':
+      return `${base}:${message.date}:header`;
+    case 'digestPaper':
+      return `${base}:${message.date}:${message.paper.id}`;
+    case 'notice':
+      return `${base}:notice:${message.text.slice(0, 40)}`;
+  }
+}
+
+export interface DigestServiceDeps {
+  store: Store;
+  index: PaperIndex;
+  clock: Clock;
+  log: Logger;
+}
+
+/**
+ * How many featured days (about six weeks) `now` looks back for leftovers: older papers
+ * are no longer trending, and the bound keeps one command from scanning the archive.
+ */
+export const NOW_SCAN_DAYS = 30;
+
+/**
+ * Days whose posted log planning reads: the newest few, where a digest may have been cut
+ * short minutes ago (see digestProgress). A scheduled run only has one day anyway.
+ */
+const RESUME_CHECK_DAYS = 3;
+
+/** The topic search asks for this many hits per day; a day never has nearly as many papers. */
+const TOPIC_SEARCH_LIMIT = 100;
+
+export class DigestService {
+  constructor(private readonly deps: DigestServiceDeps) {}
+
+  async plan(sub: DigestTarget, mode: DigestMode): Promise<DigestPlan | { skip: string }> {
+    const { store, clock } = this.deps;
+    const ref = channelOf(sub);
+    const log = this.deps.log.child({ channel: channelKey(ref), mode });
+    // `??`: the inline dispatcher may hand over a channel without saved settings.
+    const localToday = dayInZone(clock.now(), sub.timezone ?? DEFAULT_SETTINGS.timezone);
+    // A scheduled run only ever considers the latest featured day (see compose.ts).
+    const days = await store.featuredDays({ onOrBefore: localToday, limit: mode === 'scheduled' ? 1 : NOW_SCAN_DAYS });
+    const [candidates, posted, logs] = await Promise.all([
+      days.length ? store.papersFeaturedBetween(days[days.length - 1]!, days[0]!) : Promise.resolve([]),
+      store.postedPaperIds(ref),
+      this.dayLogs(ref, days.slice(0, RESUME_CHECK_DAYS)),
+    ]);
+    const settings = {
+      topN: sub.topN ?? DEFAULT_SETTINGS.topN,
+      minUpvotes: sub.minUpvotes ?? DEFAULT_SETTINGS.minUpvotes,
+      topic: sub.topic?.trim() || null,
+    };
+    const { digestedDays, resumeIds } = digestProgress(logs, settings.topN, clock.now());
+    const alreadyPosted = resumeIds.size ? new Set([...posted].filter((id) => !resumeIds.has(id))) : posted;
+    const topicMatches = new Map<string, Set<PaperId>>();
+    const unseen = new Set<string>();
+    // Newest first, stopping at the first day with something to post: chooseDigestDay
+    // picks the newest such day, so older days never need a topic search.
+    for (const day of days) {
+      const base = qualifying({ day, candidates, settings: { ...settings, topic: null }, alreadyPosted, topicMatches: null });
+      if (!base.length) continue;
+      if (settings.topic) {
+        const matches = await this.topicMatches(settings.topic, day, log);
+        topicMatches.set(day, matches);
+        if (!base.some((p) => matches.has(p.id))) continue;
+      }
+      unseen.add(day);
+      break;
+    }
+
+    const choice = chooseDigestDay({
+      mode,
+      localToday,
+      featuredDaysDesc: days,
+      digestedDays,
+      hasUnseen: (day) => unseen.has(day),
+      filterNote: filterNote(settings),
+    });
+    if ('skip' in choice) {
+      log.info({ reason: choice.skip, localToday }, 'digest skipped');
+      return choice;
+    }
+    const { day } = choice;
+    const digest = composeDigest({
+      day,
+      candidates,
+      settings,
+      alreadyPosted,
+      topicMatches: settings.topic ? (topicMatches.get(day) ?? new Set()) : null,
+    });
+    if (!digest) {
+      // Unreachable while hasUnseen and composeDigest agree; kept so a mismatch skips instead of posting nothing.
+      const reason = `nothing new: no unseen papers on ${day}`;
+      log.info({ reason, localToday }, 'digest skipped');
+      return { skip: reason };
+    }
+    return { day, digest, messages: toMessages(digest) };
+  }
+
+  async deliver(sub: ChannelRef, plan: DigestPlan, platform: ChatPlatform): Promise<DigestRunOutcome> {
+    const { store, clock } = this.deps;
+    const ref = channelOf(sub);
+    if (platform.name !== ref.platform) {
+      throw new Error(`deliver: channel is on ${ref.platform} but the platform is ${platform.name}`);
+    }
+    const log = this.deps.log.child({ channel: channelKey(ref), day: plan.day });
+    // What an earlier attempt already posted: the day's header, any paper in this channel.
+    const [entries, postedIds] = await Promise.all([store.listPosted(ref, plan.day), store.postedPaperIds(ref)]);
+    const headerPosted = entries.some((e) => e.kind === 'header');
+
+    let posted = 0;
+    let skipped = 0;
+    for (const message of plan.messages) {
+      const idempotencyKey = digestMessageKey(ref, message);
+      const record = recordOf(message);
+      const done = record?.kind === 'header' ? headerPosted : record?.paperId != null && postedIds.has(record.paperId);
+      if (done) {
+        skipped++;
+        continue;
+      }
+      let messageId: string;
+      try {
+        ({ messageId } = await platform.post(ref, message, { idempotencyKey }));
+      } catch (err) {
+        // Stop here: what was posted is recorded, and a retry resumes with this message.
+        log.error({ err, idempotencyKey, posted }, 'digest post failed');
+        throw err;
+      }
+      if (record) {
+        const entry: PostedEntry = { ...ref, date: plan.day, ...record, messageId, postedAt: clock.now().toISOString() };
+        await store.recordPosted(entry);
+      }
+      if (record?.kind === 'paper') {
+        posted++;
+        await this.addHint(platform, ref, messageId, log);
+      }
+    }
+    log.info({ posted, alreadyPosted: skipped }, 'digest delivered');
+    const outcome: DigestRunOutcome = { date: plan.day, posted };
+    if (posted === 0) outcome.skippedReason = `nothing new: ${plan.day} already delivered`;
+    return outcome;
+  }
+
+  /** Plan and deliver; a skipped plan is an outcome with `date: null`, not an error. */
+  async run(sub: DigestTarget, mode: DigestMode, platform: ChatPlatform): Promise<DigestRunOutcome> {
+    const plan = await this.plan(sub, mode);
+    if ('skip' in plan) return { date: null, posted: 0, skippedReason: plan.skip };
+    return this.deliver(sub, plan, platform);
+  }
+
+  private async dayLogs(ref: ChannelRef, days: readonly string[]): Promise<Map<string, PostedEntry[]>> {
+    const logs = await Promise.all(days.map((d) => this.deps.store.listPosted(ref, d)));
+    return new Map(days.map((d, i) => [d, logs[i]!]));
+  }
+
+  /** Ids matching the topic on one day. A topic with nothing searchable matches nothing. */
+  private async topicMatches(topic: string, day: string, log: Logger): Promise<Set<PaperId>> {
+    try {
+      const res = await this.deps.index.search(topic, {
+        limit: TOPIC_SEARCH_LIMIT,
+        filters: { featuredFrom: day, featuredTo: day },
+      });
+      return new Set(res.hits.map((h) => h.id));
+    } catch (err) {
+      if (!(err instanceof UserInputError)) throw err;
+      log.warn({ topic, reason: err.userMessage }, 'digest topic is not searchable');
+      return new Set();
+    }
+  }
+
+  /** The 🔖 hint is a nicety: failing to add it must not fail (and so retry) the digest. */
+  private async addHint(platform: ChatPlatform, ref: ChannelRef, messageId: string, log: Logger): Promise<void> {
+    if (!platform.addBookmarkHint) return;
+    try {
+      await platform.addBookmarkHint(ref, messageId);
+    } catch (err) {
+      log.warn({ err, messageId }, 'bookmark hint failed');
+    }
+  }
+}
+
+/** Header first, then the papers in rank order. */
+function toMessages(digest: Digest): OutboundMessage[] {
+  const of = digest.papers.length;
+  return [
+    { kind: 'digestHeader', date: digest.day, title: digest.title, themesLine: digest.themesLine, count: of },
+    ...digest.papers.map(
+      (p, i): OutboundMessage => ({ kind: 'digestPaper', date: digest.day, paper: toPaperView(p, { rank: i + 1 }), position: i + 1, of }),
+    ),
+  ];
+}
+
+/** How a message appears in the posted log; notices are not recorded. */
+function recordOf(m: OutboundMessage): Pick<PostedEntry, 'kind' | 'paperId'> | null {
+  if (m.kind === 'digestHeader') return { kind: 'header', paperId: null };
+  if (m.kind === 'digestPaper') return { kind: 'paper', paperId: m.paper.id };
+  return null;
+}
+
+/** Only the channel: a Subscription carries settings the platform has no business seeing. */
+function channelOf(c: ChannelRef): ChannelRef {
+  return { platform: c.platform, workspaceId: c.workspaceId, channelId: c.channelId };
+}
+
+function filterNote(s: Pick<DigestSettings, 'minUpvotes' | 'topic'>): string {
+  const parts: string[] = [];
+  if (s.topic) parts.push(` matching “${s.topic}”`);
+  if (s.minUpvotes > 0) parts.push(` with at least ${s.minUpvotes} upvotes`);
+  return parts.join('');
+}
