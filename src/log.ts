@@ -18,7 +18,8 @@ export function createLogger(opts: { level: string; file?: string | undefined; n
   const base = { level: opts.level, name: opts.name ?? 'papers', redact: { paths: REDACT, censor: '[redacted]' } };
   if (opts.file) {
     fs.mkdirSync(path.dirname(path.resolve(opts.file)), { recursive: true });
-    return pino(base, pino.destination({ dest: opts.file, sync: false, mkdir: true }));
+    // Synchronous: a quick `quit` must not exit before the file is even open (pino would throw).
+    return pino(base, pino.destination({ dest: opts.file, sync: true, mkdir: true }));
   }
   return pino(base, pino.destination({ fd: 2, sync: true }));
 }

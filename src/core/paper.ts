@@ -109,7 +109,9 @@ export function mergePapers(existing: Paper, incoming: Paper): Paper {
     githubStars: maxNullable(existing.githubStars, incoming.githubStars),
     projectPage: pick(win.projectPage, lose.projectPage),
     organization: pick(win.organization, lose.organization),
-    categories: unionSorted(existing.categories, incoming.categories),
+    // Order kept (winner's first): arXiv lists the primary category first, and BibTeX's
+    // primaryClass is taken from there.
+    categories: [...new Set([...win.categories, ...lose.categories])],
     sources: [...new Set([...existing.sources, ...incoming.sources])].sort(
       (x, y) => rankOfSource(x) - rankOfSource(y),
     ),

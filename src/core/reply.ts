@@ -31,6 +31,8 @@ export interface PaperView {
   snippet?: string;
   /** 1-based position in the list it is shown in. */
   rank?: number;
+  /** Button id of the "🔖 Save" button (see core/actions.ts). */
+  saveAction: string;
 }
 
 /** Paging state: small enough to live in a button id, so pages still turn after a restart. */
@@ -42,6 +44,9 @@ export interface Pager {
   page: number;
   pageCount: number;
   total: number;
+  /** Button ids for the neighbouring pages, filled in by the core (see core/actions.ts). */
+  prevAction?: string;
+  nextAction?: string;
 }
 
 export interface TextReply {

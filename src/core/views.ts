@@ -1,4 +1,5 @@
 /** Paper → PaperView: the one place that decides what a paper looks like in chat. */
+import { saveAction } from './actions.js';
 import { tldrOf } from './digest/tldr.js';
 import { latestFeaturedDate, paperLinks, type Paper } from './paper.js';
 import type { PaperView } from './reply.js';
@@ -19,6 +20,7 @@ export function toPaperView(p: Paper, extra: { rank?: number; snippet?: string }
     keywords: p.keywords.slice(0, 8),
     githubStars: p.githubStars,
     organization: p.organization,
+    saveAction: saveAction(p.id),
   };
   if (extra.rank !== undefined) view.rank = extra.rank;
   if (extra.snippet) view.snippet = extra.snippet;

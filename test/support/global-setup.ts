@@ -1,5 +1,12 @@
 /**
- * Runs once before the suite. Nothing here yet needs a service; Redis is started here
- * once jobs need it (see test/support/redis.ts when it exists).
+ * Runs once before the suite. End-to-end tests spawn the built bot and CLI (what users
+ * run), so dist/ is brought up to date first; tsc is incremental, so this costs about a
+ * second when nothing changed.
  */
-export default async function setup(): Promise<void> {}
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+
+export default async function setup(): Promise<void> {
+  const root = path.resolve(import.meta.dirname, '../..');
+  execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+}

@@ -1,0 +1,37 @@
+import type { CommandSpec } from '../src/core/commands/spec.js';
+import { formatDay } from '../src/core/dates.js';
+import { text } from '../src/core/reply.js';
+import { channelOf, defaultSettings } from './support.js';
+
+export const digest: CommandSpec = {
+  name: 'digest',
+  description: "Post this channel's digest now, or preview it privately",
+  usage: 'digest [now|preview]',
+  options: [
+    { name: 'action', description: 'now (post it here) or preview (only you see it)', type: 'string', positional: true, choices: [{ name: 'now', value: 'now' }, { name: 'preview', value: 'preview' }] },
+  ],
+  slow: true,
+  async handler(ctx, o) {
+    const { store, digests, dispatcher } = ctx.services;
+    const ref = channelOf(ctx);
+    // Without a subscription the digest uses the defaults, so anyone can try it first.
+    const sub = (await store.getSubscription(ref)) ?? { ...ref, ...defaultSettings(ctx) };
+
+    if (o.action === 'preview') {
+      const plan = await digests.plan(sub, 'now');
+      if ('skip' in plan) return text(`Nothing to post: ${plan.skip}.`);
+      return {
+        kind: 'papers',
+        heading: `Preview: ${plan.digest.title}`,
+        subheading: plan.digest.themesLine,
+        papers: plan.messages.flatMap((m) => (m.kind === 'digestPaper' ? [m.paper] : [])),
+        ephemeral: true,
+      };
+    }
+
+    const outcome = await dispatcher.runNow(sub, ctx.inv.userId);
+    if ('queued' in outcome) return text('Digest on its way: it will appear here in a moment.', 'success');
+    if (outcome.date === null) return text(`Nothing new to post: ${outcome.skippedReason ?? 'every recent paper was already posted here'}.`);
+    return text(`Posted ${outcome.posted} paper${outcome.posted === 1 ? '' : 's'} from ${formatDay(outcome.date)}.`, 'success');
+  },
+};

@@ -1,0 +1,33 @@
+import type { CommandSpec } from '../src/core/commands/spec.js';
+import { text } from '../src/core/reply.js';
+import { describeSettings } from '../src/core/subscription.js';
+import { applySettings, channelOf, hasSettings, SETTINGS_OPTIONS } from './support.js';
+
+export const settings: CommandSpec = {
+  name: 'settings',
+  description: "Show or change this channel's digest: time, timezone, days, top N, upvotes, topic",
+  usage: 'settings [--time HH:MM] [--timezone Area/City] [--weekdays mon-fri] [--top N] [--min-upvotes N] [--topic "query"|none] [--paused yes|no]',
+  options: [...SETTINGS_OPTIONS, { name: 'paused', description: 'Pause (yes) or resume (no) the digest', type: 'boolean' }],
+  permission: 'manageChannel',
+  async handler(ctx, o) {
+    const { store, schedules, clock } = ctx.services;
+    const existing = await store.getSubscription(channelOf(ctx));
+    if (!existing) return text('This channel is not subscribed. Start with /papers subscribe.');
+    if (!hasSettings(o) && o.paused === undefined) {
+      const state = existing.paused ? ` Paused${existing.pausedReason ? ` (${existing.pausedReason})` : ''}.` : '';
+      return text(`Digest settings: ${describeSettings(existing)}.${state}`);
+    }
+    const next = await applySettings(ctx, existing, o);
+    const paused = o.paused === undefined ? existing.paused : Boolean(o.paused);
+    const saved = await store.saveSubscription({
+      ...existing,
+      ...next,
+      paused,
+      pausedReason: paused ? (o.paused === undefined ? existing.pausedReason : 'paused with /papers settings') : null,
+      updatedAt: clock.now().toISOString(),
+    });
+    if (saved.paused) await schedules?.remove(saved);
+    else await schedules?.upsert(saved);
+    return text(`Saved: ${describeSettings(saved)}${saved.paused ? ' (paused)' : ''}.`, 'success');
+  },
+};

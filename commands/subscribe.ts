@@ -1,0 +1,28 @@
+import type { CommandSpec } from '../src/core/commands/spec.js';
+import { text } from '../src/core/reply.js';
+import { describeSettings } from '../src/core/subscription.js';
+import { applySettings, channelOf, defaultSettings, hasSettings, newSubscription, SETTINGS_OPTIONS } from './support.js';
+
+export const subscribe: CommandSpec = {
+  name: 'subscribe',
+  description: "Post the day's trending papers to this channel every morning",
+  usage: 'subscribe [--time HH:MM] [--timezone Area/City] [--weekdays mon-fri] [--top N] [--min-upvotes N] [--topic "query"]',
+  options: SETTINGS_OPTIONS,
+  permission: 'manageChannel',
+  async handler(ctx, o) {
+    const { store, schedules } = ctx.services;
+    const existing = await store.getSubscription(channelOf(ctx));
+    if (existing && !hasSettings(o) && !existing.paused) {
+      return text(`This channel is already subscribed: ${describeSettings(existing)}. Change it with /papers settings.`);
+    }
+    const base = existing ?? defaultSettings(ctx);
+    const settings = await applySettings(ctx, base, o);
+    const sub = existing
+      ? { ...existing, ...settings, paused: false, pausedReason: null, updatedAt: ctx.services.clock.now().toISOString() }
+      : newSubscription(ctx, settings);
+    const saved = await store.saveSubscription(sub);
+    await schedules?.upsert(saved);
+    const verb = existing ? 'Subscription updated' : 'Subscribed';
+    return text(`${verb}: this channel gets a digest at ${describeSettings(saved)}. Change it with /papers settings, stop it with /papers unsubscribe.`, 'success');
+  },
+};

@@ -1,0 +1,98 @@
+/** Helpers several command specs share: resolving papers, channels and digest settings. */
+import { parseArxivId } from '../src/core/arxiv-id.js';
+import type { CommandContext, OptionValues } from '../src/core/commands/spec.js';
+import { dayInZone } from '../src/core/dates.js';
+import { NotFoundError, UserInputError } from '../src/core/errors.js';
+import type { Paper } from '../src/core/paper.js';
+import type { ChannelRef } from '../src/core/ports.js';
+import {
+  DEFAULT_SETTINGS,
+  MAX_TOPIC_LENGTH,
+  normalizeTimezone,
+  parseTimeOfDay,
+  parseWeekdays,
+  validateMinUpvotes,
+  validateTopN,
+  type DigestSettings,
+  type Subscription,
+} from '../src/core/subscription.js';
+
+export function channelOf(ctx: CommandContext): ChannelRef {
+  const { platform, workspaceId, channelId } = ctx.inv;
+  return { platform, workspaceId, channelId };
+}
+
+export function clip(s: string, n = 60): string {
+  const one = s.replace(/\s+/g, ' ').trim();
+  return one.length > n ? `${one.slice(0, n - 1)}…` : one;
+}
+
+/** A paper from an id or URL the user typed; short errors for anything else. */
+export async function paperArg(ctx: CommandContext, value: unknown): Promise<Paper> {
+  const text = String(value ?? '').trim();
+  const id = parseArxivId(text);
+  if (!id) {
+    throw new UserInputError(`"${clip(text, 40)}" is not an arXiv id or paper URL (e.g. 2405.15738 or https://arxiv.org/abs/2405.15738).`);
+  }
+  const paper = await ctx.services.store.getPaper(id);
+  if (!paper) throw new NotFoundError(`I have not seen paper ${id}. Try /papers search to find it by title.`);
+  return paper;
+}
+
+/** "Today" for this channel: its subscription's timezone, else the bot's default. */
+export async function todayFor(ctx: CommandContext): Promise<string> {
+  const sub = await ctx.services.store.getSubscription(channelOf(ctx));
+  return dayInZone(ctx.services.clock.now(), sub?.timezone ?? ctx.services.defaults.timezone);
+}
+
+export const SETTINGS_OPTIONS = [
+  { name: 'time', description: 'Local time of the daily digest, HH:MM (default 09:00)', type: 'string', maxLength: 10 },
+  { name: 'timezone', description: 'IANA timezone, e.g. Europe/Paris (default UTC)', type: 'string', autocomplete: 'timezone', maxLength: 64 },
+  { name: 'weekdays', description: 'Days to post: mon-fri, daily, or mon,wed,fri', type: 'string', maxLength: 40 },
+  { name: 'top', description: 'Papers per digest, 1–10 (default 5)', type: 'integer', min: 1, max: 10, aliases: ['top_n'] },
+  { name: 'min_upvotes', description: 'Leave out papers with fewer upvotes', type: 'integer', min: 0, max: 10000, aliases: ['upvotes'] },
+  { name: 'topic', description: 'Only papers matching this search (use "none" to clear)', type: 'string', maxLength: MAX_TOPIC_LENGTH },
+] as const;
+
+export function hasSettings(o: OptionValues): boolean {
+  return SETTINGS_OPTIONS.some((s) => o[s.name] !== undefined);
+}
+
+/** Applies the typed options to `base`, validating each; the topic is checked against the search parser. */
+export async function applySettings(ctx: CommandContext, base: DigestSettings, o: OptionValues): Promise<DigestSettings> {
+  const next: DigestSettings = { ...base, weekdays: [...base.weekdays] };
+  if (o.time !== undefined) Object.assign(next, parseTimeOfDay(String(o.time)));
+  if (o.timezone !== undefined) next.timezone = normalizeTimezone(String(o.timezone));
+  if (o.weekdays !== undefined) next.weekdays = parseWeekdays(String(o.weekdays));
+  if (o.top !== undefined) next.topN = validateTopN(Number(o.top));
+  if (o.min_upvotes !== undefined) next.minUpvotes = validateMinUpvotes(Number(o.min_upvotes));
+  if (o.topic !== undefined) {
+    const topic = String(o.topic).trim();
+    if (!topic || /^(none|off|clear|-)$/i.test(topic)) next.topic = null;
+    else {
+      if (topic.length > MAX_TOPIC_LENGTH) throw new UserInputError(`A topic can be at most ${MAX_TOPIC_LENGTH} characters.`);
+      // Runs the topic through the same parser as searches: a topic that cannot be
+      // searched ("+", "of the", "title:") is refused now rather than at 9 a.m.
+      await ctx.services.index.search(topic, { limit: 1 });
+      next.topic = topic;
+    }
+  }
+  return next;
+}
+
+export function newSubscription(ctx: CommandContext, settings: DigestSettings): Subscription {
+  const now = ctx.services.clock.now().toISOString();
+  return {
+    ...channelOf(ctx),
+    ...settings,
+    paused: false,
+    pausedReason: null,
+    createdBy: ctx.inv.userId,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+export function defaultSettings(ctx: CommandContext): DigestSettings {
+  return { ...DEFAULT_SETTINGS, timezone: ctx.services.defaults.timezone };
+}

@@ -1,0 +1,135 @@
+/**
+ * The bot's behaviour behind every platform: command dispatch with permission checks
+ * and error wording, 🔖 reactions, buttons, and autocomplete. Adapters call these
+ * handlers with translated events and render what comes back.
+ */
+import { decodeAction, isBookmarkEmoji, withPagerActions } from './actions.js';
+import { parseArxivId } from './arxiv-id.js';
+import { checkRequired, coerceOption } from './commands/parse-text.js';
+import type { CommandSpec, OptionValues } from './commands/spec.js';
+import { isUserFault, PermissionError, UserInputError, userMessageOf } from './errors.js';
+import type { ActionEvent, CommandInvocation, PlatformHandlers, ReactionEvent } from './ports.js';
+import { errorReply, text, type Reply } from './reply.js';
+import type { BotServices } from './services.js';
+import { allTimezones } from './subscription.js';
+import { truncateWords } from './text.js';
+
+export const PERMISSION_REFUSAL =
+  "Only members who can manage this channel can change its digest (Discord: the Manage Channels permission; Slack: see the workspace's subscribe policy).";
+
+export function createHandlers(services: BotServices, specs: readonly CommandSpec[]): PlatformHandlers {
+  const { store, log } = services;
+  const help = specs.find((s) => s.name === 'help');
+  if (!help) throw new Error('createHandlers: the command list has no help');
+
+  /** Re-checks typed options against the spec: adapters may pass anything a client sent. */
+  function cleanOptions(spec: CommandSpec, raw: CommandInvocation['options']): OptionValues {
+    const out: OptionValues = {};
+    for (const [name, value] of Object.entries(raw)) {
+      if (value === undefined) continue;
+      const opt = spec.options.find((o) => o.name === name);
+      if (!opt) {
+        log.debug({ command: spec.name, option: name }, 'ignoring unknown option');
+        continue;
+      }
+      out[name] = coerceOption(spec, opt, value);
+    }
+    checkRequired(spec, out);
+    return out;
+  }
+
+  async function finalize(reply: Reply): Promise<Reply> {
+    if (reply.kind === 'papers' && reply.pager) return { ...reply, pager: await withPagerActions(store, reply.pager) };
+    return reply;
+  }
+
+  async function run(spec: CommandSpec, inv: CommandInvocation, options: CommandInvocation['options']): Promise<Reply> {
+    const ilog = log.child({ interaction: inv.id, platform: inv.platform, channel: inv.channelId, command: spec.name });
+    try {
+      if (spec.permission === 'manageChannel' && !inv.permissions.manageChannel) throw new PermissionError(PERMISSION_REFUSAL);
+      const opts = cleanOptions(spec, options);
+      const started = Date.now();
+      const reply = await finalize(await spec.handler({ inv, services }, opts));
+      ilog.info({ ms: Date.now() - started, reply: reply.kind }, 'command answered');
+      return reply;
+    } catch (err) {
+      if (isUserFault(err)) ilog.info({ code: (err as { code: string }).code, msg: userMessageOf(err) }, 'command refused');
+      else ilog.error({ err }, 'command failed');
+      return errorReply(userMessageOf(err));
+    }
+  }
+
+  return {
+    command(inv) {
+      const spec = specs.find((s) => s.name === inv.command);
+      if (!spec) return run(help, inv, { unknown: inv.command.slice(0, 40) });
+      return run(spec, inv, inv.options);
+    },
+
+    async reaction(ev: ReactionEvent) {
+      if (ev.byBot || !isBookmarkEmoji(ev.emoji)) return;
+      const paperId = ev.paperId ?? (await store.findPostedByMessage(ev.platform, ev.channelId, ev.messageId))?.paperId;
+      if (!paperId) return; // a reaction on some other message
+      const rlog = log.child({ platform: ev.platform, channel: ev.channelId, message: ev.messageId, paper: paperId });
+      try {
+        if (ev.added) {
+          if (!(await store.getPaper(paperId))) return;
+          const added = await store.addBookmark({ platform: ev.platform, userId: ev.userId, paperId, createdAt: services.clock.now().toISOString() });
+          rlog.info({ added }, 'bookmarked by reaction');
+        } else {
+          const removed = await store.removeBookmark(ev.platform, ev.userId, paperId);
+          rlog.info({ removed }, 'unbookmarked by reaction');
+        }
+      } catch (err) {
+        rlog.error({ err }, 'reaction failed');
+      }
+    },
+
+    async action(ev: ActionEvent) {
+      const alog = log.child({ interaction: ev.id, platform: ev.platform, channel: ev.channelId });
+      try {
+        const action = await decodeAction(store, ev.actionId);
+        if (action.type === 'page') {
+          const spec = specs.find((s) => s.name === action.command)!;
+          const inv: CommandInvocation = { ...ev, command: spec.name, options: { ...action.args, page: action.page } };
+          return await run(spec, inv, inv.options);
+        }
+        const paper = await store.getPaper(action.paperId);
+        if (!paper) throw new UserInputError(`Paper ${action.paperId} is no longer known.`);
+        if (action.type === 'save') {
+          const added = await store.addBookmark({ platform: ev.platform, userId: ev.userId, paperId: paper.id, createdAt: services.clock.now().toISOString() });
+          return text(added ? `🔖 Saved "${truncateWords(paper.title, 80)}" to your bookmarks.` : `"${truncateWords(paper.title, 80)}" is already in your bookmarks.`, 'success');
+        }
+        const removed = await store.removeBookmark(ev.platform, ev.userId, paper.id);
+        return text(removed ? `Removed "${truncateWords(paper.title, 80)}" from your bookmarks.` : 'That paper was not in your bookmarks.', 'success');
+      } catch (err) {
+        if (isUserFault(err)) alog.info({ msg: userMessageOf(err) }, 'action refused');
+        else alog.error({ err }, 'action failed');
+        return errorReply(userMessageOf(err));
+      }
+    },
+
+    async autocomplete(kind, typed) {
+      const t = typed.trim().slice(0, 100);
+      if (kind === 'timezone') {
+        const needle = t.toLowerCase().replace(/\s+/g, '_');
+        const zones = allTimezones();
+        const hits = needle ? zones.filter((z) => z.toLowerCase().includes(needle)) : ['UTC', 'Europe/London', 'Europe/Paris', 'America/New_York', 'America/Los_Angeles', 'Asia/Shanghai', 'Asia/Tokyo'];
+        return hits.slice(0, 25).map((z) => ({ name: z, value: z }));
+      }
+      try {
+        const id = parseArxivId(t);
+        if (id) {
+          const p = await store.getPaper(id);
+          return p ? [{ name: truncateWords(`${p.id} · ${p.title}`, 100), value: p.id }] : [];
+        }
+        if (t.length < 2) return [];
+        const r = await services.index.search(t, { limit: 10 });
+        const papers = await store.getPapers(r.hits.map((h) => h.id));
+        return papers.map((p) => ({ name: truncateWords(`${p.id} · ${p.title}`, 100), value: p.id }));
+      } catch {
+        return []; // half-typed text is not an error worth showing
+      }
+    },
+  };
+}

@@ -1,0 +1,27 @@
+/**
+ * What command handlers and the bot's event handlers may use. Built once in a
+ * composition root and passed down; tests build it from fakes.
+ */
+import type { DigestService } from './digest/digest-service.js';
+import type { Clock, DigestDispatcher, Logger, PaperIndex, Store } from './ports.js';
+import type { SearchService } from './search-service.js';
+import type { ChannelRef, Subscription } from './subscription.js';
+
+/** Keeps the job schedulers in step with subscriptions (BullMQ in the worker issue). */
+export interface ScheduleSync {
+  upsert(sub: Subscription): Promise<void>;
+  remove(ref: ChannelRef): Promise<void>;
+}
+
+export interface BotServices {
+  store: Store;
+  index: PaperIndex;
+  search: SearchService;
+  digests: DigestService;
+  dispatcher: DigestDispatcher;
+  clock: Clock;
+  log: Logger;
+  /** Optional: absent where nothing schedules digests (the CLI). */
+  schedules?: ScheduleSync;
+  defaults: { timezone: string };
+}

@@ -1,0 +1,85 @@
+/**
+ * `npm start`: the bot. With no platform tokens it runs in the terminal (the console
+ * platform) on the embedded sample, so a new user sees it work before configuring
+ * anything.
+ */
+import path from 'node:path';
+import { commands } from '../commands/index.js';
+import { botServices, openCore } from './compose.js';
+import { loadConfig } from './config.js';
+import { createHandlers } from './core/bot.js';
+import { utcDay } from './core/dates.js';
+import { InlineDigestDispatcher } from './core/digest/inline-dispatcher.js';
+import { BotError } from './core/errors.js';
+import { ingestDay } from './core/ingest.js';
+import type { ChatPlatform } from './core/ports.js';
+import { createLogger } from './log.js';
+import { SAMPLE_DIR } from './paths.js';
+import { ConsolePlatform } from './platforms/console/console-platform.js';
+import { seedIfEmpty } from './seed.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  // The terminal belongs to the console bot: logs go to a file unless told otherwise.
+  const logFile = config.logFile ?? path.join(config.dataDir, 'bot.log');
+  const log = createLogger({ level: config.logLevel, file: logFile });
+  const core = openCore(config, log);
+  const out = process.stdout;
+
+  const seeded = config.seedSample ? await seedIfEmpty(core.store, SAMPLE_DIR, log) : 0;
+  const stats = await core.store.stats();
+
+  const consolePlatform = new ConsolePlatform({
+    input: process.stdin,
+    output: out,
+    commands,
+    exportDir: path.join(config.dataDir, 'exports'),
+    log: log.child({ platform: 'console' }),
+    prompt: Boolean(process.stdin.isTTY),
+  });
+  const platforms: ChatPlatform[] = [consolePlatform];
+  const dispatcher = new InlineDigestDispatcher(core.digests, (name) => platforms.find((p) => p.name === name));
+  const handlers = createHandlers(botServices(core, dispatcher), commands);
+
+  out.write(
+    [
+      'papers bot — console mode (no DISCORD_TOKEN or SLACK_BOT_TOKEN set; see README for Discord and Slack).',
+      `${stats.papers.toLocaleString('en-US')} papers${seeded ? ' (seeded from the sample)' : ''}, featured ${stats.firstFeaturedDate ?? '–'} … ${stats.lastFeaturedDate ?? '–'}. Logs: ${logFile}`,
+      'Try: /papers search sparse attention · react 2 🔖 · /papers bookmarks · /papers digest now · /papers help · quit',
+      '',
+    ].join('\n'),
+  );
+
+  // Warm the index while the user types; the first search waits for it if needed.
+  core.index.ready().catch((err: unknown) => log.error({ err }, 'index failed to load'));
+
+  if (config.fetchOnStart) {
+    // Today's list from the live API; offline or failing, the bot carries on quietly.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 20_000);
+    ingestDay({ source: core.source, store: core.store, index: core.index, log, now: () => new Date() }, utcDay(new Date()), controller.signal)
+      .catch((err: unknown) => log.info({ err: err instanceof Error ? err.message : String(err) }, 'live fetch skipped (offline?)'))
+      .finally(() => clearTimeout(timer));
+  }
+
+  await consolePlatform.start(handlers);
+
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    await Promise.allSettled(platforms.map((p) => p.stop()));
+    await core.close();
+    log.flush?.();
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void shutdown(0));
+  process.once('SIGTERM', () => void shutdown(0));
+  await consolePlatform.done;
+  await shutdown(0);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof BotError ? err.userMessage : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

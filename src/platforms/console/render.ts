@@ -1,0 +1,106 @@
+/**
+ * Replies and digest messages as terminal text. Pure: the same input always gives the
+ * same lines, so it is snapshot-tested. Control characters from paper text are
+ * stripped so a title cannot move the cursor or recolour the terminal.
+ */
+import type { OutboundMessage, PaperView, Reply } from '../../core/reply.js';
+
+const WIDTH = 100;
+
+/** Removes ANSI escapes and control characters (keeps newlines). */
+export function safe(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '');
+}
+
+function wrap(s: string, indent: string, width = WIDTH): string[] {
+  const words = safe(s).split(/\s+/).filter(Boolean);
+  const lines: string[] = [];
+  let line = '';
+  for (const w of words) {
+    if (line && indent.length + line.length + 1 + w.length > width) {
+      lines.push(indent + line);
+      line = w;
+    } else line = line ? `${line} ${w}` : w;
+  }
+  if (line) lines.push(indent + line);
+  return lines;
+}
+
+function stats(p: PaperView): string {
+  const parts: string[] = [];
+  if (p.upvotes !== null) parts.push(`▲ ${p.upvotes}`);
+  if (p.comments) parts.push(`💬 ${p.comments}`);
+  if (p.featuredDate) parts.push(`featured ${p.featuredDate}`);
+  else if (p.publishedAt) parts.push(`arXiv ${p.publishedAt}`);
+  if (p.organization) parts.push(safe(p.organization));
+  return parts.join(' · ');
+}
+
+export function renderPaperLines(p: PaperView, number?: number): string[] {
+  const head = number !== undefined ? `${String(number).padStart(2)}. ` : '';
+  const pad = ' '.repeat(head.length);
+  const lines = [...wrap(`${p.title} (${p.id})`, '', WIDTH - head.length).map((l, i) => (i === 0 ? head : pad) + l)];
+  lines.push(`${pad}${safe(p.authorsLine)}${stats(p) ? ` — ${stats(p)}` : ''}`);
+  lines.push(...wrap(`TL;DR: ${p.tldr}`, pad));
+  if (p.snippet && p.snippet !== p.tldr) lines.push(...wrap(`“${p.snippet}”`, pad));
+  const links = [p.links.arxiv, p.links.pdf];
+  if (p.links.code) links.push(p.links.code);
+  lines.push(`${pad}${links.join('  ')}`);
+  return lines;
+}
+
+export function renderReply(reply: Reply): string {
+  switch (reply.kind) {
+    case 'text': {
+      const mark = { info: '', success: '✓ ', warning: '! ', error: '✗ ' }[reply.tone];
+      return wrap(mark + reply.text, '').join('\n');
+    }
+    case 'papers': {
+      const out = [safe(reply.heading)];
+      if (reply.subheading) out.push(safe(reply.subheading));
+      if (reply.notice) out.push(`(${safe(reply.notice)})`);
+      out.push('');
+      for (const p of reply.papers) out.push(...renderPaperLines(p, p.rank), '');
+      const pg = reply.pager;
+      if (pg && pg.pageCount > 1) {
+        const hints = [pg.prevAction ? '"prev"' : '', pg.nextAction ? '"next"' : ''].filter(Boolean).join(' or ');
+        out.push(`Page ${pg.page} of ${pg.pageCount}${hints ? ` — type ${hints}` : ''}`);
+      }
+      if (reply.papers.length) out.push('Type "react <number> 🔖" to bookmark a paper.');
+      return out.join('\n');
+    }
+    case 'paper': {
+      const p = reply.paper;
+      const out = renderPaperLines(p);
+      out.push('', ...wrap(reply.abstract, '  '));
+      if (p.keywords.length) out.push('', `Keywords: ${safe(p.keywords.join(', '))}`);
+      out.push(`Hugging Face: ${p.links.hf}`);
+      if (p.links.project) out.push(`Project: ${safe(p.links.project)}`);
+      return out.join('\n');
+    }
+    case 'file':
+      return safe(reply.text);
+    case 'help': {
+      const out = [...wrap(reply.intro, '')];
+      const width = Math.min(40, Math.max(...reply.commands.map((c) => c.usage.length), 0));
+      for (const c of reply.commands) {
+        const usage = safe(c.usage);
+        out.push(usage.length > width ? `  ${usage}\n  ${' '.repeat(width)}  ${safe(c.description)}` : `  ${usage.padEnd(width)}  ${safe(c.description)}`);
+      }
+      if (reply.footer) out.push('', ...wrap(reply.footer, ''));
+      return out.join('\n');
+    }
+  }
+}
+
+export function renderOutbound(msg: OutboundMessage, number?: number): string {
+  switch (msg.kind) {
+    case 'digestHeader':
+      return [`━━ ${safe(msg.title)} ━━`, safe(msg.themesLine)].join('\n');
+    case 'digestPaper':
+      return renderPaperLines(msg.paper, number ?? msg.position).join('\n');
+    case 'notice':
+      return safe(msg.text);
+  }
+}

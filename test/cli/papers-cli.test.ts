@@ -1,0 +1,115 @@
+/**
+ * `npx papers …` as a user runs it: the package's bin against a temp DATA_DIR, on the
+ * real data in ../shared/data. One import of all 558 days is shared by the file.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startHfReplayServer } from '../support/hf-replay-server.js';
+import { papers } from '../support/spawn.js';
+import { HF_DAILY_DIR, MALFORMED_DIR, tempDir } from '../support/tmp.js';
+
+const dataDir = tempDir();
+const env = { DATA_DIR: dataDir };
+const json = (s: string) => JSON.parse(s) as unknown;
+
+beforeAll(async () => {
+  const r = await papers(['import', HF_DAILY_DIR, '--json'], { env, timeoutMs: 180_000 });
+  expect(r.code, r.stderr).toBe(0);
+  expect(json(r.stdout)).toMatchObject({ files: 558, inserted: 9577, updated: 0, total: 9577 });
+}, 200_000);
+
+describe('papers CLI', () => {
+  it('re-importing the same days stores nothing new', async () => {
+    const r = await papers(['import', HF_DAILY_DIR, '--json'], { env, timeoutMs: 120_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(json(r.stdout)).toMatchObject({ inserted: 0, updated: 0, unchanged: 9577, total: 9577 });
+  });
+
+  it('search --json puts ConvLLaVA first, and stdout holds only JSON', async () => {
+    const r = await papers(['search', 'ConvLLaVA', '--json'], { env });
+    expect(r.code, r.stderr).toBe(0);
+    const hits = json(r.stdout) as { id: string; title: string; score: number }[];
+    expect(hits[0]).toMatchObject({ id: '2405.15738', title: 'ConvLLaVA: Hierarchical Backbones as Visual Encoder for Large Multimodal Models' });
+    expect(typeof hits[0]!.score).toBe('number');
+  });
+
+  it('search --stdin --json answers one JSON array per line, bad lines included', async () => {
+    const r = await papers(['search', '--stdin', '--json', '--limit', '3'], { env, input: 'mixture of experts\n+\nhttp://arxiv.org/abs/2405.15738\n' });
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => json(l) as { id: string; title: string }[]);
+    expect(lines).toHaveLength(3);
+    expect(lines[0]!.length).toBe(3);
+    expect(lines[0]!.some((h) => /mixture|experts|MoE/i.test(h.title))).toBe(true);
+    expect(lines[1]).toEqual([]);
+    expect(r.stderr).toMatch(/"\+"/);
+    expect(lines[2]![0]!.id).toBe('2405.15738');
+  });
+
+  it('stats --json reports the number of papers stored', async () => {
+    const r = await papers(['stats', '--json'], { env });
+    expect(json(r.stdout)).toMatchObject({ papers: 9577, featuredDays: 558, firstFeaturedDate: '2024-05-27', lastFeaturedDate: '2026-08-21' });
+  });
+
+  it('show and digest print what a channel would see', async () => {
+    const show = await papers(['show', 'https://huggingface.co/papers/2405.15738', '--json'], { env });
+    expect(json(show.stdout)).toMatchObject({ id: '2405.15738', featuredDates: ['2024-05-27'] });
+    const digest = await papers(['digest', '--date', '2026-08-21', '--top', '3', '--json'], { env });
+    expect(digest.code, digest.stderr).toBe(0);
+    const d = json(digest.stdout) as { date: string; papers: { id: string; upvotes: number }[]; themes: string[] };
+    expect(d.date).toBe('2026-08-21');
+    expect(d.papers.map((p) => p.id)).toEqual(['2608.19880', expect.any(String), expect.any(String)]);
+    const topic = await papers(['digest', '--date', '2026-08-21', '--topic', 'agents', '--json'], { env });
+    expect(topic.code, topic.stderr).toBe(0);
+    expect((json(topic.stdout) as { papers: unknown[] }).papers.length).toBeGreaterThan(0);
+  });
+
+  it.each([
+    [['show', '2101.99999'], /No paper 2101\.99999/],
+    [['show', 'mamba'], /not an arXiv id/],
+    [['search', '+', '--json'], /Type some words|search for/i],
+    [['search', 'of the'], /common words/],
+    [['digest', '--date', '2026-08-22'], /No papers featured on 2026-08-22/],
+    [['digest', '--topic', '*'], /search for|words/i],
+    [['digest', '--top', '25'], /1 to 10/],
+    [['frobnicate'], /Unknown command/],
+    [['search', 'x', '--nope'], /Unknown option '--nope'/],
+  ])('papers %j fails with a short message and exit code 2', async (args, message) => {
+    const r = await papers(args, { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(r.stdout).toBe('');
+  });
+
+  it('refuses malformed files naming each, and keeps what is stored', async () => {
+    const before = (json((await papers(['stats', '--json'], { env })).stdout) as { papers: number; revision: number });
+    const r = await papers(['import', MALFORMED_DIR], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('hf-daily-2024-12-11.python-repr.json');
+    expect(r.stderr).toContain('hf-daily-2025-01-10.wrapped.json');
+    const fake = path.join(tempDir(), 'papers.jsonl.gz');
+    fs.writeFileSync(fake, '{"id": "2405.15738"}\n');
+    const notGzip = await papers(['import', fake], { env });
+    expect(notGzip.code).toBe(2);
+    expect(notGzip.stderr).toMatch(/papers\.jsonl\.gz.*gzip/i);
+    const after = json((await papers(['stats', '--json'], { env })).stdout) as { papers: number; revision: number };
+    expect(after).toMatchObject({ papers: before.papers, revision: before.revision });
+  });
+
+  it('ingests days from the Daily Papers API (a local replay) into a fresh store', async () => {
+    const hf = await startHfReplayServer({ dataDir: HF_DAILY_DIR });
+    try {
+      const dir = tempDir();
+      const r = await papers(['ingest', '--from', '2026-08-20', '--to', '2026-08-23', '--json'], { env: { DATA_DIR: dir, HF_BASE_URL: hf.url } });
+      expect(r.code, r.stderr).toBe(0);
+      const out = json(r.stdout) as { days: { date: string; fetched: number }[]; inserted: number };
+      expect(out.days.map((d) => [d.date, d.fetched])).toEqual([['2026-08-20', 15], ['2026-08-21', 17], ['2026-08-22', 0], ['2026-08-23', 0]]);
+      expect(out.inserted).toBe(32);
+      const s = await papers(['search', 'EnvHarness', '--json'], { env: { DATA_DIR: dir } });
+      expect((json(s.stdout) as { id: string }[])[0]!.id).toBe('2608.19880');
+    } finally {
+      await hf.close();
+    }
+  });
+});

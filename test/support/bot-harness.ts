@@ -1,0 +1,97 @@
+/**
+ * A whole bot minus the chat platform: the real in-memory store seeded from the
+ * committed sample, a real Lunr index (built on this thread), the real digest service
+ * and handlers, a recording platform, and a clock the test controls.
+ */
+import { commands } from '../../commands/index.js';
+import { createHandlers } from '../../src/core/bot.js';
+import { parseCommandLine } from '../../src/core/commands/parse-text.js';
+import { DigestService } from '../../src/core/digest/digest-service.js';
+import { InlineDigestDispatcher } from '../../src/core/digest/inline-dispatcher.js';
+import type { ChannelRef, ChatPlatform, CommandInvocation, InvokerPermissions, PlatformHandlers, PostOptions, ReactionEvent } from '../../src/core/ports.js';
+import type { OutboundMessage, Reply } from '../../src/core/reply.js';
+import { SearchService } from '../../src/core/search-service.js';
+import { LunrPaperIndex, storeDocFeed } from '../../src/core/search/lunr-paper-index.js';
+import type { BotServices } from '../../src/core/services.js';
+import { silentLogger } from '../../src/log.js';
+import { SAMPLE_DIR } from '../../src/paths.js';
+import { readPaperFiles } from '../../src/sources/files.js';
+import { MemoryStore } from '../../src/store/memory-store.js';
+
+export const CHANNEL: ChannelRef = { platform: 'console', workspaceId: 'w1', channelId: 'c1' };
+
+export class RecordingPlatform implements ChatPlatform {
+  readonly name = 'console' as const;
+  readonly posts: { channel: ChannelRef; message: OutboundMessage; key?: string; messageId: string }[] = [];
+  readonly hints: string[] = [];
+  private seq = 0;
+  async start(): Promise<void> {}
+  async stop(): Promise<void> {}
+  async post(channel: ChannelRef, message: OutboundMessage, opts?: PostOptions) {
+    const messageId = `m${++this.seq}`;
+    this.posts.push({ channel, message, messageId, ...(opts?.idempotencyKey ? { key: opts.idempotencyKey } : {}) });
+    return { messageId };
+  }
+  async addBookmarkHint(_c: ChannelRef, messageId: string): Promise<void> {
+    this.hints.push(messageId);
+  }
+}
+
+export interface Harness {
+  services: BotServices;
+  handlers: PlatformHandlers;
+  platform: RecordingPlatform;
+  store: MemoryStore;
+  clock: { now: () => Date; set(iso: string): void };
+  /** Runs a text command as typed after /papers. */
+  run(text: string, opts?: { user?: string; permissions?: Partial<InvokerPermissions>; channel?: ChannelRef }): Promise<Reply>;
+  react(messageId: string, opts?: Partial<ReactionEvent>): Promise<void>;
+}
+
+const ALL: InvokerPermissions = { manageChannel: true, workspaceAdmin: false };
+let seq = 0;
+
+export async function makeHarness(nowIso = '2026-08-21T10:00:00Z'): Promise<Harness> {
+  const store = new MemoryStore();
+  const { papers } = await readPaperFiles([SAMPLE_DIR]);
+  await store.upsertPapers(papers);
+  let now = new Date(nowIso);
+  const clock = { now: () => now, set: (iso: string) => void (now = new Date(iso)) };
+  const log = silentLogger();
+  const index = new LunrPaperIndex({ feed: storeDocFeed(store), log, useWorker: false });
+  const digests = new DigestService({ store, index, clock, log });
+  const platform = new RecordingPlatform();
+  const services: BotServices = {
+    store,
+    index,
+    search: new SearchService({ index, store }),
+    digests,
+    dispatcher: new InlineDigestDispatcher(digests, () => platform),
+    clock,
+    log,
+    defaults: { timezone: 'UTC' },
+  };
+  const handlers = createHandlers(services, commands);
+  return {
+    services,
+    handlers,
+    platform,
+    store,
+    clock,
+    async run(text, opts = {}) {
+      const { spec, options } = parseCommandLine(text, commands);
+      const inv: CommandInvocation = {
+        ...(opts.channel ?? CHANNEL),
+        id: `inv-${++seq}`,
+        userId: opts.user ?? 'u1',
+        command: spec.name,
+        options,
+        permissions: { ...ALL, ...opts.permissions },
+      };
+      return handlers.command(inv);
+    },
+    async react(messageId, ev = {}) {
+      await handlers.reaction({ ...CHANNEL, messageId, userId: 'u1', emoji: '🔖', added: true, ...ev });
+    },
+  };
+}
