@@ -22,13 +22,14 @@ export function makeHelp(all: () => readonly CommandSpec[]): CommandSpec {
       if (o.command !== undefined) {
         const spec = specs.find((s) => s.name === String(o.command).toLowerCase());
         if (!spec) return text(`There is no command "${clip(String(o.command), 30)}". Commands: ${specs.map((s) => s.name).join(', ')}.`);
+        // Positional options read as <name>: they are typed without a flag.
         const opts = spec.options
           .filter((x) => x.name !== 'unknown')
-          .map((x) => `--${x.name.replace(/_/g, '-')}: ${x.description}`);
+          .map((x) => ({ usage: x.positional ? `<${x.name}>` : `--${x.name.replace(/_/g, '-')}`, description: x.description }));
         return {
           kind: 'help',
           intro: `/papers ${spec.usage}\n${spec.description}${spec.permission ? ' (needs the Manage Channels permission)' : ''}`,
-          commands: opts.map((line) => ({ usage: line.split(':')[0]!, description: line.slice(line.indexOf(':') + 2) })),
+          commands: opts,
           ephemeral: true,
         } satisfies HelpReply;
       }

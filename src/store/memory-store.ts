@@ -1,59 +1,13 @@
 /**
- * The Store port held in plain maps: for unit tests, the console, and as proof that
+ * The Store port held in plain maps: for unit tests, and as proof that
  * test/store/contract.ts describes the port rather than SQLite. Everything is deep-copied
  * in and out so a caller mutating a returned object cannot change what is stored.
- *
- * Also home of the two paper rules every Store implementation shares (validation and
- * "did the searchable text change"), because this is the reference implementation.
  */
-import { isDay } from '../core/dates.js';
-import { mergeBatch, mergePapers, samePaper, type Paper, type PaperId } from '../core/paper.js';
+import { assertStorablePaper, mergeBatch, mergePapers, samePaper, searchableTextChanged, type Paper, type PaperId } from '../core/paper.js';
 import type { Bookmark, Install, PostedEntry, Store, StoreStats, UpsertResult } from '../core/ports.js';
+import { REVISION_KEY } from './meta-keys.js';
 import { channelKey, type ChannelRef, type PlatformName, type Subscription } from '../core/subscription.js';
 
-/** Meta key of the search revision; shared with SqliteStore so getMeta agrees across implementations. */
-export const REVISION_KEY = 'store.revision';
-
-/**
- * The store refuses to hold a paper it could not key, show or file by day. Checked on the
- * merged record (what would be stored), inside the write, so a bad record anywhere in a
- * batch aborts the whole batch.
- */
-export function assertStorablePaper(p: Paper): void {
-  const where = `Store: paper ${JSON.stringify(String(p.id))}`;
-  if (typeof p.id !== 'string' || p.id.trim() === '') throw new Error(`${where} has no id`);
-  if (typeof p.title !== 'string' || p.title.trim() === '') throw new Error(`${where} has no title`);
-  if (typeof p.abstract !== 'string') throw new Error(`${where}: abstract is not a string`);
-  for (const field of ['authors', 'keywords', 'categories', 'sources', 'featuredDates'] as const) {
-    if (!Array.isArray(p[field])) throw new Error(`${where}: ${field} is not an array`);
-  }
-  const badDay = p.featuredDates.find((d) => !validDay(d));
-  if (badDay !== undefined) throw new Error(`${where}: featured date ${JSON.stringify(badDay)} is not YYYY-MM-DD`);
-  // Paper promises ascending, unique days; a store that silently reordered them would report "updated" forever.
-  if (p.featuredDates.some((d, i) => i > 0 && d <= p.featuredDates[i - 1]!)) {
-    throw new Error(`${where}: featured dates must be ascending and unique`);
-  }
-}
-
-/** Days repeat across a batch (80k papers share a few hundred), so each is checked once per process. */
-const knownDays = new Set<string>();
-function validDay(d: unknown): boolean {
-  if (typeof d !== 'string') return false;
-  if (knownDays.has(d)) return true;
-  if (!isDay(d)) return false;
-  if (knownDays.size < 100_000) knownDays.add(d);
-  return true;
-}
-
-/** Whether the index must be rebuilt: only these fields are searched. */
-export function searchableTextChanged(before: Paper, after: Paper): boolean {
-  return (
-    before.title !== after.title ||
-    before.abstract !== after.abstract ||
-    JSON.stringify(before.authors) !== JSON.stringify(after.authors) ||
-    JSON.stringify(before.keywords) !== JSON.stringify(after.keywords)
-  );
-}
 
 const clone = <T>(v: T): T => structuredClone(v);
 /** Install data goes through JSON, as it does in SQLite, so both stores return the same shape. */

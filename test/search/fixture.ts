@@ -1,72 +1,11 @@
 /**
- * Real papers for the search tests, read straight from ../shared/data/hf-daily with a
- * deliberately small mapping (independent of the importer, which is written elsewhere).
+ * Real papers for the search tests: a small spread of days (old and new schema) and the
+ * whole archive, read through the real normaliser (test/support/real-data.ts).
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { IndexDoc, Logger } from '../../src/core/ports.js';
+import { allDays, docsOfDays } from '../support/real-data.js';
 
-/** Same path as test/support/tmp.ts (not imported: it pulls in vitest, and benchmarks reuse this file). */
-export const HF_DAILY_DIR = path.resolve(import.meta.dirname, '../../../shared/data/hf-daily');
-
-interface HfItem {
-  title?: string;
-  paper: {
-    id: string;
-    title?: string;
-    summary?: string;
-    authors?: { name?: string; hidden?: boolean }[];
-    upvotes?: number;
-    ai_keywords?: string[];
-    githubRepo?: string | null;
-  };
-}
-
-const collapse = (s: string | undefined) => (s ?? '').replace(/\s+/g, ' ').trim();
-
-export function allDays(): string[] {
-  return fs
-    .readdirSync(HF_DAILY_DIR)
-    .filter((f) => /^\d{4}-\d{2}-\d{2}\.json$/.test(f))
-    .map((f) => f.slice(0, 10))
-    .sort();
-}
-
-export function dayDocs(day: string): IndexDoc[] {
-  const items = JSON.parse(fs.readFileSync(path.join(HF_DAILY_DIR, `${day}.json`), 'utf8')) as HfItem[];
-  return items.map((item) => ({
-    id: item.paper.id,
-    title: collapse(item.title ?? item.paper.title),
-    abstract: collapse(item.paper.summary),
-    authors: (item.paper.authors ?? []).filter((a) => !a.hidden && a.name).map((a) => a.name!),
-    keywords: item.paper.ai_keywords ?? [],
-    featuredDates: [day],
-    upvotes: item.paper.upvotes ?? null,
-    hasCode: !!item.paper.githubRepo,
-  }));
-}
-
-/** Papers of the given days, merged by id (featured days united, highest upvotes kept). */
-export function docsOfDays(days: string[]): IndexDoc[] {
-  const byId = new Map<string, IndexDoc>();
-  for (const day of days) {
-    for (const doc of dayDocs(day)) {
-      const prev = byId.get(doc.id);
-      if (!prev) {
-        byId.set(doc.id, doc);
-        continue;
-      }
-      byId.set(doc.id, {
-        ...doc,
-        featuredDates: [...new Set([...prev.featuredDates, ...doc.featuredDates])].sort(),
-        upvotes: Math.max(prev.upvotes ?? 0, doc.upvotes ?? 0),
-        hasCode: prev.hasCode || doc.hasCode,
-        keywords: doc.keywords.length ? doc.keywords : prev.keywords,
-      });
-    }
-  }
-  return [...byId.values()];
-}
+export { allDays, docsOfDays, HF_DAILY_DIR } from '../support/real-data.js';
 
 let all: IndexDoc[] | null = null;
 /** All 558 days: 9,577 papers. Cached per test file (each file runs in its own process). */

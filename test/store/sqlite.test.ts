@@ -16,7 +16,7 @@ const freshFile = (): string => path.join(dir, `store-${n++}.db`);
 storeContract('SqliteStore', async () => {
   const file = freshFile();
   return { store: SqliteStore.open(file), reopen: async () => SqliteStore.open(file) };
-});
+}, { persistent: true });
 
 /** Looks at the file the way another tool would, without going through the store. */
 function inspect<T>(file: string, fn: (db: Database.Database) => T): T {

@@ -16,8 +16,4 @@ export function tempDir(prefix = 'papers-test-'): string {
   return dir;
 }
 
-/** Absolute path of ../shared/data from the project root. */
-export const SHARED_DATA = path.resolve(import.meta.dirname, '../../../shared/data');
-export const HF_DAILY_DIR = path.join(SHARED_DATA, 'hf-daily');
-export const ARXIV_FILE = path.join(SHARED_DATA, 'arxiv-cs-2025-2026.jsonl.gz');
-export const MALFORMED_DIR = path.join(SHARED_DATA, 'malformed');
+export { ARXIV_FILE, HF_DAILY_DIR, MALFORMED_DIR, SHARED_DATA } from './real-data.js';

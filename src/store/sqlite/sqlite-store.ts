@@ -11,10 +11,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { mergeBatch, mergePapers, samePaper, type Paper, type PaperId, type PaperSourceName } from '../../core/paper.js';
+import { assertStorablePaper, mergeBatch, mergePapers, samePaper, searchableTextChanged, type Paper, type PaperId, type PaperSourceName } from '../../core/paper.js';
 import type { Bookmark, Install, PostedEntry, Store, StoreStats, UpsertResult } from '../../core/ports.js';
 import type { ChannelRef, PlatformName, Subscription, Weekday } from '../../core/subscription.js';
-import { assertStorablePaper, REVISION_KEY, searchableTextChanged } from '../memory-store.js';
+import { REVISION_KEY } from '../meta-keys.js';
 import { assertNotFromFuture, LATEST_VERSION, migrate, schemaVersion } from './migrations.js';
 
 export interface SqliteStoreOptions {
