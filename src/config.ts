@@ -45,6 +45,26 @@ const schema = z.object({
   /** Try the live Daily Papers API at start (false for fully offline runs). */
   FETCH_ON_START: bool(true),
   DEFAULT_TIMEZONE: z.string().trim().default('UTC'),
+
+  // Discord: DISCORD_TOKEN and DISCORD_APP_ID turn the Discord platform on.
+  DISCORD_TOKEN: optionalString,
+  DISCORD_APP_ID: optionalString,
+  /** REST base; the gateway URL is then taken from GET /gateway/bot (tests point both at a stand-in). */
+  DISCORD_API_BASE: url('https://discord.com/api'),
+
+  // Slack: SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID/SECRET (OAuth, many) turn Slack on.
+  SLACK_BOT_TOKEN: optionalString,
+  /** Socket Mode when set (xapp-…): no public URL needed. */
+  SLACK_APP_TOKEN: optionalString,
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_CLIENT_ID: optionalString,
+  SLACK_CLIENT_SECRET: optionalString,
+  SLACK_STATE_SECRET: optionalString,
+  SLACK_API_URL: url('https://slack.com/api').transform((s) => `${s}/`),
+  /** Who may subscribe a channel by default: everyone in it, or workspace admins and owners. */
+  SLACK_SUBSCRIBE_POLICY: z.enum(['everyone', 'admins']).default('everyone'),
+  /** HTTP port of the Slack events/commands/OAuth endpoints (HTTP mode). */
+  PORT: int(3000, 0, 65535),
 });
 
 export type Config = {
@@ -57,6 +77,20 @@ export type Config = {
   seedSample: boolean;
   fetchOnStart: boolean;
   defaultTimezone: string;
+  /** Present when DISCORD_TOKEN and DISCORD_APP_ID are both set. */
+  discord: { token: string; appId: string; apiBase: string } | undefined;
+  /** Present when SLACK_BOT_TOKEN or the OAuth client credentials are set. */
+  slack:
+    | {
+        botToken: string | undefined;
+        appToken: string | undefined;
+        signingSecret: string | undefined;
+        oauth: { clientId: string; clientSecret: string; stateSecret: string } | undefined;
+        apiUrl: string;
+        subscribePolicy: 'everyone' | 'admins';
+        port: number;
+      }
+    | undefined;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -72,6 +106,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   } catch {
     throw new ConfigError(`Invalid configuration:\n  DEFAULT_TIMEZONE: "${tz}" is not an IANA timezone`);
   }
+  const problems: string[] = [];
+  if (Boolean(e.DISCORD_TOKEN) !== Boolean(e.DISCORD_APP_ID)) {
+    problems.push(`  ${e.DISCORD_TOKEN ? 'DISCORD_APP_ID' : 'DISCORD_TOKEN'}: required when ${e.DISCORD_TOKEN ? 'DISCORD_TOKEN' : 'DISCORD_APP_ID'} is set`);
+  }
+  const oauthVars = [e.SLACK_CLIENT_ID, e.SLACK_CLIENT_SECRET, e.SLACK_STATE_SECRET];
+  if (oauthVars.some(Boolean) && !oauthVars.every(Boolean)) {
+    problems.push('  SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET: set all three for the OAuth install flow, or none');
+  }
+  const slackOn = Boolean(e.SLACK_BOT_TOKEN) || oauthVars.every(Boolean);
+  if (slackOn && !e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
+    problems.push('  SLACK_SIGNING_SECRET: required in HTTP mode (set it, or SLACK_APP_TOKEN for Socket Mode)');
+  }
+  if (e.SLACK_APP_TOKEN && !e.SLACK_BOT_TOKEN) problems.push('  SLACK_BOT_TOKEN: required with SLACK_APP_TOKEN (Socket Mode)');
+  if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}\nSee .env.example for every variable.`);
+
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     dataDir,
@@ -83,5 +132,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedSample: e.SEED_SAMPLE,
     fetchOnStart: e.FETCH_ON_START,
     defaultTimezone: tz,
+    discord: e.DISCORD_TOKEN && e.DISCORD_APP_ID ? { token: e.DISCORD_TOKEN, appId: e.DISCORD_APP_ID, apiBase: e.DISCORD_API_BASE } : undefined,
+    slack: slackOn
+      ? {
+          botToken: e.SLACK_BOT_TOKEN,
+          appToken: e.SLACK_APP_TOKEN,
+          signingSecret: e.SLACK_SIGNING_SECRET,
+          oauth: oauthVars.every(Boolean) ? { clientId: e.SLACK_CLIENT_ID!, clientSecret: e.SLACK_CLIENT_SECRET!, stateSecret: e.SLACK_STATE_SECRET! } : undefined,
+          apiUrl: e.SLACK_API_URL,
+          subscribePolicy: e.SLACK_SUBSCRIBE_POLICY,
+          port: e.PORT,
+        }
+      : undefined,
   };
 }

@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'malformed_data' // a file or body that is not what it claims to be
   | 'config' // the process is configured wrongly
   | 'unavailable' // a dependency is not ready yet (index warming up)
+  | 'channel_unavailable' // the channel is gone or the bot may no longer post there
   | 'internal';
 
 export interface BotErrorOptions {
@@ -69,6 +70,20 @@ export class MalformedDataError extends BotError {
   constructor(file: string, problem: string, opts?: BotErrorOptions) {
     super('malformed_data', `${file}: ${problem}`, opts);
     this.file = file;
+  }
+}
+
+/**
+ * The platform refused a post for good: the channel was deleted, the bot was removed or
+ * lost its permissions (Discord 10003/50001/50013; Slack channel_not_found,
+ * not_in_channel, is_archived). Retrying cannot help; the subscription is paused.
+ */
+export class ChannelUnavailableError extends BotError {
+  /** The platform's own code, for the log and the pause reason. */
+  readonly platformCode: string;
+  constructor(platformCode: string, detail: string) {
+    super('channel_unavailable', 'I can no longer post in this channel.', { detail });
+    this.platformCode = platformCode;
   }
 }
 

@@ -328,6 +328,12 @@ export interface ChatPlatform {
   post(channel: ChannelRef, message: OutboundMessage, opts?: PostOptions): Promise<PostedRef>;
   /** Adds the bookmark hint reaction under a posted paper (optional capability). */
   addBookmarkHint?(channel: ChannelRef, messageId: string): Promise<void>;
+  /**
+   * Optional: a message this bot already posted in the channel with this idempotency key
+   * (Slack: the key in message metadata, found in recent history), or null. Called before
+   * re-sending after an attempt that may have posted without recording it.
+   */
+  findPosted?(channel: ChannelRef, idempotencyKey: string): Promise<PostedRef | null>;
 }
 
 // ─── Digest delivery ─────────────────────────────────────────────────────────────────
