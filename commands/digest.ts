@@ -30,7 +30,9 @@ export const digest: CommandSpec = {
     }
 
     const outcome = await dispatcher.runNow(sub, ctx.inv.userId);
-    if ('queued' in outcome) return text('Digest on its way: it will appear here in a moment.', 'success');
+    if ('queued' in outcome) {
+      return text(`Posting ${outcome.papers} paper${outcome.papers === 1 ? '' : 's'} from ${formatDay(outcome.date)} here in a moment.`, 'success');
+    }
     if (outcome.date === null) return text(`Nothing new to post: ${outcome.skippedReason ?? 'every recent paper was already posted here'}.`);
     return text(`Posted ${outcome.posted} paper${outcome.posted === 1 ? '' : 's'} from ${formatDay(outcome.date)}.`, 'success');
   },

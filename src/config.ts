@@ -46,6 +46,13 @@ const schema = z.object({
   FETCH_ON_START: bool(true),
   DEFAULT_TIMEZONE: z.string().trim().default('UTC'),
 
+  /** Unset: a Redis on 127.0.0.1:6379 if one answers, else `npm start` runs a private redis-server. */
+  REDIS_URL: optionalString.refine((s) => s === undefined || /^rediss?:\/\/\S+$/.test(s), 'must be a redis:// or rediss:// URL'),
+  /** `npm start` also runs the workers in the same process (false: run `npm run worker` separately). */
+  RUN_WORKERS: bool(true),
+  /** Digest jobs in flight per worker process. */
+  WORKER_CONCURRENCY: int(100, 1, 1000),
+
   // Discord: DISCORD_TOKEN and DISCORD_APP_ID turn the Discord platform on.
   DISCORD_TOKEN: optionalString,
   DISCORD_APP_ID: optionalString,
@@ -77,6 +84,9 @@ export type Config = {
   seedSample: boolean;
   fetchOnStart: boolean;
   defaultTimezone: string;
+  redisUrl: string | undefined;
+  runWorkers: boolean;
+  workerConcurrency: number;
   /** Present when DISCORD_TOKEN and DISCORD_APP_ID are both set. */
   discord: { token: string; appId: string; apiBase: string } | undefined;
   /** Present when SLACK_BOT_TOKEN or the OAuth client credentials are set. */
@@ -132,6 +142,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedSample: e.SEED_SAMPLE,
     fetchOnStart: e.FETCH_ON_START,
     defaultTimezone: tz,
+    redisUrl: e.REDIS_URL,
+    runWorkers: e.RUN_WORKERS,
+    workerConcurrency: e.WORKER_CONCURRENCY,
     discord: e.DISCORD_TOKEN && e.DISCORD_APP_ID ? { token: e.DISCORD_TOKEN, appId: e.DISCORD_APP_ID, apiBase: e.DISCORD_API_BASE } : undefined,
     slack: slackOn
       ? {

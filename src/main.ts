@@ -1,7 +1,11 @@
 /**
- * `npm start`: the bot. With no platform tokens it runs in the terminal (the console
- * platform) on the embedded sample, so a new user sees it work before configuring
- * anything.
+ * `npm start`: the bot, and (unless RUN_WORKERS=false) its workers in the same process.
+ * With no platform tokens it runs in the terminal (the console platform) on the embedded
+ * sample, so a new user sees it work before configuring anything.
+ *
+ * Redis: REDIS_URL, else a Redis on 127.0.0.1:6379, else a private redis-server under
+ * DATA_DIR. Without any, the console still runs (digests on demand, no schedule); a
+ * Discord or Slack bot stops with the ways to get one.
  */
 import path from 'node:path';
 import { commands } from '../commands/index.js';
@@ -10,18 +14,21 @@ import { loadConfig } from './config.js';
 import { createHandlers } from './core/bot.js';
 import { utcDay } from './core/dates.js';
 import { InlineDigestDispatcher } from './core/digest/inline-dispatcher.js';
-import { BotError } from './core/errors.js';
+import { BotError, ConfigError } from './core/errors.js';
 import { ingestDay } from './core/ingest.js';
-import type { ChatPlatform } from './core/ports.js';
+import type { ChatPlatform, DigestDispatcher, PlatformName } from './core/ports.js';
+import type { ScheduleSync } from './core/services.js';
 import { createLogger } from './log.js';
 import { SAMPLE_DIR } from './paths.js';
 import { ConsolePlatform } from './platforms/console/console-platform.js';
+import { resolveRedis, startQueueRuntime, type QueueRuntime } from './queue/runtime.js';
 import { seedIfEmpty } from './seed.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  // The terminal belongs to the console bot: logs go to a file unless told otherwise.
-  const logFile = config.logFile ?? path.join(config.dataDir, 'bot.log');
+  const consoleMode = !config.discord && !config.slack;
+  // The terminal belongs to the console bot: its logs go to a file unless told otherwise.
+  const logFile = config.logFile ?? (consoleMode ? path.join(config.dataDir, 'bot.log') : undefined);
   const log = createLogger({ level: config.logLevel, file: logFile });
   const core = openCore(config, log);
   const out = process.stdout;
@@ -29,32 +36,51 @@ async function main(): Promise<void> {
   const seeded = config.seedSample ? await seedIfEmpty(core.store, SAMPLE_DIR, log) : 0;
   const stats = await core.store.stats();
 
-  const consolePlatform = new ConsolePlatform({
-    input: process.stdin,
-    output: out,
-    commands,
-    exportDir: path.join(config.dataDir, 'exports'),
-    log: log.child({ platform: 'console' }),
-    prompt: Boolean(process.stdin.isTTY),
-  });
-  const platforms: ChatPlatform[] = [consolePlatform];
-  const dispatcher = new InlineDigestDispatcher(core.digests, (name) => platforms.find((p) => p.name === name));
-  const handlers = createHandlers(botServices(core, dispatcher), commands);
+  const platforms = new Map<PlatformName, ChatPlatform>();
+  let consolePlatform: ConsolePlatform | undefined;
+  if (consoleMode) {
+    consolePlatform = new ConsolePlatform({
+      input: process.stdin,
+      output: out,
+      commands,
+      exportDir: path.join(config.dataDir, 'exports'),
+      log: log.child({ platform: 'console' }),
+      prompt: Boolean(process.stdin.isTTY),
+    });
+    platforms.set('console', consolePlatform);
+  }
 
-  out.write(
-    [
-      'papers bot — console mode (no DISCORD_TOKEN or SLACK_BOT_TOKEN set; see README for Discord and Slack).',
-      `${stats.papers.toLocaleString('en-US')} papers${seeded ? ' (seeded from the sample)' : ''}, featured ${stats.firstFeaturedDate ?? '–'} … ${stats.lastFeaturedDate ?? '–'}. Logs: ${logFile}`,
-      'Try: /papers search sparse attention · react 2 🔖 · /papers bookmarks · /papers digest now · /papers help · quit',
-      '',
-    ].join('\n'),
-  );
+  let queue: QueueRuntime | null = null;
+  let dispatcher: DigestDispatcher;
+  let schedules: ScheduleSync | undefined;
+  try {
+    const redis = await resolveRedis({ redisUrl: config.redisUrl, dataDir: config.dataDir, log });
+    queue = await startQueueRuntime({ core, redis, platforms, runWorkers: config.runWorkers, followIndex: true, concurrency: config.workerConcurrency, ingest: config.fetchOnStart });
+    dispatcher = queue.dispatcher;
+    schedules = queue.schedules;
+  } catch (err) {
+    if (!(consoleMode && err instanceof ConfigError)) throw err;
+    out.write(`(No Redis: digests run on demand only, without schedules. ${err.userMessage.split('\n')[0]})\n`);
+    dispatcher = new InlineDigestDispatcher(core.digests, (name) => platforms.get(name));
+  }
+  const handlers = createHandlers(botServices(core, dispatcher, schedules), commands);
+
+  if (consolePlatform) {
+    out.write(
+      [
+        'papers bot — console mode (no DISCORD_TOKEN or SLACK_BOT_TOKEN set; see README for Discord and Slack).',
+        `${stats.papers.toLocaleString('en-US')} papers${seeded ? ' (seeded from the sample)' : ''}, featured ${stats.firstFeaturedDate ?? '–'} … ${stats.lastFeaturedDate ?? '–'}. Logs: ${logFile}`,
+        'Try: /papers search sparse attention · react 2 🔖 · /papers bookmarks · /papers digest now · /papers help · quit',
+        '',
+      ].join('\n'),
+    );
+  }
 
   // Warm the index while the user types; the first search waits for it if needed.
   core.index.ready().catch((err: unknown) => log.error({ err }, 'index failed to load'));
 
-  if (config.fetchOnStart) {
-    // Today's list from the live API; offline or failing, the bot carries on quietly.
+  if (config.fetchOnStart && !queue?.workers) {
+    // Without workers here, today's list is fetched directly; offline, the bot carries on quietly.
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), 20_000);
     ingestDay({ source: core.source, store: core.store, index: core.index, log, now: () => new Date() }, utcDay(new Date()), controller.signal)
@@ -62,21 +88,24 @@ async function main(): Promise<void> {
       .finally(() => clearTimeout(timer));
   }
 
-  await consolePlatform.start(handlers);
+  for (const p of platforms.values()) await p.start(handlers);
 
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    await Promise.allSettled(platforms.map((p) => p.stop()));
+    await Promise.allSettled([...platforms.values()].map((p) => p.stop()));
+    await queue?.close();
     await core.close();
-    log.flush?.();
+    log.flush();
     process.exit(code);
   };
   process.once('SIGINT', () => void shutdown(0));
   process.once('SIGTERM', () => void shutdown(0));
-  await consolePlatform.done;
-  await shutdown(0);
+  if (consolePlatform) {
+    await consolePlatform.done;
+    await shutdown(0);
+  }
 }
 
 main().catch((err: unknown) => {

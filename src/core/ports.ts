@@ -350,5 +350,12 @@ export interface DigestRunOutcome {
  * so `/papers digest now` and the schedule share one idempotent path.
  */
 export interface DigestDispatcher {
-  runNow(sub: Subscription | (ChannelRef & Partial<Subscription>), requestedBy: string): Promise<DigestRunOutcome | { queued: true }>;
+  /**
+   * Plans the channel's `now` digest at once (so "nothing new" is answered right away)
+   * and posts it: in-process, or by queueing its delivery (`queued`, with what it holds).
+   */
+  runNow(
+    sub: Subscription | (ChannelRef & Partial<Subscription>),
+    requestedBy: string,
+  ): Promise<DigestRunOutcome | { queued: true; date: string; papers: number }>;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseDigestDay, composeDigest, digestProgress, RESUME_WINDOW_MS, type ChooseDayInput } from '../../src/core/digest/compose.js';
+import { chooseDigestDay, composeDigest, digestedDays, type ChooseDayInput } from '../../src/core/digest/compose.js';
 import { rankForDigest } from '../../src/core/digest/rank.js';
 import { dayThemes } from '../../src/core/digest/themes.js';
 import { formatDay } from '../../src/core/dates.js';
@@ -148,30 +148,18 @@ describe('composeDigest', () => {
   });
 });
 
-describe('digestProgress', () => {
+describe('digestedDays', () => {
   const ref = { platform: 'discord' as const, workspaceId: 'g', channelId: 'c' };
-  const at = '2026-08-21T09:00:00.000Z';
-  const entry = (kind: 'header' | 'paper', paperId: string | null, postedAt = at): PostedEntry => ({
-    ...ref, date: '2026-08-21', kind, paperId, messageId: `m-${paperId}`, postedAt,
-  });
-  const later = (ms: number) => new Date(Date.parse(at) + ms);
-
-  it('counts a complete digest as digested', () => {
-    const logs = new Map([['2026-08-21', [entry('header', null), entry('paper', 'a'), entry('paper', 'b')]]]);
-    expect(digestProgress(logs, 2, later(60_000))).toEqual({ digestedDays: new Set(['2026-08-21']), resumeIds: new Set() });
+  const entry = (day: string, kind: 'header' | 'paper', paperId: string | null): PostedEntry => ({
+    ...ref, date: day, kind, paperId, messageId: `m-${day}-${paperId}`, postedAt: `${day}T09:00:00.000Z`,
   });
 
-  it('resumes a digest cut short minutes ago', () => {
-    const logs = new Map([['2026-08-21', [entry('header', null), entry('paper', 'a')]]]);
-    expect(digestProgress(logs, 5, later(60_000))).toEqual({ digestedDays: new Set(), resumeIds: new Set(['a']) });
-  });
-
-  it('does not re-open a short digest a day later', () => {
-    const logs = new Map([['2026-08-21', [entry('header', null), entry('paper', 'a')]]]);
-    expect(digestProgress(logs, 5, later(RESUME_WINDOW_MS + 1)).digestedDays).toEqual(new Set(['2026-08-21']));
-  });
-
-  it('ignores days without a header', () => {
-    expect(digestProgress(new Map([['2026-08-21', []]]), 5, later(0))).toEqual({ digestedDays: new Set(), resumeIds: new Set() });
+  it('counts a day with a posted header as digested, whatever its papers', () => {
+    const logs = new Map([
+      ['2026-08-21', [entry('2026-08-21', 'header', null), entry('2026-08-21', 'paper', 'a')]],
+      ['2026-08-20', [entry('2026-08-20', 'paper', 'b')]], // leftovers posted by `now`, no header
+      ['2026-08-19', []],
+    ]);
+    expect(digestedDays(logs)).toEqual(new Set(['2026-08-21']));
   });
 });

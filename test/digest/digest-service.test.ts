@@ -129,17 +129,29 @@ describe('DigestService.run', () => {
     expect(outcome.date).toBe('2026-08-20');
   });
 
-  it('stops at a failed post, keeps what was posted recorded, and the retry resumes', async () => {
+  it('stops at a failed post, keeps what was posted recorded, and delivering the plan again finishes it', async () => {
+    const plan = await planOf();
     platform.failOnPost = 4; // header + 2 papers go out, the third paper fails
-    await expect(service.run(sub, 'scheduled', platform.asPlatform())).rejects.toThrow('Discord 503');
+    await expect(service.deliver(sub, plan, platform.asPlatform())).rejects.toThrow('Discord 503');
     expect(store.posted.map((e) => e.kind)).toEqual(['header', 'paper', 'paper']);
-    expect(lines.some((l) => l.level === 'error' && l.msg === 'digest post failed')).toBe(true);
+    expect(lines.some((l) => l.level === 'warn' && l.msg === 'digest post failed')).toBe(true);
 
-    clock.set('2026-08-21T07:05:00Z'); // the job's retry, minutes later
-    const outcome = await service.run(sub, 'scheduled', platform.asPlatform());
+    clock.set('2026-08-21T07:05:00Z'); // the job's retry, minutes later, with the same plan
+    const outcome = await service.deliver(sub, plan, platform.asPlatform());
     expect(outcome).toEqual({ date: FRIDAY, posted: 3 });
     expect(paperIds(platform.posts.map((p) => p.message))).toEqual(fridayTop.slice(0, 5).map((p) => p.id));
     expect(postedKinds().filter((k) => k === 'digestHeader')).toHaveLength(1);
+  });
+
+  it('on a retry, records a message the platform already has instead of posting it again', async () => {
+    const plan = await planOf();
+    // The header went out in an attempt that died before recording it.
+    const asPlatform = platform.asPlatform();
+    const headerKey = digestMessageKey(sub, plan.messages[0]!);
+    const withLookup = { ...asPlatform, name: asPlatform.name, post: asPlatform.post, findPosted: async (_c: unknown, key: string) => (key === headerKey ? { messageId: 'sent-before-crash' } : null) };
+    await service.deliver(sub, plan, withLookup, { mayHavePosted: true });
+    expect(postedKinds()).toEqual(['digestPaper', 'digestPaper', 'digestPaper', 'digestPaper', 'digestPaper']);
+    expect(store.posted[0]).toMatchObject({ kind: 'header', messageId: 'sent-before-crash' });
   });
 
   it('treats a bookmark hint failure as a warning', async () => {

@@ -38,3 +38,63 @@ export function runNode(args: string[], opts: { env?: NodeJS.ProcessEnv; input?:
 export function papers(args: string[], opts: Parameters<typeof runNode>[1] = {}): Promise<RunResult> {
   return runNode([path.join(ROOT, 'bin/papers.js'), ...args], opts);
 }
+
+/** A long-running child driven line by line: type a line, wait for output to match. */
+export interface Session {
+  /** Everything printed so far. */
+  readonly stdout: string;
+  readonly stderr: string;
+  type(line: string): void;
+  /** Resolves with the output after `since` once it matches; rejects after the timeout. */
+  waitFor(pattern: RegExp, opts?: { since?: number; timeoutMs?: number }): Promise<string>;
+  /** Output length now, to wait only for what comes next. */
+  mark(): number;
+  end(): Promise<number | null>;
+}
+
+export function startSession(args: string[], env: NodeJS.ProcessEnv): Session {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  const waiters = new Set<() => void>();
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+    for (const w of waiters) w();
+  });
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  return {
+    get stdout() {
+      return stdout;
+    },
+    get stderr() {
+      return stderr;
+    },
+    type(line) {
+      child.stdin.write(`${line}\n`);
+    },
+    mark: () => stdout.length,
+    waitFor(pattern, opts = {}) {
+      const since = opts.since ?? 0;
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (pattern.test(stdout.slice(since))) {
+            waiters.delete(check);
+            clearTimeout(timer);
+            resolve(stdout.slice(since));
+          }
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`timed out waiting for ${pattern}\n--- stdout since mark:\n${stdout.slice(since).slice(-3000)}\n--- stderr:\n${stderr.slice(-2000)}`));
+        }, opts.timeoutMs ?? 30_000);
+        waiters.add(check);
+        check();
+      });
+    },
+    async end() {
+      child.stdin.end();
+      return exited;
+    },
+  };
+}

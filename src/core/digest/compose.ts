@@ -16,8 +16,8 @@
  * list still empty does not repeat Monday. Papers added to a day after its digest are
  * left to `now`, not re-announced by the schedule.
  *
- * A digest interrupted by a crash or a failed post is not "already posted": its retry,
- * minutes later, resumes it (see digestProgress) so a crash never loses a post.
+ * A digest interrupted by a crash or a failed post is finished by delivering the same
+ * plan again (the worker keeps the plan in the delivery job), not by planning anew.
  *
  * NOW runs (`/papers digest now`) target the most recent featured day, however old,
  * that still has qualifying papers the channel has not seen: leftovers of an already
@@ -40,7 +40,7 @@ export interface ChooseDayInput {
   localToday: string;
   /** Featured days known to the store, newest first. Days after localToday are ignored. */
   featuredDaysDesc: readonly string[];
-  /** Days this channel already got its digest for (see digestProgress). */
+  /** Days this channel already got its digest for (see digestedDays). */
   digestedDays: ReadonlySet<string>;
   /** Whether the day has a qualifying paper this channel has not seen (see composeDigest). */
   hasUnseen: (day: string) => boolean;
@@ -69,34 +69,9 @@ export function chooseDigestDay(input: ChooseDayInput): { day: string } | { skip
   return { day: target };
 }
 
-/**
- * How long after its header an unfinished digest is still resumed. Retries come within
- * minutes; the next scheduled run comes a day later and must not re-open the day.
- */
-export const RESUME_WINDOW_MS = 6 * 60 * 60 * 1000;
-
-/**
- * Reads the posted log of the candidate days. A day with a header is digested, unless it
- * holds fewer papers than the channel's top N and the header is recent: then an attempt
- * stopped half-way, and the papers it posted are handed back (`resumeIds`) so the retry
- * composes the same digest and delivers only what is missing.
- */
-export function digestProgress(
-  logs: ReadonlyMap<string, readonly PostedEntry[]>,
-  topN: number,
-  now: Date,
-): { digestedDays: Set<string>; resumeIds: Set<PaperId> } {
-  const digestedDays = new Set<string>();
-  const resumeIds = new Set<PaperId>();
-  for (const [day, entries] of logs) {
-    const header = entries.find((e) => e.kind === 'header');
-    if (!header) continue;
-    const papers = entries.flatMap((e) => (e.kind === 'paper' && e.paperId ? [e.paperId] : []));
-    const age = now.getTime() - Date.parse(header.postedAt);
-    if (papers.length < topN && age >= 0 && age < RESUME_WINDOW_MS) papers.forEach((id) => resumeIds.add(id));
-    else digestedDays.add(day);
-  }
-  return { digestedDays, resumeIds };
+/** Days of these logs that already got their digest: a header was posted for them. */
+export function digestedDays(logs: ReadonlyMap<string, readonly PostedEntry[]>): Set<string> {
+  return new Set([...logs].filter(([, entries]) => entries.some((e) => e.kind === 'header')).map(([day]) => day));
 }
 
 export interface Digest {

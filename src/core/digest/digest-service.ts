@@ -3,8 +3,10 @@
  * this file gathers the facts they need and posts the result exactly once:
  *
  * - Every message has a stable idempotency key (platform, channel, day, paper), and the
- *   posted log is written right after each message, so a retry after a crash (or a
- *   failed post) resumes where the last attempt stopped instead of starting over.
+ *   posted log is written right after each message, so delivering the same plan again
+ *   after a crash (or a failed post) posts only what is missing. A message that may have
+ *   gone out without being recorded (a crash between the two) is looked up on the
+ *   platform first (`findPosted`) or deduplicated by it (Discord's nonce).
  * - Planning queries only the few days it may pick, and searches the topic one day at a
  *   time, newest first, stopping at the first day with something to post.
  *
@@ -18,7 +20,7 @@ import type { ChatPlatform, Clock, DigestRunOutcome, Logger, PaperIndex, PostedE
 import type { OutboundMessage } from '../reply.js';
 import { channelKey, DEFAULT_SETTINGS, type ChannelRef, type DigestSettings } from '../subscription.js';
 import { toPaperView } from '../views.js';
-import { chooseDigestDay, composeDigest, digestProgress, qualifying, type Digest, type DigestMode } from './compose.js';
+import { chooseDigestDay, composeDigest, digestedDays, qualifying, type Digest, type DigestMode } from './compose.js';
 
 /** What planning needs of a channel; a Subscription is one. */
 export type DigestTarget = ChannelRef & Pick<DigestSettings, 'timezone' | 'topN' | 'minUpvotes' | 'topic'>;
@@ -59,12 +61,6 @@ export interface DigestServiceDeps {
  */
 export const NOW_SCAN_DAYS = 30;
 
-/**
- * Days whose posted log planning reads: the newest few, where a digest may have been cut
- * short minutes ago (see digestProgress). A scheduled run only has one day anyway.
- */
-const RESUME_CHECK_DAYS = 3;
-
 /** The topic search asks for this many hits per day; a day never has nearly as many papers. */
 const TOPIC_SEARCH_LIMIT = 100;
 
@@ -82,15 +78,15 @@ export class DigestService {
     const [candidates, posted, logs] = await Promise.all([
       days.length ? store.papersFeaturedBetween(days[days.length - 1]!, days[0]!) : Promise.resolve([]),
       store.postedPaperIds(ref),
-      this.dayLogs(ref, days.slice(0, RESUME_CHECK_DAYS)),
+      // Only a scheduled run asks whether its day was digested (see chooseDigestDay).
+      this.dayLogs(ref, mode === 'scheduled' ? days.slice(0, 1) : []),
     ]);
     const settings = {
       topN: sub.topN ?? DEFAULT_SETTINGS.topN,
       minUpvotes: sub.minUpvotes ?? DEFAULT_SETTINGS.minUpvotes,
       topic: sub.topic?.trim() || null,
     };
-    const { digestedDays, resumeIds } = digestProgress(logs, settings.topN, clock.now());
-    const alreadyPosted = resumeIds.size ? new Set([...posted].filter((id) => !resumeIds.has(id))) : posted;
+    const alreadyPosted = posted;
     const topicMatches = new Map<string, Set<PaperId>>();
     const unseen = new Set<string>();
     // Newest first, stopping at the first day with something to post: chooseDigestDay
@@ -111,7 +107,7 @@ export class DigestService {
       mode,
       localToday,
       featuredDaysDesc: days,
-      digestedDays,
+      digestedDays: digestedDays(logs),
       hasUnseen: (day) => unseen.has(day),
       filterNote: filterNote(settings),
     });
@@ -136,7 +132,13 @@ export class DigestService {
     return { day, digest, messages: toMessages(digest) };
   }
 
-  async deliver(sub: ChannelRef, plan: DigestPlan, platform: ChatPlatform): Promise<DigestRunOutcome> {
+  /**
+   * Posts the plan's messages that the posted log does not have yet, in order, recording
+   * each right after it is sent; then adds the 🔖 hints, so rate-limited reactions never
+   * delay the digest itself. `mayHavePosted` (a retry of an attempt that may have died
+   * between sending and recording) asks the platform before re-sending.
+   */
+  async deliver(sub: ChannelRef, plan: Pick<DigestPlan, 'day' | 'messages'>, platform: ChatPlatform, opts: { mayHavePosted?: boolean } = {}): Promise<DigestRunOutcome> {
     const { store, clock } = this.deps;
     const ref = channelOf(sub);
     if (platform.name !== ref.platform) {
@@ -149,6 +151,7 @@ export class DigestService {
 
     let posted = 0;
     let skipped = 0;
+    const hints: string[] = [];
     for (const message of plan.messages) {
       const idempotencyKey = digestMessageKey(ref, message);
       const record = recordOf(message);
@@ -159,10 +162,12 @@ export class DigestService {
       }
       let messageId: string;
       try {
-        ({ messageId } = await platform.post(ref, message, { idempotencyKey }));
+        const found = opts.mayHavePosted && platform.findPosted ? await platform.findPosted(ref, idempotencyKey) : null;
+        if (found) log.info({ idempotencyKey, messageId: found.messageId }, 'message found already posted; recording it');
+        ({ messageId } = found ?? (await platform.post(ref, message, { idempotencyKey })));
       } catch (err) {
         // Stop here: what was posted is recorded, and a retry resumes with this message.
-        log.error({ err, idempotencyKey, posted }, 'digest post failed');
+        log.warn({ err, idempotencyKey, posted }, 'digest post failed');
         throw err;
       }
       if (record) {
@@ -171,9 +176,10 @@ export class DigestService {
       }
       if (record?.kind === 'paper') {
         posted++;
-        await this.addHint(platform, ref, messageId, log);
+        hints.push(messageId);
       }
     }
+    for (const messageId of hints) await this.addHint(platform, ref, messageId, log);
     log.info({ posted, alreadyPosted: skipped }, 'digest delivered');
     const outcome: DigestRunOutcome = { date: plan.day, posted };
     if (posted === 0) outcome.skippedReason = `nothing new: ${plan.day} already delivered`;

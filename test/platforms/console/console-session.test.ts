@@ -4,54 +4,71 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startHfReplayServer } from '../../support/hf-replay-server.js';
-import { ROOT, runNode } from '../../support/spawn.js';
+import { startTestRedis, type TestRedis } from '../../support/redis.js';
+import { ROOT, runNode, startSession } from '../../support/spawn.js';
 import { tempDir } from '../../support/tmp.js';
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startTestRedis();
+});
 
 describe('console bot (npm start without tokens)', () => {
   it('seeds from the sample, searches, bookmarks by reaction, lists bookmarks and posts a digest', async () => {
     const dataDir = tempDir();
     // The live fetch at start goes to a local replay server, which has no list for today.
     const hf = await startHfReplayServer({});
+    const bot = startSession([path.join(ROOT, 'dist/src/main.js')], { DATA_DIR: dataDir, FETCH_ON_START: 'true', HF_BASE_URL: hf.url, HF_RETRIES: '0', REDIS_URL: redis.url });
     try {
-      const session = ['/papers search sparse attention', 'react 2 🔖', '/papers bookmarks', '/papers digest now', 'react 3 🔖', '/papers bookmarks export bibtex', 'quit'].join('\n');
-      const r = await runNode([path.join(ROOT, 'dist/src/main.js')], {
-        env: { DATA_DIR: dataDir, FETCH_ON_START: 'true', HF_BASE_URL: hf.url, HF_RETRIES: '0' },
-        input: `${session}\n`,
-      });
-      expect(r.code, r.stderr).toBe(0);
-      const out = r.stdout;
-      expect(out).toContain('console mode');
-      expect(out).toMatch(/seeded from the sample/);
+      await bot.waitFor(/console mode[\s\S]*seeded from the sample/);
 
       // Numbered search results, then the second one bookmarked by reaction.
-      const search = out.slice(out.indexOf('Search: sparse attention'));
+      let at = bot.mark();
+      bot.type('/papers search sparse attention');
+      const search = await bot.waitFor(/Type "react <number> 🔖"/, { since: at });
+      expect(search).toContain('Search: sparse attention');
       const second = /\n 2\. (.+?) \((\d{4}\.\d{5})\)/.exec(search);
       expect(second, search.slice(0, 1500)).not.toBeNull();
-      expect(out).toContain('Reacted 🔖 to 2.');
-      const bookmarks = out.slice(out.indexOf('Your bookmarks (1)'));
-      expect(bookmarks).toContain(second![2]);
+      bot.type('react 2 🔖');
+      await bot.waitFor(/Reacted 🔖 to 2\./, { since: at });
+      at = bot.mark();
+      bot.type('/papers bookmarks');
+      expect(await bot.waitFor(/Your bookmarks \(1\)[\s\S]*Type "react/, { since: at })).toContain(second![2]);
 
-      // The digest: a header with the day's themes, then numbered papers; reacting works on them too.
-      expect(out).toMatch(/━━ Trending papers · Fri,? 21 Aug 2026 ━━/);
-      expect(out).toMatch(/Posted 5 papers from Fri,? 21 Aug 2026/);
-      expect(out).toContain('Your 2 bookmarks as BibTeX.');
+      // The digest goes through the queue and a worker: a header with the day's themes,
+      // then numbered papers, which take reactions too.
+      at = bot.mark();
+      bot.type('/papers digest now');
+      await bot.waitFor(/Posting 5 papers from Fri,? 21 Aug 2026/, { since: at });
+      // The fifth paper printed down to its links line.
+      const digest = await bot.waitFor(/━━ Trending papers · Fri,? 21 Aug 2026 ━━[\s\S]*\n 5\. [\s\S]*?arxiv\.org\/pdf/, { since: at });
+      const third = /\n 3\. .+? \((\d{4}\.\d{5})\)/.exec(digest.slice(digest.indexOf('━━')));
+      bot.type('react 3 🔖');
+      await bot.waitFor(/Reacted 🔖 to 3\./, { since: at });
+      at = bot.mark();
+      bot.type('/papers bookmarks export bibtex');
+      await bot.waitFor(/Your 2 bookmarks as BibTeX\.\nWritten to /, { since: at });
       const bib = fs.readFileSync(path.join(dataDir, 'exports', 'bookmarks.bib'), 'utf8');
       expect(bib.match(/@misc\{/g)).toHaveLength(2);
       expect(bib).toContain(`eprint = {${second![2]}}`);
+      expect(bib).toContain(`eprint = {${third![1]}}`);
 
       // It asked the (local) live API for today, and carried on when there was nothing.
       expect(hf.requests.some((q) => q.path.startsWith('/api/daily_papers'))).toBe(true);
+      bot.type('quit');
+      expect(await bot.end()).toBe(0);
       expect(fs.existsSync(path.join(dataDir, 'papers.sqlite'))).toBe(true);
     } finally {
+      await bot.end();
       await hf.close();
     }
   });
 
   it('starts offline when the API cannot be reached, and a second start reuses the store', async () => {
     const dataDir = tempDir();
-    const env = { DATA_DIR: dataDir, FETCH_ON_START: 'true', HF_BASE_URL: 'http://127.0.0.1:9', HF_RETRIES: '0' };
+    const env = { DATA_DIR: dataDir, FETCH_ON_START: 'true', HF_BASE_URL: 'http://127.0.0.1:9', HF_RETRIES: '0', REDIS_URL: redis.url };
     const first = await runNode([path.join(ROOT, 'dist/src/main.js')], { env, input: '/papers trending\nquit\n' });
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/Trending · Fri,? 21 Aug 2026/);

@@ -1,0 +1,59 @@
+/**
+ * Rate limits shared by every worker process, kept in Redis: a GCRA (the token bucket
+ * expressed as one timestamp per key) run as a Lua script against Redis's clock, so any
+ * number of processes on any number of machines draw from the same budget.
+ *
+ * Written by hand: rate-limiter-flexible, the usual library, counts fixed windows, which
+ * allow twice the rate across a window boundary; keeping a token-bucket limit such as
+ * Discord's with it would cost a 20–25 % margin, and the fan-out target allows 15 %.
+ *
+ * `take` reserves the next free slot and sleeps until it, so callers are served in
+ * arrival order and a burst never turns into a storm of retries.
+ */
+import type { Redis } from 'ioredis';
+
+const RESERVE = `
+local interval = tonumber(ARGV[1])
+local tolerance = tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tat < now then tat = now end
+local delay = tat - tolerance - now
+if delay < 0 then delay = 0 end
+redis.call('SET', KEYS[1], tat + interval, 'PX', math.ceil(tat + interval - now + tolerance + 1000))
+return delay
+`;
+
+export interface Rate {
+  /** Requests per second, sustained. */
+  perSecond: number;
+  /** How many may go at once after a quiet spell (1 = evenly spaced). */
+  burst: number;
+}
+
+export interface RateLimiter {
+  /** Waits until one request under `key` may go. */
+  take(key: string, rate: Rate): Promise<void>;
+}
+
+type WithReserve = Redis & { papersReserve(key: string, interval: number, tolerance: number): Promise<number> };
+
+export class RedisRateLimiter implements RateLimiter {
+  private readonly redis: WithReserve;
+
+  constructor(redis: Redis, private readonly prefix = 'papers:rl:') {
+    if (!('papersReserve' in redis)) redis.defineCommand('papersReserve', { numberOfKeys: 1, lua: RESERVE });
+    this.redis = redis as WithReserve;
+  }
+
+  async take(key: string, rate: Rate): Promise<void> {
+    const interval = 1000 / rate.perSecond;
+    const tolerance = (Math.max(1, rate.burst) - 1) * interval;
+    const delay = await this.redis.papersReserve(this.prefix + key, interval, tolerance);
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+  }
+}
+
+/** For tests and single-purpose tools: no limit at all. */
+export const unlimited: RateLimiter = { take: async () => {} };

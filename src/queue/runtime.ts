@@ -1,0 +1,75 @@
+/**
+ * The queue side of a process, assembled from config: the Redis to use, the queues,
+ * the schedule sync and dispatcher the bot's commands use, the papers-changed
+ * subscription that keeps this process's index current, and (optionally) the workers.
+ */
+import type { Redis } from 'ioredis';
+import type { Core } from '../compose.js';
+import type { ChatPlatform, DigestDispatcher, PlatformName } from '../core/ports.js';
+import type { ScheduleSync } from '../core/services.js';
+import { redisConnection, resolveRedis, type ResolvedRedis } from './connection.js';
+import { QueueDigestDispatcher } from './dispatcher.js';
+import { followPapersChanged } from './events.js';
+import { buildJobContext } from './job-context.js';
+import { RateLimitedPlatform } from './limited-platform.js';
+import { Queues } from './queues.js';
+import { RedisRateLimiter } from './rate-limit.js';
+import { BullmqScheduleSync } from './schedules.js';
+import { startWorkers, type RunningWorkers } from './workers.js';
+
+export interface QueueRuntime {
+  redisUrl: string;
+  dispatcher: DigestDispatcher;
+  schedules: ScheduleSync;
+  workers: RunningWorkers | null;
+  close(): Promise<void>;
+}
+
+export interface QueueRuntimeOptions {
+  core: Core;
+  redis: ResolvedRedis;
+  /** Platforms this process can post to (workers consume their digest queues). */
+  platforms: ReadonlyMap<PlatformName, ChatPlatform>;
+  /** Run workers here (npm start by default, npm run worker always). */
+  runWorkers: boolean;
+  /** Keep this process's search index current when another process ingests. */
+  followIndex: boolean;
+  concurrency?: number;
+  ingest?: boolean;
+}
+
+export async function startQueueRuntime(opts: QueueRuntimeOptions): Promise<QueueRuntime> {
+  const { core } = opts;
+  const queues = new Queues(opts.redis.url);
+  const redis: Redis = redisConnection(opts.redis.url, 'papers');
+  const subscriber: Redis | null = opts.followIndex ? redisConnection(opts.redis.url, 'papers-sub') : null;
+  const schedules = new BullmqScheduleSync(queues, core.log.child({ component: 'schedules' }));
+  const limiter = new RedisRateLimiter(redis);
+  const limited = new Map([...opts.platforms].map(([name, p]) => [name, new RateLimitedPlatform(p, limiter)] as const));
+  const ctx = buildJobContext({ core, queues, redis, platforms: limited, schedules });
+  const dispatcher = new QueueDigestDispatcher(core.digests, queues, ctx.ensureFreshUpvotes);
+
+  if (subscriber) await followPapersChanged(subscriber, { index: core.index, store: core.store, log: core.log });
+  let workers: RunningWorkers | null = null;
+  if (opts.runWorkers) {
+    const names = [...opts.platforms.keys()];
+    workers = await startWorkers({ queues, ctx, platforms: names, log: core.log.child({ component: 'workers' }), concurrency: opts.concurrency ?? 100, ingest: opts.ingest ?? true });
+    const r = await schedules.reconcile(core.store, names);
+    core.log.info(r, 'digest schedules reconciled');
+  }
+
+  return {
+    redisUrl: opts.redis.url,
+    dispatcher,
+    schedules,
+    workers,
+    async close() {
+      await workers?.close();
+      await queues.close();
+      await Promise.allSettled([redis.quit(), subscriber?.quit()]);
+      await opts.redis.owned?.stop();
+    },
+  };
+}
+
+export { resolveRedis };

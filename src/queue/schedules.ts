@@ -1,0 +1,51 @@
+/**
+ * One BullMQ job scheduler per subscription, at its local time in its IANA timezone
+ * (cron with `tz`, so daylight-saving changes keep the local hour), upserted when the
+ * settings change and removed on unsubscribe or pause.
+ */
+import { JOB, schedulerId, type DigestTickPayload } from '../../jobs/queues.js';
+import type { ChannelRef, Logger, Store, Subscription } from '../core/ports.js';
+import type { ScheduleSync } from '../core/services.js';
+import type { Queues } from './queues.js';
+
+/** minute hour * * weekdays, e.g. "30 8 * * 1,2,3,4,5". */
+export function cronPattern(sub: Pick<Subscription, 'hour' | 'minute' | 'weekdays'>): string {
+  return `${sub.minute} ${sub.hour} * * ${sub.weekdays.join(',')}`;
+}
+
+export class BullmqScheduleSync implements ScheduleSync {
+  constructor(private readonly queues: Queues, private readonly log: Logger) {}
+
+  async upsert(sub: Subscription): Promise<void> {
+    if (sub.paused || !sub.weekdays.length) return this.remove(sub);
+    const data: DigestTickPayload = { platform: sub.platform, workspaceId: sub.workspaceId, channelId: sub.channelId, mode: 'scheduled' };
+    await this.queues.digest(sub.platform).upsertJobScheduler(
+      schedulerId(sub),
+      { pattern: cronPattern(sub), tz: sub.timezone },
+      { name: JOB.digestTick, data, opts: { attempts: 3, backoff: { type: 'exponential', delay: 10_000 }, removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } } },
+    );
+    this.log.debug({ scheduler: schedulerId(sub), pattern: cronPattern(sub), tz: sub.timezone }, 'digest schedule upserted');
+  }
+
+  async remove(ref: ChannelRef): Promise<void> {
+    await this.queues.digest(ref.platform).removeJobScheduler(schedulerId(ref));
+  }
+
+  /** Makes the schedulers match the store: every active subscription scheduled, nothing else. */
+  async reconcile(store: Store, platforms: readonly ChannelRef['platform'][]): Promise<{ upserted: number; removed: number }> {
+    const subs = await store.listSubscriptions({ includePaused: true });
+    const wanted = new Map(subs.filter((s) => !s.paused && platforms.includes(s.platform)).map((s) => [schedulerId(s), s]));
+    let removed = 0;
+    for (const platform of platforms) {
+      const q = this.queues.digest(platform);
+      for (const existing of await q.getJobSchedulers(0, -1)) {
+        if (!wanted.has(existing.key)) {
+          await q.removeJobScheduler(existing.key);
+          removed++;
+        }
+      }
+    }
+    for (const sub of wanted.values()) await this.upsert(sub);
+    return { upserted: wanted.size, removed };
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * The BullMQ workers of one process: ingest (one at a time) and a digest worker per
+ * platform this process can post to. Jobs are I/O-bound (HTTP to the platforms, paced by
+ * the shared rate limiter), so a digest worker runs many at once: one slow or broken
+ * channel holds one slot, never the others.
+ */
+import { Worker, type Job } from 'bullmq';
+import { processDigestDeliver, processDigestTick } from '../../jobs/digest.js';
+import { processIngest } from '../../jobs/ingest.js';
+import { digestQueue, INGEST_QUEUE, INGEST_SCHEDULER_ID, ingestJobId, JOB, type IngestPayload } from '../../jobs/queues.js';
+import type { JobContext } from '../../jobs/context.js';
+import type { Logger, PlatformName } from '../core/ports.js';
+import type { Queues } from './queues.js';
+
+export interface WorkerOptions {
+  queues: Queues;
+  ctx: JobContext;
+  platforms: readonly PlatformName[];
+  log: Logger;
+  /** Digest jobs in flight per process. */
+  concurrency?: number;
+  /** Run the ingest schedule (every 30 minutes on weekdays) and one ingest now. */
+  ingest?: boolean;
+  /** How long close() waits for active jobs before leaving them to be retried elsewhere. */
+  shutdownGraceMs?: number;
+}
+
+export interface RunningWorkers {
+  workers: Worker[];
+  close(): Promise<void>;
+}
+
+/** Every 30 minutes on weekdays (UTC), when Daily Papers lists fill up. */
+export const INGEST_PATTERN = '*/30 * * * 1-5';
+
+export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers> {
+  const { queues, ctx, log } = opts;
+  const common = { connection: queues.connection, prefix: queues.prefix };
+  const workers: Worker[] = [];
+
+  const onFailed = (job: Job | undefined, err: Error) =>
+    log.warn({ job: job?.id, name: job?.name, attempts: job?.attemptsMade, err: err.message }, 'job failed');
+
+  if (opts.ingest !== false) {
+    const w = new Worker(INGEST_QUEUE, (job) => processIngest(job, ctx), { ...common, concurrency: 1, lockDuration: 120_000 });
+    w.on('failed', onFailed);
+    w.on('error', (err) => log.error({ err }, 'ingest worker error'));
+    workers.push(w);
+    const q = queues.ingest();
+    const data: IngestPayload = { dates: [], reason: 'schedule' };
+    await q.upsertJobScheduler(INGEST_SCHEDULER_ID, { pattern: INGEST_PATTERN, tz: 'UTC' }, { name: JOB.ingest, data, opts: { attempts: 3, backoff: { type: 'exponential', delay: 30_000 } } });
+    const now = ctx.clock.now();
+    await q.add(JOB.ingest, { dates: [], reason: 'start' } satisfies IngestPayload, { jobId: ingestJobId('start', now), attempts: 2 });
+  }
+
+  for (const platform of opts.platforms) {
+    const w = new Worker(
+      digestQueue(platform),
+      (job) => (job.name === JOB.digestTick ? processDigestTick(job, ctx) : processDigestDeliver(job, ctx)),
+      // A lock long enough for a digest paced by rate limits; a crashed worker's job is
+      // taken over after it lapses (stalled-job check) and finished idempotently.
+      { ...common, concurrency: opts.concurrency ?? 100, lockDuration: 60_000, stalledInterval: 30_000, maxStalledCount: 3 },
+    );
+    w.on('failed', onFailed);
+    w.on('error', (err) => log.error({ err, platform }, 'digest worker error'));
+    workers.push(w);
+  }
+
+  log.info({ platforms: opts.platforms, ingest: opts.ingest !== false }, 'workers started');
+  return {
+    workers,
+    async close() {
+      // Graceful: stop taking jobs and let active ones finish; past the grace period they
+      // are left locked, and another worker takes them over once the lock lapses.
+      const grace = opts.shutdownGraceMs ?? 25_000;
+      const graceful = Promise.all(workers.map((w) => w.close()));
+      const timedOut = await Promise.race([graceful.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), grace).unref())]);
+      if (timedOut) {
+        log.warn({ graceMs: grace }, 'active jobs did not finish in time; leaving them to be retried');
+        await Promise.all(workers.map((w) => w.close(true)));
+      }
+    },
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * A private Redis for a test file: a redis-server on a free port with its data in a
+ * temp dir (append-only on, so a restart keeps the queues). Tests never touch the
+ * machine's shared Redis, and work where none is running. The binary comes from the
+ * PATH; .ci/run installs it when missing.
+ */
+import { afterAll } from 'vitest';
+import { findRedisServer, startRedisServer, type RunningRedis } from '../../src/queue/redis-server.js';
+import { tempDir } from './tmp.js';
+
+export interface TestRedis {
+  url: string;
+  port: number;
+  /** Stops and starts the same server (same port, same data). */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startTestRedis(): Promise<TestRedis> {
+  const bin = findRedisServer();
+  if (!bin) throw new Error('redis-server is not installed: run `apt-get install -y redis-server` (.ci/run does this)');
+  const dir = tempDir('papers-redis-');
+  let server: RunningRedis = await startRedisServer({ dir, appendOnly: true, bin });
+  const port = Number(new URL(server.url).port);
+  const handle: TestRedis = {
+    url: server.url,
+    port,
+    async restart() {
+      await server.stop();
+      server = await startRedisServer({ dir, appendOnly: true, bin, port });
+    },
+    async stop() {
+      await server.stop();
+    },
+  };
+  afterAll(() => handle.stop());
+  return handle;
+}
