@@ -16,10 +16,19 @@ export interface ResolvedRedis {
   owned?: RunningRedis;
 }
 
-export async function resolveRedis(opts: { redisUrl: string | undefined; dataDir: string; log: Logger }): Promise<ResolvedRedis> {
+export async function resolveRedis(opts: {
+  redisUrl: string | undefined;
+  dataDir: string;
+  log: Logger;
+  /** Where to look for a Redis that is already running (tests use a free port). */
+  defaultPort?: number;
+  /** The redis-server binary; null when none is installed (tests). Found on the PATH by default. */
+  bin?: string | null;
+}): Promise<ResolvedRedis> {
   if (opts.redisUrl) return { url: opts.redisUrl };
-  if (await pingRedis('127.0.0.1', 6379)) return { url: DEFAULT_REDIS_URL };
-  const owned = await startRedisServer({ dir: path.join(opts.dataDir, 'redis'), appendOnly: true });
+  const port = opts.defaultPort ?? 6379;
+  if (await pingRedis('127.0.0.1', port)) return { url: `redis://127.0.0.1:${port}` };
+  const owned = await startRedisServer({ dir: path.join(opts.dataDir, 'redis'), appendOnly: true, ...(opts.bin !== undefined ? { bin: opts.bin } : {}) });
   opts.log.info({ url: owned.url }, 'started a private redis-server');
   return { url: owned.url, owned };
 }

@@ -60,11 +60,12 @@ export interface StartRedisOptions {
   port?: number;
   /** Append-only file: jobs survive a restart of the server. */
   appendOnly?: boolean;
-  bin?: string;
+  /** The binary; found on the PATH when omitted, none at all when null. */
+  bin?: string | null;
 }
 
 export async function startRedisServer(opts: StartRedisOptions): Promise<RunningRedis> {
-  const bin = opts.bin ?? findRedisServer();
+  const bin = opts.bin === undefined ? findRedisServer() : opts.bin;
   if (!bin) throw new ConfigError(NO_REDIS_HELP);
   fs.mkdirSync(opts.dir, { recursive: true });
   const port = opts.port ?? (await freePort());
