@@ -21,6 +21,7 @@ import type { ScheduleSync } from './core/services.js';
 import { createLogger } from './log.js';
 import { SAMPLE_DIR } from './paths.js';
 import { ConsolePlatform } from './platforms/console/console-platform.js';
+import { createBotPlatforms } from './platforms/registry.js';
 import { resolveRedis, startQueueRuntime, type QueueRuntime } from './queue/runtime.js';
 import { seedIfEmpty } from './seed.js';
 
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
     });
     platforms.set('console', consolePlatform);
   }
+  for (const [name, platform] of createBotPlatforms(config, { store: core.store, log, commands })) platforms.set(name, platform);
 
   let queue: QueueRuntime | null = null;
   let dispatcher: DigestDispatcher;

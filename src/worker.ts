@@ -4,6 +4,7 @@
  * process (`npm start`) answers commands; with RUN_WORKERS=false it leaves all the
  * posting to these.
  */
+import { commands } from '../commands/index.js';
 import { openCore } from './compose.js';
 import { loadConfig } from './config.js';
 import { BotError, ConfigError } from './core/errors.js';
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   const url = config.redisUrl ?? DEFAULT_REDIS_URL;
   if (!config.redisUrl && !(await pingRedis('127.0.0.1', 6379))) throw new ConfigError(`npm run worker needs a shared Redis.\n${NO_REDIS_HELP}`);
   const core = openCore(config, log);
-  const platforms = createPosters(config, { store: core.store, log });
+  const platforms = createPosters(config, { store: core.store, log, commands });
   if (!platforms.size) log.warn({}, 'no Discord or Slack configured: this worker only runs the scheduled ingest');
   // The worker searches too (a channel's topic), so its index follows new papers like a bot's.
   const queue = await startQueueRuntime({ core, redis: { url }, platforms, runWorkers: true, followIndex: true, concurrency: config.workerConcurrency, ingest: config.fetchOnStart });

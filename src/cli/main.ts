@@ -10,6 +10,7 @@ import { loadConfig } from '../config.js';
 import { BotError, isUserFault } from '../core/errors.js';
 import { createLogger } from '../log.js';
 import { digestCommand } from './digest.js';
+import { discordCli } from './discord.js';
 import { importCommand } from './import.js';
 import { ingestCommand } from './ingest.js';
 import { note, UsageError } from './output.js';
@@ -27,6 +28,7 @@ const USAGE = `Usage: papers <command> [options]
                                      The digest a channel would get for a featured day
   show <arXiv id or URL>             One paper
   stats                              What the store holds
+  discord register [--guild ID]      Register /papers with Discord (see docs/discord.md)
 
 Every command takes --json (stdout then holds only JSON) and --verbose (logs on stderr).
 DATA_DIR (default ./data) selects the store, as for the bot.`;
@@ -46,6 +48,8 @@ async function run(argv: string[]): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+  // Platform chores have options of their own and need no store.
+  if (command === 'discord') return discordCli(rest, loadConfig());
   const options = {
     ...common,
     limit: { type: 'string' },

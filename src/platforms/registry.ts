@@ -4,15 +4,28 @@
  * digests without receiving events.
  */
 import type { Config } from '../config.js';
+import type { CommandSpec } from '../core/commands/spec.js';
 import type { ChatPlatform, Logger, PlatformName, Store } from '../core/ports.js';
+import { DiscordPlatform } from './discord/discord-platform.js';
 
 export interface PlatformDeps {
   store: Store;
   log: Logger;
+  commands: readonly CommandSpec[];
+}
+
+/** Discord and Slack as configured, ready to start with the bot's handlers. */
+export function createBotPlatforms(config: Config, deps: PlatformDeps): Map<PlatformName, ChatPlatform> {
+  const out = new Map<PlatformName, ChatPlatform>();
+  if (config.discord) out.set('discord', new DiscordPlatform({ ...config.discord, commands: deps.commands, log: deps.log.child({ platform: 'discord' }) }));
+  return out;
 }
 
 /** Posting-only platforms for worker processes. */
-export function createPosters(_config: Config, _deps: PlatformDeps): Map<PlatformName, ChatPlatform> {
+export function createPosters(config: Config, deps: PlatformDeps): Map<PlatformName, ChatPlatform> {
   const out = new Map<PlatformName, ChatPlatform>();
+  if (config.discord) {
+    out.set('discord', new DiscordPlatform({ ...config.discord, commands: deps.commands, log: deps.log.child({ platform: 'discord' }), gateway: false }));
+  }
   return out;
 }

@@ -44,7 +44,7 @@ function context(store: MemoryStore, now = new Date('2026-08-21T12:00:00Z')): Jo
     source,
     clock: { now: () => now },
     log,
-    papersChanged: (ids) => publishPapersChanged(pub, ids),
+    papersChanged: (ids: readonly string[]) => publishPapersChanged(pub, ids),
   } as unknown as JobContext;
 }
 

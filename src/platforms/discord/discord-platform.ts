@@ -1,0 +1,323 @@
+/**
+ * The bot on Discord through discord.js 14: the gateway client for slash commands,
+ * buttons, autocomplete and 🔖 reactions, and REST for the bot's own posts.
+ *
+ * - Intents Guilds and GuildMessageReactions only (no privileged intent). Partials
+ *   (Message, Reaction, User, Channel) make reactions on messages posted before a restart
+ *   arrive: the posted log, not the message cache, says which paper a message shows.
+ * - `gateway: false` gives a REST-only instance: post() and addBookmarkHint() work without
+ *   logging in, for a worker process that delivers digests.
+ * - Every interaction is acknowledged within Discord's 3 seconds: slow commands are
+ *   deferred at once, any other one when it has not answered after `deferAfterMs`.
+ * - post() sends a nonce derived from the idempotency key with enforce_nonce, so a post
+ *   retried after a lost response or a crash returns the first message instead of a second.
+ */
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import {
+  Client,
+  Events,
+  GatewayIntentBits,
+  MessageFlags,
+  Partials,
+  REST,
+  Routes,
+  type APIMessage,
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type Interaction,
+  type MessageReaction,
+  type PartialMessageReaction,
+  type PartialUser,
+  type RESTOptions,
+  type User,
+} from 'discord.js';
+import { COMMAND_ROOT, type CommandSpec } from '../../core/commands/spec.js';
+import { GENERIC_FAILURE } from '../../core/errors.js';
+import type { ChannelRef, ChatPlatform, Logger, PlatformHandlers, PostedRef, PostOptions } from '../../core/ports.js';
+import { errorReply, type OutboundMessage, type Reply } from '../../core/reply.js';
+import { forLog, fromDiscordError } from './errors.js';
+import { LIMITS } from './limits.js';
+import { autocompleteChoices, editOptions, messageBody, NOOP_PREFIX, renderOutbound, renderReply, replyOptions } from './render.js';
+import { focusedOf, toActionEvent, toInvocation, toReactionEvent, type OptionLike } from './translate.js';
+
+export interface DiscordPlatformOptions {
+  token: string;
+  appId: string;
+  /** REST base without version, e.g. https://discord.com/api; the gateway URL comes from GET /gateway/bot. */
+  apiBase: string;
+  commands: readonly CommandSpec[];
+  log: Logger;
+  /** False: REST only (post, addBookmarkHint), never connects to the gateway. Default true. */
+  gateway?: boolean;
+  /** Defer a command or button that has not answered after this long (default 1,500 ms). */
+  deferAfterMs?: number;
+  /** Autocomplete cannot be deferred: after this long it answers with no suggestions (default 2,500 ms). */
+  autocompleteTimeoutMs?: number;
+  /** Extra @discordjs/rest options (retries, timeout, globalRequestsPerSecond …). */
+  rest?: Partial<RESTOptions>;
+}
+
+/** The 🔖 the bot adds under each digest paper, and that users react with. */
+export const BOOKMARK_EMOJI = '🔖';
+
+/** A Discord nonce (≤ 25 characters) that is the same for every attempt at one message. */
+export function nonceFor(idempotencyKey: string): string {
+  return createHash('sha256').update(idempotencyKey).digest('base64url').slice(0, LIMITS.nonce);
+}
+
+const TIMED_OUT = Symbol('timed out');
+
+/** Resolves with the promise's value, or TIMED_OUT after `ms`; the timer never outlives the race. */
+async function within<T>(p: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export class DiscordPlatform implements ChatPlatform {
+  readonly name = 'discord' as const;
+  private readonly client: Client | null;
+  private readonly rest: REST;
+  private readonly log: Logger;
+  private handlers: PlatformHandlers | undefined;
+  private readonly inflight = new Set<Promise<void>>();
+  private readonly deferAfterMs: number;
+  private readonly autocompleteTimeoutMs: number;
+
+  constructor(private readonly opts: DiscordPlatformOptions) {
+    this.log = opts.log;
+    this.deferAfterMs = opts.deferAfterMs ?? 1500;
+    this.autocompleteTimeoutMs = opts.autocompleteTimeoutMs ?? 2500;
+    const restOptions: Partial<RESTOptions> = { api: opts.apiBase.replace(/\/+$/, ''), ...opts.rest };
+    if (opts.gateway === false) {
+      this.client = null;
+      this.rest = new REST(restOptions);
+    } else {
+      this.client = new Client({
+        intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessageReactions],
+        partials: [Partials.Message, Partials.Reaction, Partials.User, Partials.Channel],
+        // Belt and braces: every payload sets its own (empty) allowed mentions too.
+        allowedMentions: { parse: [] },
+        rest: restOptions,
+      });
+      this.rest = this.client.rest;
+    }
+    // Posts work before (or without) login.
+    this.rest.setToken(opts.token);
+    this.rest.on('rateLimited', (info) => {
+      this.log.warn({ route: info.route, global: info.global, retryAfterMs: info.retryAfter, scope: info.scope }, 'discord rate limit: waiting');
+    });
+  }
+
+  /** The bot's user id once connected (null for a REST-only instance). */
+  get botUserId(): string | null {
+    return this.client?.user?.id ?? null;
+  }
+
+  async start(handlers: PlatformHandlers): Promise<void> {
+    this.handlers = handlers;
+    const client = this.client;
+    if (!client) {
+      this.log.info({}, 'discord: REST-only instance, not connecting to the gateway');
+      return;
+    }
+    client.on(Events.InteractionCreate, (i) => this.track(this.onInteraction(i)));
+    client.on(Events.MessageReactionAdd, (r, u) => this.track(this.onReaction(r, u, true)));
+    client.on(Events.MessageReactionRemove, (r, u) => this.track(this.onReaction(r, u, false)));
+    client.on(Events.Error, (err) => this.log.error({ err: forLog(err) }, 'discord client error'));
+    client.on(Events.Warn, (msg) => this.log.warn({ msg }, 'discord client warning'));
+    client.on(Events.ShardError, (err, shard) => this.log.warn({ err, shard }, 'discord gateway connection error'));
+    client.on(Events.ShardDisconnect, (ev, shard) => this.log.error({ code: ev.code, shard }, 'discord gateway closed for good'));
+    client.on(Events.ShardReconnecting, (shard) => this.log.info({ shard }, 'discord gateway reconnecting'));
+    client.on(Events.Invalidated, () => this.log.error({}, 'discord session invalidated'));
+
+    const controller = new AbortController();
+    const ready = once(client, Events.ClientReady, { signal: controller.signal });
+    ready.catch(() => undefined);
+    try {
+      await client.login(this.opts.token);
+      await ready;
+    } catch (err) {
+      controller.abort();
+      throw fromDiscordError(err, 'log in');
+    }
+    this.log.info({ user: client.user?.id, guilds: client.guilds.cache.size }, 'discord connected');
+  }
+
+  /** Resolves when every interaction and reaction received so far has been handled. */
+  async idle(): Promise<void> {
+    while (this.inflight.size) await Promise.allSettled([...this.inflight]);
+  }
+
+  /** Lets in-flight interactions finish (up to 5 s), then disconnects. */
+  async stop(): Promise<void> {
+    await within(this.idle(), 5000);
+    if (this.client) await this.client.destroy();
+    this.rest.clearHashSweeper();
+    this.rest.clearHandlerSweeper();
+  }
+
+  async post(channel: ChannelRef, message: OutboundMessage, opts: PostOptions = {}): Promise<PostedRef> {
+    const body = messageBody(renderOutbound(message), opts.idempotencyKey ? nonceFor(opts.idempotencyKey) : undefined);
+    try {
+      const sent = (await this.rest.post(Routes.channelMessages(channel.channelId), { body })) as APIMessage;
+      return { messageId: sent.id };
+    } catch (err) {
+      throw fromDiscordError(err, `post to channel ${channel.channelId}`);
+    }
+  }
+
+  async addBookmarkHint(channel: ChannelRef, messageId: string): Promise<void> {
+    try {
+      await this.rest.put(Routes.channelMessageOwnReaction(channel.channelId, messageId, encodeURIComponent(BOOKMARK_EMOJI)));
+    } catch (err) {
+      throw fromDiscordError(err, `add ${BOOKMARK_EMOJI} to message ${messageId}`);
+    }
+  }
+
+  // ─── Inbound ─────────────────────────────────────────────────────────────────────────
+
+  private track(p: Promise<void>): void {
+    const tracked = p.catch((err: unknown) => this.log.error({ err: forLog(err) }, 'discord event handler failed'));
+    this.inflight.add(tracked);
+    void tracked.finally(() => this.inflight.delete(tracked));
+  }
+
+  private async onInteraction(i: Interaction): Promise<void> {
+    if (!this.handlers) return;
+    if (i.isChatInputCommand()) return this.onCommand(i);
+    if (i.isAutocomplete()) return this.onAutocomplete(i);
+    if (i.isButton()) return this.onButton(i);
+  }
+
+  private async onCommand(i: ChatInputCommandInteraction): Promise<void> {
+    const inv = toInvocation(i, i.options.data as readonly OptionLike[], COMMAND_ROOT);
+    const log = this.log.child({ interaction: i.id, channel: i.channelId, guild: i.guildId, command: inv.command });
+    const spec = this.opts.commands.find((s) => s.name === inv.command);
+    const work = this.safely(() => this.handlers!.command(inv), log);
+    let deferred = false;
+    try {
+      let reply: Reply | typeof TIMED_OUT = TIMED_OUT;
+      if (!spec?.slow) reply = await within(work, this.deferAfterMs);
+      if (reply === TIMED_OUT) {
+        // Replies are ephemeral by the core's convention; a public one is re-sent below.
+        await i.deferReply({ flags: MessageFlags.Ephemeral });
+        deferred = true;
+        log.debug({ slow: spec?.slow === true }, 'deferred');
+        reply = await work;
+      }
+      const payload = renderReply(reply);
+      if (!deferred) await i.reply(replyOptions(payload));
+      else if (payload.ephemeral) await i.editReply(editOptions(payload));
+      else {
+        await i.deleteReply();
+        await i.followUp(replyOptions(payload));
+      }
+    } catch (err) {
+      await this.apologise(i, err, log);
+    }
+  }
+
+  private async onButton(i: ButtonInteraction): Promise<void> {
+    const log = this.log.child({ interaction: i.id, channel: i.channelId, guild: i.guildId, action: i.customId.slice(0, 40) });
+    try {
+      if (i.customId.startsWith(NOOP_PREFIX)) {
+        await i.deferUpdate();
+        return;
+      }
+      // Paging edits the list the button sits on; anything else answers privately.
+      const paging = i.customId.startsWith('pg:');
+      const work = this.safely(() => this.handlers!.action(toActionEvent(i)), log);
+      let reply: Reply | null | typeof TIMED_OUT = await within(work, this.deferAfterMs);
+      let deferred = false;
+      if (reply === TIMED_OUT) {
+        if (paging) await i.deferUpdate();
+        else await i.deferReply({ flags: MessageFlags.Ephemeral });
+        deferred = true;
+        reply = await work;
+      }
+      if (reply === null) {
+        if (!deferred) await i.deferUpdate();
+        return;
+      }
+      const payload = renderReply(reply);
+      if (paging && reply.kind === 'papers') {
+        if (deferred) await i.editReply(editOptions(payload));
+        else await i.update(editOptions(payload));
+      } else if (deferred && paging) {
+        await i.followUp(replyOptions({ ...payload, ephemeral: true }));
+      } else if (deferred) {
+        await i.editReply(editOptions(payload));
+      } else {
+        await i.reply(replyOptions({ ...payload, ephemeral: true }));
+      }
+    } catch (err) {
+      await this.apologise(i, err, log);
+    }
+  }
+
+  private async onAutocomplete(i: AutocompleteInteraction): Promise<void> {
+    const focused = focusedOf(i.options.data as readonly OptionLike[]);
+    const spec = focused && this.opts.commands.find((s) => s.name === focused.command);
+    const kind = spec?.options.find((o) => o.name === focused!.option)?.autocomplete;
+    let choices: { name: string; value: string }[] = [];
+    if (kind && focused && this.handlers?.autocomplete) {
+      const found = await within(
+        this.handlers.autocomplete(kind, focused.text).catch((err: unknown) => {
+          this.log.warn({ err: forLog(err), interaction: i.id }, 'autocomplete failed');
+          return [];
+        }),
+        this.autocompleteTimeoutMs,
+      );
+      if (found !== TIMED_OUT) choices = found;
+      else this.log.warn({ interaction: i.id, kind }, 'autocomplete too slow: answered with no suggestions');
+    }
+    try {
+      await i.respond(autocompleteChoices(choices));
+    } catch (err) {
+      this.log.warn({ err: forLog(err), interaction: i.id }, 'autocomplete answer failed');
+    }
+  }
+
+  private async onReaction(reaction: MessageReaction | PartialMessageReaction, user: User | PartialUser, added: boolean): Promise<void> {
+    const message = reaction.message;
+    const ev = toReactionEvent(
+      {
+        messageId: message.id,
+        channelId: message.channelId,
+        guildId: message.guildId,
+        emoji: { name: reaction.emoji.name, id: reaction.emoji.id },
+        userId: user.id,
+        userIsBot: user.bot,
+      },
+      added,
+      this.botUserId,
+    );
+    await this.handlers?.reaction(ev);
+  }
+
+  /** The core's handlers catch their own errors; this guards against anything that slips past. */
+  private safely<T>(fn: () => Promise<T>, log: Logger): Promise<T | Reply> {
+    return fn().catch((err: unknown) => {
+      log.error({ err: forLog(err) }, 'handler threw');
+      return errorReply(GENERIC_FAILURE);
+    });
+  }
+
+  /** A failure while answering: logged in full, the user gets a short private apology. */
+  private async apologise(i: ChatInputCommandInteraction | ButtonInteraction, err: unknown, log: Logger): Promise<void> {
+    log.error({ err: forLog(err) }, 'interaction failed');
+    const sorry = { content: `❌ ${GENERIC_FAILURE}`, allowedMentions: { parse: [] }, flags: MessageFlags.Ephemeral as const };
+    try {
+      if (i.deferred || i.replied) await i.followUp(sorry);
+      else await i.reply(sorry);
+    } catch (again) {
+      log.warn({ err: forLog(again) }, 'could not tell the user about the failure');
+    }
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * The gateway half of the stand-in: a `ws` server speaking Discord's gateway protocol
+ * v10 in plain JSON (no zlib, as discord.js uses without zlib-sync):
+ *
+ *   server HELLO (op 10) → client IDENTIFY (op 2) → server READY, one GUILD_CREATE per
+ *   guild → client HEARTBEAT (op 1) ↔ server HEARTBEAT_ACK (op 11) → server dispatches.
+ *
+ * A bad token closes with 4004, privileged intents with 4014 (as when they are not
+ * enabled in the developer portal), a wrong version with 4012. RESUME is answered with
+ * INVALID_SESSION (d: false), so a client that lost its connection identifies again.
+ * Events are only sent to sessions whose intents ask for them.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { apiGuild, apiUser, type Json, type StandinGuild, type StandinUser } from './model.js';
+
+export const INTENTS = {
+  Guilds: 1 << 0,
+  GuildMembers: 1 << 1,
+  GuildPresences: 1 << 8,
+  GuildMessages: 1 << 9,
+  GuildMessageReactions: 1 << 10,
+  MessageContent: 1 << 15,
+} as const;
+
+const PRIVILEGED = INTENTS.GuildMembers | INTENTS.GuildPresences | INTENTS.MessageContent;
+
+/** Which intent an event needs (events not listed are always sent). */
+const EVENT_INTENT: Record<string, number> = {
+  GUILD_CREATE: INTENTS.Guilds,
+  GUILD_DELETE: INTENTS.Guilds,
+  CHANNEL_CREATE: INTENTS.Guilds,
+  MESSAGE_CREATE: INTENTS.GuildMessages,
+  MESSAGE_REACTION_ADD: INTENTS.GuildMessageReactions,
+  MESSAGE_REACTION_REMOVE: INTENTS.GuildMessageReactions,
+};
+
+export interface IdentifyRecord {
+  token: string;
+  intents: number;
+  shard: [number, number] | undefined;
+  properties: Json;
+  at: number;
+}
+
+interface Session {
+  ws: WebSocket;
+  seq: number;
+  identified: boolean;
+  intents: number;
+  id: string;
+}
+
+export interface GatewayDeps {
+  token: () => string;
+  appId: string;
+  bot: StandinUser;
+  guilds: () => StandinGuild[];
+  heartbeatIntervalMs: number;
+  gatewayUrl: () => string;
+}
+
+export class StandinGateway {
+  private readonly wss = new WebSocketServer({ noServer: true });
+  private readonly sessions = new Set<Session>();
+  readonly identifies: IdentifyRecord[] = [];
+  heartbeats = 0;
+  heartbeatAcks = 0;
+  connections = 0;
+  /** Close codes the server used, for tests of refused logins. */
+  readonly closes: number[] = [];
+  private sessionSeq = 0;
+
+  constructor(private readonly deps: GatewayDeps) {}
+
+  /** Hands an HTTP upgrade on /gateway to the ws server. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== '/gateway') {
+      socket.destroy();
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, url));
+  }
+
+  private onConnection(ws: WebSocket, url: URL): void {
+    this.connections++;
+    const session: Session = { ws, seq: 0, identified: false, intents: 0, id: `session-${++this.sessionSeq}` };
+    this.sessions.add(session);
+    ws.on('close', () => this.sessions.delete(session));
+    ws.on('error', () => this.sessions.delete(session));
+    if (url.searchParams.get('v') !== '10' || (url.searchParams.get('encoding') ?? 'json') !== 'json' || url.searchParams.has('compress')) {
+      this.close(session, 4012, 'Invalid API version or encoding');
+      return;
+    }
+    ws.on('message', (raw) => this.onMessage(session, raw.toString()));
+    this.send(session, { op: 10, d: { heartbeat_interval: this.deps.heartbeatIntervalMs }, s: null, t: null });
+  }
+
+  private onMessage(session: Session, raw: string): void {
+    let msg: Json;
+    try {
+      msg = JSON.parse(raw);
+    } catch {
+      this.close(session, 4002, 'Decode error');
+      return;
+    }
+    switch (msg.op) {
+      case 1:
+        this.heartbeats++;
+        this.send(session, { op: 11, d: null, s: null, t: null });
+        this.heartbeatAcks++;
+        return;
+      case 2:
+        return this.identify(session, msg.d);
+      case 6:
+        // No session store here: the client must identify again.
+        this.send(session, { op: 9, d: false, s: null, t: null });
+        return;
+      default:
+        return; // presence updates, voice … ignored
+    }
+  }
+
+  private identify(session: Session, d: Json): void {
+    if (session.identified) return this.close(session, 4005, 'Already authenticated');
+    this.identifies.push({ token: d?.token, intents: Number(d?.intents ?? 0), shard: d?.shard, properties: d?.properties, at: Date.now() });
+    if (d?.token !== this.deps.token()) return this.close(session, 4004, 'Authentication failed');
+    const intents = Number(d.intents ?? 0);
+    if (intents & PRIVILEGED) return this.close(session, 4014, 'Disallowed intent(s)');
+    session.identified = true;
+    session.intents = intents;
+    const guilds = this.deps.guilds();
+    this.dispatchTo(session, 'READY', {
+      v: 10,
+      user: apiUser(this.deps.bot),
+      guilds: guilds.map((g) => ({ id: g.id, unavailable: true })),
+      session_id: session.id,
+      resume_gateway_url: this.deps.gatewayUrl(),
+      shard: d.shard ?? [0, 1],
+      application: { id: this.deps.appId, flags: 0 },
+    });
+    for (const g of guilds) this.dispatchTo(session, 'GUILD_CREATE', apiGuild(g, this.deps.bot));
+  }
+
+  private send(session: Session, payload: Json): void {
+    if (session.ws.readyState === session.ws.OPEN) session.ws.send(JSON.stringify(payload));
+  }
+
+  private dispatchTo(session: Session, t: string, d: Json): void {
+    const need = EVENT_INTENT[t];
+    if (need !== undefined && (session.intents & need) === 0) return;
+    session.seq++;
+    this.send(session, { op: 0, t, s: session.seq, d });
+  }
+
+  private close(session: Session, code: number, reason: string): void {
+    this.closes.push(code);
+    session.ws.close(code, reason);
+  }
+
+  /** Sends a dispatch to every identified session; returns how many received it. */
+  dispatch(t: string, d: Json): number {
+    let n = 0;
+    for (const s of this.sessions) {
+      if (!s.identified) continue;
+      const need = EVENT_INTENT[t];
+      if (need !== undefined && (s.intents & need) === 0) continue;
+      this.dispatchTo(s, t, d);
+      n++;
+    }
+    return n;
+  }
+
+  get readySessions(): number {
+    return [...this.sessions].filter((s) => s.identified).length;
+  }
+
+  /** Drops every connection with `code` (4000: unknown error, which clients reconnect after). */
+  disconnectAll(code = 4000): void {
+    for (const s of this.sessions) this.close(s, code, 'Stand-in disconnect');
+  }
+
+  async shutdown(): Promise<void> {
+    for (const s of this.sessions) s.ws.terminate();
+    this.sessions.clear();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+}

@@ -1,0 +1,231 @@
+/**
+ * What the stand-in remembers (guilds, channels, messages, interactions, requests), and
+ * the API objects built from it, shaped as Discord sends them (enough for discord.js to
+ * build its structures from).
+ */
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export type Json = any;
+
+export interface StandinUser {
+  id: string;
+  username: string;
+  bot?: boolean;
+}
+
+export interface StandinChannel {
+  id: string;
+  name: string;
+  /** 0 = GUILD_TEXT. */
+  type: number;
+}
+
+export interface StandinGuild {
+  id: string;
+  name: string;
+  ownerId: string;
+  channels: StandinChannel[];
+}
+
+export interface StoredAttachment {
+  id: string;
+  filename: string;
+  contentType: string;
+  data: Buffer;
+}
+
+export interface StoredMessage {
+  id: string;
+  channelId: string;
+  guildId: string | null;
+  author: StandinUser;
+  content: string;
+  embeds: Json[];
+  components: Json[];
+  flags: number;
+  nonce: string | number | null;
+  /** As sent; undefined when the request had none (then Discord's defaults would ping). */
+  allowedMentions: Json;
+  attachments: StoredAttachment[];
+  /** Emoji → ids of the users who reacted. */
+  reactions: Map<string, Set<string>>;
+  /** Set for interaction responses and follow-ups. */
+  interactionId: string | null;
+  createdAt: number;
+  editedAt: number | null;
+  /** How many times it was edited. */
+  edits: number;
+  deleted: boolean;
+}
+
+export interface CallbackRecord {
+  /** 4 reply, 5 deferred reply, 6 deferred update, 7 update, 8 autocomplete result. */
+  type: number;
+  data: Json;
+  at: number;
+}
+
+export interface InteractionRecord {
+  id: string;
+  token: string;
+  /** 2 application command, 3 message component, 4 autocomplete. */
+  type: number;
+  payload: Json;
+  dispatchedAt: number;
+  /** Accepted callbacks (at most one: a second one is refused with 40060). */
+  callbacks: CallbackRecord[];
+  /** Callbacks refused because they came after the acknowledgement deadline. */
+  late: number;
+  /** The response message (4/5), or the message a component sits on (6/7). */
+  original: StoredMessage | null;
+  followups: StoredMessage[];
+  /** Edits of the original through the webhook (PATCH …/messages/@original). */
+  edits: number;
+  choices: Json[] | null;
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** Path after /api/v10, without the query. */
+  path: string;
+  query: string;
+  status: number;
+  /** JSON body, or payload_json of a multipart body. */
+  body: Json;
+  files: { name: string; filename: string; contentType: string; size: number }[];
+  /** True when the request carried the bot token. */
+  auth: boolean;
+  at: number;
+  /** Set when a fault was injected into this request. */
+  fault?: string;
+}
+
+let snowflake = 1_300_000_000_000_000_000n;
+/** Increasing ids shaped like snowflakes. */
+export function nextId(): string {
+  snowflake += 1n;
+  return snowflake.toString();
+}
+
+export function apiUser(u: StandinUser): Json {
+  return { id: u.id, username: u.username, discriminator: '0', global_name: null, avatar: null, bot: u.bot === true, public_flags: 0 };
+}
+
+export function apiMember(u: StandinUser, permissions?: string): Json {
+  return {
+    user: apiUser(u),
+    roles: [],
+    joined_at: '2026-01-01T00:00:00.000Z',
+    deaf: false,
+    mute: false,
+    flags: 0,
+    pending: false,
+    nick: null,
+    avatar: null,
+    premium_since: null,
+    communication_disabled_until: null,
+    ...(permissions !== undefined ? { permissions } : {}),
+  };
+}
+
+export function apiChannel(c: StandinChannel, guildId: string): Json {
+  return {
+    id: c.id,
+    type: c.type,
+    guild_id: guildId,
+    name: c.name,
+    position: 0,
+    permission_overwrites: [],
+    parent_id: null,
+    topic: null,
+    nsfw: false,
+    last_message_id: null,
+    rate_limit_per_user: 0,
+    flags: 0,
+  };
+}
+
+export function apiGuild(g: StandinGuild, bot: StandinUser): Json {
+  return {
+    id: g.id,
+    name: g.name,
+    icon: null,
+    splash: null,
+    discovery_splash: null,
+    owner_id: g.ownerId,
+    afk_channel_id: null,
+    afk_timeout: 300,
+    verification_level: 0,
+    default_message_notifications: 0,
+    explicit_content_filter: 0,
+    roles: [{ id: g.id, name: '@everyone', color: 0, hoist: false, position: 0, permissions: '1071698660929', managed: false, mentionable: false, flags: 0 }],
+    emojis: [],
+    features: [],
+    mfa_level: 0,
+    application_id: null,
+    system_channel_id: null,
+    system_channel_flags: 0,
+    rules_channel_id: null,
+    vanity_url_code: null,
+    description: null,
+    banner: null,
+    premium_tier: 0,
+    preferred_locale: 'en-US',
+    public_updates_channel_id: null,
+    nsfw_level: 0,
+    stickers: [],
+    premium_progress_bar_enabled: false,
+    // GUILD_CREATE extras
+    joined_at: '2026-01-01T00:00:00.000Z',
+    large: false,
+    unavailable: false,
+    member_count: 2,
+    voice_states: [],
+    members: [apiMember(bot)],
+    channels: g.channels.map((c) => apiChannel(c, g.id)),
+    threads: [],
+    presences: [],
+    stage_instances: [],
+    guild_scheduled_events: [],
+    soundboard_sounds: [],
+  };
+}
+
+export function apiMessage(m: StoredMessage, appId: string): Json {
+  return {
+    id: m.id,
+    type: m.interactionId ? 20 : 0,
+    channel_id: m.channelId,
+    ...(m.guildId ? { guild_id: m.guildId } : {}),
+    author: apiUser(m.author),
+    content: m.content,
+    timestamp: new Date(m.createdAt).toISOString(),
+    edited_timestamp: m.editedAt ? new Date(m.editedAt).toISOString() : null,
+    tts: false,
+    mention_everyone: false,
+    mentions: [],
+    mention_roles: [],
+    attachments: m.attachments.map((a) => ({
+      id: a.id,
+      filename: a.filename,
+      size: a.data.length,
+      url: `https://cdn.discordapp.invalid/attachments/${m.channelId}/${a.id}/${a.filename}`,
+      proxy_url: `https://media.discordapp.invalid/attachments/${m.channelId}/${a.id}/${a.filename}`,
+      content_type: a.contentType,
+    })),
+    embeds: m.embeds,
+    pinned: false,
+    flags: m.flags,
+    components: m.components,
+    ...(m.nonce !== null ? { nonce: m.nonce } : {}),
+    ...(m.interactionId ? { application_id: appId, webhook_id: appId } : {}),
+    reactions: [...m.reactions].filter(([, users]) => users.size > 0).map(([emoji, users]) => ({
+      count: users.size,
+      count_details: { burst: 0, normal: users.size },
+      me: users.has(appId),
+      me_burst: false,
+      burst_colors: [],
+      emoji: { id: null, name: emoji },
+    })),
+  };
+}
