@@ -11,6 +11,7 @@ import { BotError, isUserFault } from '../core/errors.js';
 import { createLogger } from '../log.js';
 import { digestCommand } from './digest.js';
 import { discordCli } from './discord.js';
+import { slackCli } from './slack.js';
 import { importCommand } from './import.js';
 import { ingestCommand } from './ingest.js';
 import { note, UsageError } from './output.js';
@@ -29,6 +30,8 @@ const USAGE = `Usage: papers <command> [options]
   show <arXiv id or URL>             One paper
   stats                              What the store holds
   discord register [--guild ID]      Register /papers with Discord (see docs/discord.md)
+  slack manifest [--socket | --http --url URL]
+                                     Print the Slack app manifest (see docs/slack.md)
 
 Every command takes --json (stdout then holds only JSON) and --verbose (logs on stderr).
 DATA_DIR (default ./data) selects the store, as for the bot.`;
@@ -50,6 +53,7 @@ async function run(argv: string[]): Promise<void> {
   }
   // Platform chores have options of their own and need no store.
   if (command === 'discord') return discordCli(rest, loadConfig());
+  if (command === 'slack') return slackCli(rest, loadConfig());
   const options = {
     ...common,
     limit: { type: 'string' },

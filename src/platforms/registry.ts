@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import type { CommandSpec } from '../core/commands/spec.js';
 import type { ChatPlatform, Logger, PlatformName, Store } from '../core/ports.js';
 import { DiscordPlatform } from './discord/discord-platform.js';
+import { SlackPlatform } from './slack/slack-platform.js';
 
 export interface PlatformDeps {
   store: Store;
@@ -18,6 +19,7 @@ export interface PlatformDeps {
 export function createBotPlatforms(config: Config, deps: PlatformDeps): Map<PlatformName, ChatPlatform> {
   const out = new Map<PlatformName, ChatPlatform>();
   if (config.discord) out.set('discord', new DiscordPlatform({ ...config.discord, commands: deps.commands, log: deps.log.child({ platform: 'discord' }) }));
+  if (config.slack) out.set('slack', new SlackPlatform({ slack: config.slack, store: deps.store, commands: deps.commands, log: deps.log.child({ platform: 'slack' }) }));
   return out;
 }
 
@@ -26,6 +28,9 @@ export function createPosters(config: Config, deps: PlatformDeps): Map<PlatformN
   const out = new Map<PlatformName, ChatPlatform>();
   if (config.discord) {
     out.set('discord', new DiscordPlatform({ ...config.discord, commands: deps.commands, log: deps.log.child({ platform: 'discord' }), gateway: false }));
+  }
+  if (config.slack) {
+    out.set('slack', new SlackPlatform({ slack: config.slack, store: deps.store, commands: deps.commands, log: deps.log.child({ platform: 'slack' }), webOnly: true }));
   }
   return out;
 }

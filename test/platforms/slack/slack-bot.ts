@@ -1,0 +1,116 @@
+/**
+ * The whole bot on Slack, wired the way src/main.ts wires it: the in-memory store seeded
+ * from the committed sample, the real Lunr index (built on this thread), the real digest
+ * service and handlers, the real SlackPlatform (Bolt, HTTP or Socket Mode) talking to the
+ * Slack stand-in, and an inline digest dispatcher pointed at that platform, so
+ * `/papers digest now` posts through the stand-in.
+ */
+import { commands } from '../../../commands/index.js';
+import { createHandlers } from '../../../src/core/bot.js';
+import { DigestService } from '../../../src/core/digest/digest-service.js';
+import { InlineDigestDispatcher } from '../../../src/core/digest/inline-dispatcher.js';
+import type { PlatformHandlers } from '../../../src/core/ports.js';
+import { SearchService } from '../../../src/core/search-service.js';
+import { LunrPaperIndex, storeDocFeed } from '../../../src/core/search/lunr-paper-index.js';
+import type { BotServices } from '../../../src/core/services.js';
+import { silentLogger } from '../../../src/log.js';
+import { SAMPLE_DIR } from '../../../src/paths.js';
+import { SlackPlatform, type SlackConfig, type SlackPlatformOptions } from '../../../src/platforms/slack/slack-platform.js';
+import { readPaperFiles } from '../../../src/sources/files.js';
+import { MemoryStore } from '../../../src/store/memory-store.js';
+import { DEFAULT_APP_TOKEN, DEFAULT_WORKSPACE, SlackRequestSender, startSlackStandin, type SlackStandin, type SlackStandinOptions } from '../../support/slack-standin/index.js';
+
+export const SIGNING_SECRET = 'test-signing-secret';
+export const OAUTH = { clientId: '1111.2222', clientSecret: 'test-client-secret', stateSecret: 'test-state-secret' };
+
+export interface SlackBot {
+  slack: SlackStandin;
+  platform: SlackPlatform;
+  store: MemoryStore;
+  services: BotServices;
+  handlers: PlatformHandlers;
+  /** HTTP mode: signed requests to the bot's /slack/events. */
+  send: SlackRequestSender;
+  /** HTTP mode: the bot's base URL. */
+  url: string;
+  clock: { now: () => Date; set(iso: string): void };
+  close(): Promise<void>;
+}
+
+export interface SlackBotOptions {
+  mode?: 'http' | 'socket';
+  oauth?: boolean;
+  subscribePolicy?: 'everyone' | 'admins';
+  standin?: SlackStandinOptions;
+  /** Reuse a running stand-in (it is not closed by `close`). */
+  slack?: SlackStandin;
+  nowIso?: string;
+  tuning?: SlackPlatformOptions['tuning'];
+}
+
+let sampleCache: Awaited<ReturnType<typeof readPaperFiles>>['papers'] | undefined;
+
+export async function seededStore(): Promise<MemoryStore> {
+  sampleCache ??= (await readPaperFiles([SAMPLE_DIR])).papers;
+  const store = new MemoryStore();
+  await store.upsertPapers(sampleCache);
+  return store;
+}
+
+export function slackConfig(slack: SlackStandin, o: { mode?: 'http' | 'socket'; oauth?: boolean; subscribePolicy?: 'everyone' | 'admins' } = {}): SlackConfig {
+  return {
+    botToken: o.oauth ? undefined : DEFAULT_WORKSPACE.botToken,
+    appToken: o.mode === 'socket' ? DEFAULT_APP_TOKEN : undefined,
+    signingSecret: SIGNING_SECRET,
+    oauth: o.oauth ? OAUTH : undefined,
+    apiUrl: slack.apiUrl,
+    subscribePolicy: o.subscribePolicy ?? 'everyone',
+    port: 0,
+  };
+}
+
+export async function startSlackBot(o: SlackBotOptions = {}): Promise<SlackBot> {
+  const ownStandin = !o.slack;
+  const slack = o.slack ?? (await startSlackStandin({ ...(o.oauth ? { oauth: OAUTH } : {}), ...o.standin }));
+  const store = await seededStore();
+  let now = new Date(o.nowIso ?? '2026-08-21T10:00:00Z');
+  const clock = { now: () => now, set: (iso: string) => void (now = new Date(iso)) };
+  const log = silentLogger();
+  const index = new LunrPaperIndex({ feed: storeDocFeed(store), log, useWorker: false });
+  const digests = new DigestService({ store, index, clock, log });
+  const platform = new SlackPlatform({
+    slack: slackConfig(slack, { mode: o.mode ?? 'http', ...(o.oauth ? { oauth: true } : {}), ...(o.subscribePolicy ? { subscribePolicy: o.subscribePolicy } : {}) }),
+    store,
+    commands,
+    log,
+    ...(o.tuning ? { tuning: o.tuning } : {}),
+  });
+  const services: BotServices = {
+    store,
+    index,
+    search: new SearchService({ index, store }),
+    digests,
+    dispatcher: new InlineDigestDispatcher(digests, (name) => (name === 'slack' ? platform : undefined)),
+    clock,
+    log,
+    defaults: { timezone: 'UTC' },
+  };
+  const handlers = createHandlers(services, commands);
+  await platform.start(handlers);
+  const url = platform.address?.url ?? '';
+  return {
+    slack,
+    platform,
+    store,
+    services,
+    handlers,
+    send: new SlackRequestSender(`${url}/slack/events`, SIGNING_SECRET),
+    url,
+    clock,
+    async close() {
+      await platform.stop();
+      await index.close();
+      if (ownStandin) await slack.close();
+    },
+  };
+}
