@@ -6,7 +6,7 @@
 import type { DigestService } from '../src/core/digest/digest-service.js';
 import type { ChatPlatform, Clock, Logger, PaperIndex, PaperSource, PlatformName, Store } from '../src/core/ports.js';
 import type { ScheduleSync } from '../src/core/services.js';
-import type { DigestDeliverPayload } from './queues.js';
+import type { DigestDeliverPayload, HintsPayload } from './queues.js';
 
 export interface JobContext {
   store: Store;
@@ -20,6 +20,8 @@ export interface JobContext {
   platformFor(name: PlatformName): ChatPlatform | undefined;
   /** Adds a delivery job; a job id that exists already is a no-op. */
   enqueueDeliver(payload: DigestDeliverPayload, jobId: string): Promise<void>;
+  /** Adds the 🔖 hints of a delivery as a low-priority job. */
+  enqueueHints(payload: HintsPayload, jobId: string): Promise<void>;
   /** Refreshes stored upvotes if the last ingest is older than 30 minutes (once per process at a time). */
   ensureFreshUpvotes(): Promise<void>;
   /** Tells every bot process that papers changed (their indexes catch up). */
@@ -33,4 +35,7 @@ export interface JobLike<T = unknown> {
   data: T;
   /** How many times the job became active (a stalled job counts again). */
   attemptsStarted: number;
+  /** What the job reported as its progress, kept across attempts. */
+  progress?: unknown;
+  updateProgress?(progress: object): Promise<void>;
 }

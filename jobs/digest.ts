@@ -10,7 +10,7 @@ import { DEFAULT_SETTINGS, type ChannelRef } from '../src/core/subscription.js';
 import type { OutboundMessage } from '../src/core/reply.js';
 import type { JobContext, JobLike } from './context.js';
 import { parsePayload } from './payload.js';
-import { deliverJobId, digestDeliverPayload, digestTickPayload } from './queues.js';
+import { deliverJobId, digestDeliverPayload, digestTickPayload, hintsJobId, hintsPayload } from './queues.js';
 
 export type TickResult =
   | { status: 'queued'; day: string; papers: number; deliverJobId: string }
@@ -52,11 +52,19 @@ export async function processDigestDeliver(job: JobLike, ctx: JobContext): Promi
   const platform = ctx.platformFor(ref.platform);
   // Queues are per platform, so a worker only takes jobs it can post; this is a guard.
   if (!platform) throw new Error(`no ${ref.platform} connection in this worker`);
-  // A second start of this job may follow an attempt that died between posting a
-  // message and recording it: then the platform is asked before anything is re-sent.
-  const mayHavePosted = job.attemptsStarted > 1;
+  // The job's progress names the message being sent. A later attempt (after a crash or a
+  // failed post) asks the platform about that one message before sending it again.
+  const progress = job.progress as { sending?: unknown } | undefined;
+  const inFlightKey = job.attemptsStarted > 1 && typeof progress?.sending === 'string' ? progress.sending : undefined;
   try {
-    const out = await ctx.digests.deliver(ref, { day: p.day, messages: p.messages as unknown as OutboundMessage[] }, platform, { mayHavePosted });
+    const out = await ctx.digests.deliver(ref, { day: p.day, messages: p.messages as unknown as OutboundMessage[] }, platform, {
+      ...(inFlightKey ? { inFlightKey } : {}),
+      onSending: async (key) => {
+        await job.updateProgress?.({ sending: key });
+      },
+      // Hints go to their own queue: they wait for spare capacity, the next digest does not wait for them.
+      onHints: (messageIds) => ctx.enqueueHints({ ...ref, messageIds }, hintsJobId(job.id ?? `deliver|${ref.platform}|${ref.channelId}|${p.day}`)),
+    });
     return { status: 'delivered', day: p.day, posted: out.posted };
   } catch (err) {
     if (err instanceof ChannelUnavailableError) {
@@ -72,4 +80,15 @@ export async function processDigestDeliver(job: JobLike, ctx: JobContext): Promi
     }
     throw err;
   }
+}
+
+/** Adds the 🔖 reaction under each paper message of a delivered digest (again on a retry: adding one twice is harmless). */
+export async function processHints(job: JobLike, ctx: JobContext): Promise<{ status: 'hinted'; count: number }> {
+  const p = parsePayload(hintsPayload, job.data, 'hints');
+  const ref: ChannelRef = { platform: p.platform, workspaceId: p.workspaceId, channelId: p.channelId };
+  const platform = ctx.platformFor(ref.platform);
+  if (!platform) throw new Error(`no ${ref.platform} connection in this worker`);
+  const log = ctx.log.child({ job: job.id, channel: `${ref.platform}:${ref.channelId}` });
+  for (const messageId of p.messageIds) await ctx.digests.addHint(platform, ref, messageId, log);
+  return { status: 'hinted', count: p.messageIds.length };
 }

@@ -10,6 +10,8 @@ import type { PlatformName } from '../src/core/subscription.js';
 export const INGEST_QUEUE = 'papers-ingest';
 /** One digest queue per platform: a process only consumes the platforms it can post to. */
 export const digestQueue = (platform: PlatformName): string => `papers-digest-${platform}`;
+/** The 🔖 hints, apart: they wait for spare rate-limit capacity and must never hold up a digest. */
+export const hintQueue = (platform: PlatformName): string => `papers-hints-${platform}`;
 
 export const JOB = {
   ingest: 'ingest',
@@ -17,6 +19,8 @@ export const JOB = {
   digestTick: 'digest-tick',
   /** Posts a planned digest, message by message, exactly once. */
   digestDeliver: 'digest-deliver',
+  /** Adds the 🔖 reaction under a delivered digest's paper messages. */
+  hints: 'hints',
 } as const;
 
 const platform = z.enum(['discord', 'slack', 'console']);
@@ -43,6 +47,11 @@ export const digestDeliverPayload = channel.extend({
 });
 export type DigestDeliverPayload = z.infer<typeof digestDeliverPayload>;
 
+export const hintsPayload = channel.extend({
+  messageIds: z.array(z.string().min(1).max(100)).min(1).max(20),
+});
+export type HintsPayload = z.infer<typeof hintsPayload>;
+
 type ChannelIds = z.infer<typeof channel>;
 
 /** BullMQ ids may not contain ':' in some operations' keys, so ids use '|' as the separator. */
@@ -63,6 +72,9 @@ export function deliverJobId(c: ChannelIds, day: string, mode: 'scheduled' | 'no
 
 /** `/papers digest now`: repeated within the same minute, it is the same job. */
 export const nowTickJobId = (c: ChannelIds, at: Date): string => id('now', c.platform, c.workspaceId, c.channelId, at.toISOString().slice(0, 16));
+
+/** The hints of one delivery: the delivery's id says which digest they belong to. */
+export const hintsJobId = (deliverJobId: string): string => `hints${deliverJobId.slice('deliver'.length)}`;
 
 export const ingestJobId = (reason: IngestPayload['reason'], at: Date): string => id('ingest', reason, at.toISOString().slice(0, 16));
 

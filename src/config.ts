@@ -52,6 +52,14 @@ const schema = z.object({
   RUN_WORKERS: bool(true),
   /** Digest jobs in flight per worker process. */
   WORKER_CONCURRENCY: int(100, 1, 1000),
+  /** Job lock in ms: a crashed worker's jobs are taken over after it lapses. */
+  WORKER_LOCK_MS: int(60_000, 1_000, 600_000),
+  /** Discord requests per second for the bot, shared by every process (Discord's global limit is 50). */
+  DISCORD_REQUESTS_PER_SECOND: int(48, 1, 10_000),
+  /** Slack messages per second per channel (Slack allows about one, with short bursts). */
+  SLACK_MESSAGES_PER_SECOND: int(1, 1, 1_000),
+  /** Slack Tier 3 calls (reactions.add, conversations.history) per minute per workspace. */
+  SLACK_TIER3_PER_MINUTE: int(50, 1, 100_000),
 
   // Discord: DISCORD_TOKEN and DISCORD_APP_ID turn the Discord platform on.
   DISCORD_TOKEN: optionalString,
@@ -87,6 +95,8 @@ export type Config = {
   redisUrl: string | undefined;
   runWorkers: boolean;
   workerConcurrency: number;
+  workerLockMs: number;
+  rates: { discordPerSecond: number; slackPerChannelPerSecond: number; slackTier3PerMinute: number };
   /** Present when DISCORD_TOKEN and DISCORD_APP_ID are both set. */
   discord: { token: string; appId: string; apiBase: string } | undefined;
   /** Present when SLACK_BOT_TOKEN or the OAuth client credentials are set. */
@@ -145,6 +155,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     runWorkers: e.RUN_WORKERS,
     workerConcurrency: e.WORKER_CONCURRENCY,
+    workerLockMs: e.WORKER_LOCK_MS,
+    rates: { discordPerSecond: e.DISCORD_REQUESTS_PER_SECOND, slackPerChannelPerSecond: e.SLACK_MESSAGES_PER_SECOND, slackTier3PerMinute: e.SLACK_TIER3_PER_MINUTE },
     discord: e.DISCORD_TOKEN && e.DISCORD_APP_ID ? { token: e.DISCORD_TOKEN, appId: e.DISCORD_APP_ID, apiBase: e.DISCORD_API_BASE } : undefined,
     slack: slackOn
       ? {

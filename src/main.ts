@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   let schedules: ScheduleSync | undefined;
   try {
     const redis = await resolveRedis({ redisUrl: config.redisUrl, dataDir: config.dataDir, log });
-    queue = await startQueueRuntime({ core, redis, platforms, runWorkers: config.runWorkers, followIndex: true, concurrency: config.workerConcurrency, ingest: config.fetchOnStart });
+    queue = await startQueueRuntime({ core, redis, platforms, runWorkers: config.runWorkers, followIndex: true, concurrency: config.workerConcurrency, ingest: config.fetchOnStart, lockMs: config.workerLockMs, rates: config.rates });
     dispatcher = queue.dispatcher;
     schedules = queue.schedules;
   } catch (err) {

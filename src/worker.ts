@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const platforms = createPosters(config, { store: core.store, log, commands });
   if (!platforms.size) log.warn({}, 'no Discord or Slack configured: this worker only runs the scheduled ingest');
   // The worker searches too (a channel's topic), so its index follows new papers like a bot's.
-  const queue = await startQueueRuntime({ core, redis: { url }, platforms, runWorkers: true, followIndex: true, concurrency: config.workerConcurrency, ingest: config.fetchOnStart });
+  const queue = await startQueueRuntime({ core, redis: { url }, platforms, runWorkers: true, followIndex: true, concurrency: config.workerConcurrency, ingest: config.fetchOnStart, lockMs: config.workerLockMs, rates: config.rates });
   core.index.ready().catch((err: unknown) => log.error({ err }, 'index failed to load'));
   log.info({ platforms: [...platforms.keys()], redis: url.replace(/\/\/[^@]*@/, '//***@') }, 'worker running');
 

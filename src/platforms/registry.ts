@@ -18,7 +18,7 @@ export interface PlatformDeps {
 /** Discord and Slack as configured, ready to start with the bot's handlers. */
 export function createBotPlatforms(config: Config, deps: PlatformDeps): Map<PlatformName, ChatPlatform> {
   const out = new Map<PlatformName, ChatPlatform>();
-  if (config.discord) out.set('discord', new DiscordPlatform({ ...config.discord, commands: deps.commands, log: deps.log.child({ platform: 'discord' }) }));
+  if (config.discord) out.set('discord', new DiscordPlatform({ ...config.discord, commands: deps.commands, log: deps.log.child({ platform: 'discord' }), rest: discordRest(config) }));
   if (config.slack) out.set('slack', new SlackPlatform({ slack: config.slack, store: deps.store, commands: deps.commands, log: deps.log.child({ platform: 'slack' }) }));
   return out;
 }
@@ -27,10 +27,18 @@ export function createBotPlatforms(config: Config, deps: PlatformDeps): Map<Plat
 export function createPosters(config: Config, deps: PlatformDeps): Map<PlatformName, ChatPlatform> {
   const out = new Map<PlatformName, ChatPlatform>();
   if (config.discord) {
-    out.set('discord', new DiscordPlatform({ ...config.discord, commands: deps.commands, log: deps.log.child({ platform: 'discord' }), gateway: false }));
+    out.set('discord', new DiscordPlatform({ ...config.discord, commands: deps.commands, log: deps.log.child({ platform: 'discord' }), gateway: false, rest: discordRest(config) }));
   }
   if (config.slack) {
     out.set('slack', new SlackPlatform({ slack: config.slack, store: deps.store, commands: deps.commands, log: deps.log.child({ platform: 'slack' }), webOnly: true }));
   }
   return out;
+}
+
+/**
+ * discord.js also paces itself per process (50/s by default); ours is the shared limit, so
+ * the client's own is set just above it and never the one that binds.
+ */
+function discordRest(config: Config) {
+  return { globalRequestsPerSecond: config.rates.discordPerSecond + 2 };
 }

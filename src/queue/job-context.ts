@@ -2,7 +2,7 @@
 import type { Redis } from 'ioredis';
 import { defaultIngestDays } from '../../jobs/ingest.js';
 import type { JobContext } from '../../jobs/context.js';
-import { JOB } from '../../jobs/queues.js';
+import { hintQueue, JOB } from '../../jobs/queues.js';
 import type { Core } from '../compose.js';
 import { ingestDay } from '../core/ingest.js';
 import type { ChatPlatform, PlatformName } from '../core/ports.js';
@@ -38,6 +38,9 @@ export function buildJobContext(deps: { core: Core; queues: Queues; redis: Redis
     platformFor: (name) => deps.platforms.get(name),
     async enqueueDeliver(payload, jobId) {
       await queues.digest(payload.platform).add(JOB.digestDeliver, payload, { jobId });
+    },
+    async enqueueHints(payload, jobId) {
+      await queues.get(hintQueue(payload.platform)).add(JOB.hints, payload, { jobId, attempts: 3 });
     },
     ensureFreshUpvotes,
     papersChanged,

@@ -19,17 +19,33 @@ export interface PlatformRates {
   forCall(platform: string, channel: ChannelRef, call: 'post' | 'hint' | 'lookup'): { key: string; rate: Rate } | null;
 }
 
-export const DEFAULT_RATES: PlatformRates = {
-  forCall(platform, channel, call) {
-    if (platform === 'discord') return { key: 'discord:global', rate: { perSecond: 48, burst: 1 } };
-    if (platform === 'slack') {
-      if (call === 'post') return { key: `slack:${channel.workspaceId}:${channel.channelId}`, rate: { perSecond: 1, burst: 3 } };
-      // reactions.add and conversations.history are per-workspace (Tier 3: 50+ per minute).
-      return { key: `slack:${channel.workspaceId}:tier3`, rate: { perSecond: 0.8, burst: 5 } };
-    }
-    return null;
-  },
-};
+export interface RateSettings {
+  /** Discord requests per second for the bot, all channels together (Discord allows 50). */
+  discordPerSecond: number;
+  /** Slack messages per second per channel (Slack allows about 1, with short bursts). */
+  slackPerChannelPerSecond: number;
+  /** Slack Tier 3 calls (reactions.add, conversations.history) per minute per workspace (Slack: 50+). */
+  slackTier3PerMinute: number;
+}
+
+export const DEFAULT_RATE_SETTINGS: RateSettings = { discordPerSecond: 48, slackPerChannelPerSecond: 1, slackTier3PerMinute: 50 };
+
+export function platformRates(s: RateSettings = DEFAULT_RATE_SETTINGS): PlatformRates {
+  return {
+    forCall(platform, channel, call) {
+      // One bucket for every Discord call: the global limit counts messages and reactions alike.
+      if (platform === 'discord') return { key: 'discord:global', rate: { perSecond: s.discordPerSecond, burst: 1 } };
+      if (platform === 'slack') {
+        if (call === 'post') return { key: `slack:${channel.workspaceId}:${channel.channelId}`, rate: { perSecond: s.slackPerChannelPerSecond, burst: 3 } };
+        // reactions.add and conversations.history are per workspace (Tier 3: 50+ per minute).
+        return { key: `slack:${channel.workspaceId}:tier3`, rate: { perSecond: s.slackTier3PerMinute / 60, burst: 5 } };
+      }
+      return null;
+    },
+  };
+}
+
+export const DEFAULT_RATES: PlatformRates = platformRates();
 
 export class RateLimitedPlatform implements ChatPlatform {
   readonly name: ChatPlatform['name'];
@@ -44,8 +60,12 @@ export class RateLimitedPlatform implements ChatPlatform {
     this.name = inner.name;
     const hint = inner.addBookmarkHint?.bind(inner);
     if (hint) {
+      // Hints only use capacity nothing else wants: they never reserve ahead of a digest.
       this.addBookmarkHint = async (channel, messageId) => {
-        await this.turn(channel, 'hint');
+        const r = this.rates.forCall(this.inner.name, channel, 'hint');
+        for (let wait = r ? await this.limiter.tryTake(r.key, r.rate) : 0; wait > 0; wait = await this.limiter.tryTake(r!.key, r!.rate)) {
+          await new Promise((res) => setTimeout(res, Math.min(wait, 1_000)));
+        }
         return hint(channel, messageId);
       };
     }

@@ -12,6 +12,20 @@
  */
 import type { Redis } from 'ioredis';
 
+/** Takes a slot only if one is free now; else returns the wait, reserving nothing. */
+const TRY = `
+local interval = tonumber(ARGV[1])
+local tolerance = tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tat < now then tat = now end
+local wait = tat - tolerance - now
+if wait > 0 then return math.ceil(wait) end
+redis.call('SET', KEYS[1], tat + interval, 'PX', math.ceil(tat + interval - now + tolerance + 1000))
+return 0
+`;
+
 const RESERVE = `
 local interval = tonumber(ARGV[1])
 local tolerance = tonumber(ARGV[2])
@@ -35,15 +49,25 @@ export interface Rate {
 export interface RateLimiter {
   /** Waits until one request under `key` may go. */
   take(key: string, rate: Rate): Promise<void>;
+  /**
+   * Takes a slot only when one is free right now (0), else says how long to wait (ms)
+   * without queueing: work that must yield to everything else (the 🔖 hints) uses this,
+   * so it only ever fills capacity the digests leave unused.
+   */
+  tryTake(key: string, rate: Rate): Promise<number>;
 }
 
-type WithReserve = Redis & { papersReserve(key: string, interval: number, tolerance: number): Promise<number> };
+type WithReserve = Redis & {
+  papersReserve(key: string, interval: number, tolerance: number): Promise<number>;
+  papersTry(key: string, interval: number, tolerance: number): Promise<number>;
+};
 
 export class RedisRateLimiter implements RateLimiter {
   private readonly redis: WithReserve;
 
   constructor(redis: Redis, private readonly prefix = 'papers:rl:') {
     if (!('papersReserve' in redis)) redis.defineCommand('papersReserve', { numberOfKeys: 1, lua: RESERVE });
+    if (!('papersTry' in redis)) redis.defineCommand('papersTry', { numberOfKeys: 1, lua: TRY });
     this.redis = redis as WithReserve;
   }
 
@@ -53,7 +77,12 @@ export class RedisRateLimiter implements RateLimiter {
     const delay = await this.redis.papersReserve(this.prefix + key, interval, tolerance);
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
   }
+
+  tryTake(key: string, rate: Rate): Promise<number> {
+    const interval = 1000 / rate.perSecond;
+    return this.redis.papersTry(this.prefix + key, interval, (Math.max(1, rate.burst) - 1) * interval);
+  }
 }
 
 /** For tests and single-purpose tools: no limit at all. */
-export const unlimited: RateLimiter = { take: async () => {} };
+export const unlimited: RateLimiter = { take: async () => {}, tryTake: async () => 0 };

@@ -60,6 +60,8 @@ export interface StartRedisOptions {
   port?: number;
   /** Append-only file: jobs survive a restart of the server. */
   appendOnly?: boolean;
+  /** fsync the append-only file on every write (tests that restart Redis mid-run), not every second. */
+  fsyncAlways?: boolean;
   /** The binary; found on the PATH when omitted, none at all when null. */
   bin?: string | null;
 }
@@ -71,7 +73,7 @@ export async function startRedisServer(opts: StartRedisOptions): Promise<Running
   const port = opts.port ?? (await freePort());
   const args = [
     '--bind', '127.0.0.1', '--port', String(port), '--dir', opts.dir, '--save', '',
-    '--appendonly', opts.appendOnly === false ? 'no' : 'yes', '--appendfsync', 'everysec',
+    '--appendonly', opts.appendOnly === false ? 'no' : 'yes', '--appendfsync', opts.fsyncAlways ? 'always' : 'everysec',
     '--logfile', path.join(opts.dir, 'redis.log'), '--protected-mode', 'yes',
   ];
   const child: ChildProcess = spawn(bin, args, { stdio: 'ignore' });

@@ -11,7 +11,7 @@ import { redisConnection, resolveRedis, type ResolvedRedis } from './connection.
 import { QueueDigestDispatcher } from './dispatcher.js';
 import { followPapersChanged } from './events.js';
 import { buildJobContext } from './job-context.js';
-import { RateLimitedPlatform } from './limited-platform.js';
+import { platformRates, RateLimitedPlatform, type RateSettings } from './limited-platform.js';
 import { Queues } from './queues.js';
 import { RedisRateLimiter } from './rate-limit.js';
 import { BullmqScheduleSync } from './schedules.js';
@@ -36,6 +36,8 @@ export interface QueueRuntimeOptions {
   followIndex: boolean;
   concurrency?: number;
   ingest?: boolean;
+  lockMs?: number;
+  rates?: RateSettings;
 }
 
 export async function startQueueRuntime(opts: QueueRuntimeOptions): Promise<QueueRuntime> {
@@ -45,7 +47,8 @@ export async function startQueueRuntime(opts: QueueRuntimeOptions): Promise<Queu
   const subscriber: Redis | null = opts.followIndex ? redisConnection(opts.redis.url, 'papers-sub') : null;
   const schedules = new BullmqScheduleSync(queues, core.log.child({ component: 'schedules' }));
   const limiter = new RedisRateLimiter(redis);
-  const limited = new Map([...opts.platforms].map(([name, p]) => [name, new RateLimitedPlatform(p, limiter)] as const));
+  const rates = platformRates(opts.rates);
+  const limited = new Map([...opts.platforms].map(([name, p]) => [name, new RateLimitedPlatform(p, limiter, rates)] as const));
   const ctx = buildJobContext({ core, queues, redis, platforms: limited, schedules });
   const dispatcher = new QueueDigestDispatcher(core.digests, queues, ctx.ensureFreshUpvotes);
 
@@ -53,7 +56,7 @@ export async function startQueueRuntime(opts: QueueRuntimeOptions): Promise<Queu
   let workers: RunningWorkers | null = null;
   if (opts.runWorkers) {
     const names = [...opts.platforms.keys()];
-    workers = await startWorkers({ queues, ctx, platforms: names, log: core.log.child({ component: 'workers' }), concurrency: opts.concurrency ?? 100, ingest: opts.ingest ?? true });
+    workers = await startWorkers({ queues, ctx, platforms: names, log: core.log.child({ component: 'workers' }), concurrency: opts.concurrency ?? 100, ingest: opts.ingest ?? true, ...(opts.lockMs ? { lockMs: opts.lockMs } : {}) });
     const r = await schedules.reconcile(core.store, names);
     core.log.info(r, 'digest schedules reconciled');
   }

@@ -5,9 +5,9 @@
  * channel holds one slot, never the others.
  */
 import { Worker, type Job } from 'bullmq';
-import { processDigestDeliver, processDigestTick } from '../../jobs/digest.js';
+import { processDigestDeliver, processDigestTick, processHints } from '../../jobs/digest.js';
 import { processIngest } from '../../jobs/ingest.js';
-import { digestQueue, INGEST_QUEUE, INGEST_SCHEDULER_ID, ingestJobId, JOB, type IngestPayload } from '../../jobs/queues.js';
+import { digestQueue, hintQueue, INGEST_QUEUE, INGEST_SCHEDULER_ID, ingestJobId, JOB, type IngestPayload } from '../../jobs/queues.js';
 import type { JobContext } from '../../jobs/context.js';
 import type { Logger, PlatformName } from '../core/ports.js';
 import type { Queues } from './queues.js';
@@ -23,6 +23,8 @@ export interface WorkerOptions {
   ingest?: boolean;
   /** How long close() waits for active jobs before leaving them to be retried elsewhere. */
   shutdownGraceMs?: number;
+  /** Job lock; a crashed worker's job is retried once it lapses (default 60 s). */
+  lockMs?: number;
 }
 
 export interface RunningWorkers {
@@ -53,17 +55,23 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
     await q.add(JOB.ingest, { dates: [], reason: 'start' } satisfies IngestPayload, { jobId: ingestJobId('start', now), attempts: 2 });
   }
 
+  // The lock is renewed while a job runs; a crashed worker's job is taken over once it
+  // lapses (the stalled-job check) and finished idempotently by another worker.
+  const lockDuration = opts.lockMs ?? 60_000;
+  const locks = { lockDuration, stalledInterval: Math.max(1_000, Math.floor(lockDuration / 2)), maxStalledCount: 5 };
   for (const platform of opts.platforms) {
     const w = new Worker(
       digestQueue(platform),
       (job) => (job.name === JOB.digestTick ? processDigestTick(job, ctx) : processDigestDeliver(job, ctx)),
-      // A lock long enough for a digest paced by rate limits; a crashed worker's job is
-      // taken over after it lapses (stalled-job check) and finished idempotently.
-      { ...common, concurrency: opts.concurrency ?? 100, lockDuration: 60_000, stalledInterval: 30_000, maxStalledCount: 3 },
+      { ...common, ...locks, concurrency: opts.concurrency ?? 100 },
     );
     w.on('failed', onFailed);
     w.on('error', (err) => log.error({ err, platform }, 'digest worker error'));
     workers.push(w);
+    const hints = new Worker(hintQueue(platform), (job) => processHints(job, ctx), { ...common, ...locks, concurrency: 10 });
+    hints.on('failed', onFailed);
+    hints.on('error', (err) => log.error({ err, platform }, 'hint worker error'));
+    workers.push(hints);
   }
 
   log.info({ platforms: opts.platforms, ingest: opts.ingest !== false }, 'workers started');

@@ -143,13 +143,13 @@ describe('DigestService.run', () => {
     expect(postedKinds().filter((k) => k === 'digestHeader')).toHaveLength(1);
   });
 
-  it('on a retry, records a message the platform already has instead of posting it again', async () => {
+  it('on a retry, asks the platform about the message that was in flight, and records it instead of posting it again', async () => {
     const plan = await planOf();
     // The header went out in an attempt that died before recording it.
     const asPlatform = platform.asPlatform();
     const headerKey = digestMessageKey(sub, plan.messages[0]!);
     const withLookup = { ...asPlatform, name: asPlatform.name, post: asPlatform.post, findPosted: async (_c: unknown, key: string) => (key === headerKey ? { messageId: 'sent-before-crash' } : null) };
-    await service.deliver(sub, plan, withLookup, { mayHavePosted: true });
+    await service.deliver(sub, plan, withLookup, { inFlightKey: headerKey });
     expect(postedKinds()).toEqual(['digestPaper', 'digestPaper', 'digestPaper', 'digestPaper', 'digestPaper']);
     expect(store.posted[0]).toMatchObject({ kind: 'header', messageId: 'sent-before-crash' });
   });

@@ -135,10 +135,25 @@ export class DigestService {
   /**
    * Posts the plan's messages that the posted log does not have yet, in order, recording
    * each right after it is sent; then adds the 🔖 hints, so rate-limited reactions never
-   * delay the digest itself. `mayHavePosted` (a retry of an attempt that may have died
-   * between sending and recording) asks the platform before re-sending.
+   * delay the digest itself.
+   *
+   * Before each message goes out its key is handed to `onSending` (the worker keeps it in
+   * the job's progress). A later attempt passes it back as `inFlightKey`: that one message
+   * may have been posted by an attempt that died before recording it, so the platform is
+   * asked (`findPosted`) before it is sent again. Every other message is either recorded
+   * or was never sent, so exactly one lookup at most, however large the fan-out.
    */
-  async deliver(sub: ChannelRef, plan: Pick<DigestPlan, 'day' | 'messages'>, platform: ChatPlatform, opts: { mayHavePosted?: boolean } = {}): Promise<DigestRunOutcome> {
+  async deliver(
+    sub: ChannelRef,
+    plan: Pick<DigestPlan, 'day' | 'messages'>,
+    platform: ChatPlatform,
+    opts: {
+      inFlightKey?: string;
+      onSending?: (idempotencyKey: string) => Promise<void>;
+      /** Where the 🔖 hints go; by default they are added here, after the messages. A worker queues them. */
+      onHints?: (messageIds: string[]) => Promise<void>;
+    } = {},
+  ): Promise<DigestRunOutcome> {
     const { store, clock } = this.deps;
     const ref = channelOf(sub);
     if (platform.name !== ref.platform) {
@@ -162,8 +177,9 @@ export class DigestService {
       }
       let messageId: string;
       try {
-        const found = opts.mayHavePosted && platform.findPosted ? await platform.findPosted(ref, idempotencyKey) : null;
+        const found = opts.inFlightKey === idempotencyKey && platform.findPosted ? await platform.findPosted(ref, idempotencyKey) : null;
         if (found) log.info({ idempotencyKey, messageId: found.messageId }, 'message found already posted; recording it');
+        else await opts.onSending?.(idempotencyKey);
         ({ messageId } = found ?? (await platform.post(ref, message, { idempotencyKey })));
       } catch (err) {
         // Stop here: what was posted is recorded, and a retry resumes with this message.
@@ -179,7 +195,10 @@ export class DigestService {
         hints.push(messageId);
       }
     }
-    for (const messageId of hints) await this.addHint(platform, ref, messageId, log);
+    if (hints.length && platform.addBookmarkHint) {
+      if (opts.onHints) await opts.onHints(hints);
+      else for (const messageId of hints) await this.addHint(platform, ref, messageId, log);
+    }
     log.info({ posted, alreadyPosted: skipped }, 'digest delivered');
     const outcome: DigestRunOutcome = { date: plan.day, posted };
     if (posted === 0) outcome.skippedReason = `nothing new: ${plan.day} already delivered`;
@@ -214,7 +233,7 @@ export class DigestService {
   }
 
   /** The 🔖 hint is a nicety: failing to add it must not fail (and so retry) the digest. */
-  private async addHint(platform: ChatPlatform, ref: ChannelRef, messageId: string, log: Logger): Promise<void> {
+  async addHint(platform: ChatPlatform, ref: ChannelRef, messageId: string, log: Logger): Promise<void> {
     if (!platform.addBookmarkHint) return;
     try {
       await platform.addBookmarkHint(ref, messageId);

@@ -15,6 +15,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { mulberry32 } from '../random.js';
 import { StandinGateway } from './gateway.js';
 import {
   apiChannel,
@@ -456,9 +457,23 @@ export class DiscordStandin {
 
   private takeFault(method: string, path: string): Fault | null {
     const f = this.faults.find((x) => x.left > 0 && (!x.method || x.method.toUpperCase() === method) && matchPath(x.path, path));
-    if (!f) return null;
-    f.left--;
-    return f;
+    if (f) {
+      f.left--;
+      return f;
+    }
+    const r = this.rateFault;
+    if (r && (!r.fault.method || r.fault.method.toUpperCase() === method) && matchPath(r.fault.path, path) && r.random() < r.fraction) return r.fault;
+    return null;
+  }
+
+  private rateFault: { fault: Fault; fraction: number; random: () => number } | null = null;
+
+  /**
+   * From now on, each matching request meets `fault` with probability `fraction` (after
+   * the one-off faults), drawn from a seeded generator so a run can be repeated.
+   */
+  faultRate(fault: Fault, fraction: number, seed = 1): void {
+    this.rateFault = { fault, fraction, random: mulberry32(seed) };
   }
 
   private handle(method: string, path: string, url: URL, body: ParsedBody): HttpAnswer {

@@ -9,6 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { mulberry32 } from '../random.js';
 import { MESSAGE_LIMITS, validateBlocks, validateMetadata, VIEW_LIMITS } from './block-kit.js';
 
 // ─── Types ───────────────────────────────────────────────────────────────────────────
@@ -187,6 +188,11 @@ export interface SlackStandin {
   readonly privateChannels: Set<string>;
   /** Queue faults for the next calls of `method` ('chat.postMessage', …, or 'response_url'), in order. */
   fail(method: string, ...faults: StandinFault[]): void;
+  /**
+   * From now on, each call of `method` meets `fault` with probability `fraction` (after
+   * the queued ones), drawn from a seeded generator so a run can be repeated.
+   */
+  failRate(method: string, fault: StandinFault, fraction: number, seed?: number): void;
   /** A fresh response_url for a slash command or interaction. */
   responseUrl(id?: string): string;
   /** Registers a one-time OAuth code that installs `workspace` when exchanged. */
@@ -238,6 +244,7 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
   const byToken = new Map<string, StandinWorkspace>();
   const users = new Map<string, StandinUser>();
   const faults = new Map<string, StandinFault[]>();
+  const rateFaults = new Map<string, { fault: StandinFault; fraction: number; random: () => number }>();
   const oauthCodes = new Map<string, { ws: StandinWorkspace; installerUserId: string }>();
   const buckets = new Map<string, { tokens: number; at: number }>();
   const uploads = new Map<string, { filename: string; length: number; content: string | undefined }>();
@@ -494,7 +501,8 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
     const ws = token ? byToken.get(token) : undefined;
     const base = { method, teamId: ws?.teamId, token, args };
 
-    const fault = faults.get(method)?.shift();
+    const rated = rateFaults.get(method);
+    const fault = faults.get(method)?.shift() ?? (rated && rated.random() < rated.fraction ? rated.fault : undefined);
     if (fault?.kind === 'delay') await sleep(fault.ms);
     if (fault?.kind === 'reset') {
       record({ ...base, status: 0, error: undefined, fault: 'reset' });
@@ -686,6 +694,9 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
     url,
     apiUrl: `${url}/api/`,
     socket: socketApi,
+    failRate(method: string, fault: StandinFault, fraction: number, seed = 1) {
+      rateFaults.set(method, { fault, fraction, random: mulberry32(seed) });
+    },
     fail(method: string, ...fs: StandinFault[]) {
       const q = faults.get(method) ?? [];
       q.push(...fs);
@@ -786,3 +797,4 @@ function json(res: http.ServerResponse, status: number, body: unknown, headers: 
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)), ...headers });
   res.end(text);
 }
+
