@@ -8,7 +8,14 @@ import { z } from 'zod';
 import type { PlatformName } from '../src/core/subscription.js';
 
 export const INGEST_QUEUE = 'papers-ingest';
-/** One digest queue per platform: a process only consumes the platforms it can post to. */
+/**
+ * Planning (the ticks the subscriptions' schedulers fire) has a queue of its own with a
+ * small concurrency: a tick costs a few milliseconds of CPU, and a thousand of them run
+ * side by side would all finish together, seconds later, before the first digest posts.
+ * Taken one after the other, the first digests post while the rest are being planned.
+ */
+export const PLAN_QUEUE = 'papers-plan';
+/** One delivery queue per platform: a process only consumes the platforms it can post to. */
 export const digestQueue = (platform: PlatformName): string => `papers-digest-${platform}`;
 /** The 🔖 hints, apart: they wait for spare rate-limit capacity and must never hold up a digest. */
 export const hintQueue = (platform: PlatformName): string => `papers-hints-${platform}`;
@@ -59,6 +66,9 @@ const id = (...parts: string[]) => parts.map((p) => p.replace(/[|:]/g, '_')).joi
 
 /** The job scheduler of a subscription: one per channel. */
 export const schedulerId = (c: ChannelIds): string => id('digest', c.platform, c.workspaceId, c.channelId);
+
+/** The platform a scheduler id belongs to (see schedulerId). */
+export const schedulerPlatform = (schedulerKey: string): string | undefined => schedulerKey.split('|')[1];
 
 export const INGEST_SCHEDULER_ID = 'ingest|today';
 

@@ -52,12 +52,19 @@ const schema = z.object({
   RUN_WORKERS: bool(true),
   /** Digest jobs in flight per worker process. */
   WORKER_CONCURRENCY: int(100, 1, 1000),
+  /** Platforms this worker process posts to (comma list); default every configured one. */
+  WORKER_PLATFORMS: z
+    .string()
+    .trim()
+    .default('')
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .refine((xs) => xs.every((x) => ['discord', 'slack'].includes(x)), 'must be a comma list of discord and slack'),
   /** Job lock in ms: a crashed worker's jobs are taken over after it lapses. */
   WORKER_LOCK_MS: int(60_000, 1_000, 600_000),
   /** Discord requests per second for the bot, shared by every process (Discord's global limit is 50). */
-  DISCORD_REQUESTS_PER_SECOND: int(48, 1, 10_000),
+  DISCORD_REQUESTS_PER_SECOND: z.coerce.number().positive().max(10_000).default(48),
   /** Slack messages per second per channel (Slack allows about one, with short bursts). */
-  SLACK_MESSAGES_PER_SECOND: int(1, 1, 1_000),
+  SLACK_MESSAGES_PER_SECOND: z.coerce.number().positive().max(1_000).default(1),
   /** Slack Tier 3 calls (reactions.add, conversations.history) per minute per workspace. */
   SLACK_TIER3_PER_MINUTE: int(50, 1, 100_000),
 
@@ -96,6 +103,8 @@ export type Config = {
   runWorkers: boolean;
   workerConcurrency: number;
   workerLockMs: number;
+  /** Empty: every configured platform. */
+  workerPlatforms: ('discord' | 'slack')[];
   rates: { discordPerSecond: number; slackPerChannelPerSecond: number; slackTier3PerMinute: number };
   /** Present when DISCORD_TOKEN and DISCORD_APP_ID are both set. */
   discord: { token: string; appId: string; apiBase: string } | undefined;
@@ -156,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     runWorkers: e.RUN_WORKERS,
     workerConcurrency: e.WORKER_CONCURRENCY,
     workerLockMs: e.WORKER_LOCK_MS,
+    workerPlatforms: e.WORKER_PLATFORMS as ('discord' | 'slack')[],
     rates: { discordPerSecond: e.DISCORD_REQUESTS_PER_SECOND, slackPerChannelPerSecond: e.SLACK_MESSAGES_PER_SECOND, slackTier3PerMinute: e.SLACK_TIER3_PER_MINUTE },
     discord: e.DISCORD_TOKEN && e.DISCORD_APP_ID ? { token: e.DISCORD_TOKEN, appId: e.DISCORD_APP_ID, apiBase: e.DISCORD_API_BASE } : undefined,
     slack: slackOn

@@ -73,6 +73,15 @@ export class MalformedDataError extends BotError {
   }
 }
 
+/** A platform asked us to wait (HTTP 429) and the caller decides when to try again. */
+export class RateLimitedError extends BotError {
+  readonly retryAfterMs: number;
+  constructor(retryAfterMs: number, detail: string) {
+    super('rate_limited', 'The platform asked me to slow down; please try again in a moment.', { detail });
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
 /**
  * The platform refused a post for good: the channel was deleted, the bot was removed or
  * lost its permissions (Discord 10003/50001/50013; Slack channel_not_found,

@@ -36,9 +36,14 @@ export function createPosters(config: Config, deps: PlatformDeps): Map<PlatformN
 }
 
 /**
- * discord.js also paces itself per process (50/s by default); ours is the shared limit, so
- * the client's own is set just above it and never the one that binds.
+ * The global limit belongs to the worker's shared limiter (src/queue/rate-limit.ts), which
+ * paces every process evenly. discord.js would pace each process on its own, with a fixed
+ * one-second window that lets held-back requests leave in a clump, and would retry a
+ * global 429 at once, outside the shared pacing: so its own limiter is lifted out of the
+ * way and a global 429 is handed back (RateLimitedError) for the shared limiter to
+ * reschedule. Per-route limits stay with discord.js, which reads them from the headers.
+ * Interaction replies are not under the global limit.
  */
-function discordRest(config: Config) {
-  return { globalRequestsPerSecond: config.rates.discordPerSecond + 2 };
+function discordRest(_config: Config) {
+  return { globalRequestsPerSecond: 10_000, rejectOnRateLimit: (data: { global: boolean }) => data.global };
 }

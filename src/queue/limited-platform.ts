@@ -10,9 +10,13 @@
  * Limits are a little under the platforms' so clock jitter does not produce 429s; any
  * 429 that still happens is waited out by the SDKs (Retry-After).
  */
+import { RateLimitedError } from '../core/errors.js';
 import type { ChannelRef, ChatPlatform, PlatformHandlers, PostedRef, PostOptions } from '../core/ports.js';
 import type { OutboundMessage } from '../core/reply.js';
 import type { Rate, RateLimiter } from './rate-limit.js';
+
+/** After this many 429s in a row the post fails and the job's own retry (with backoff) takes over. */
+const MAX_RATE_LIMITED_ATTEMPTS = 8;
 
 export interface PlatformRates {
   /** Key and rate for one call on a channel. */
@@ -36,7 +40,8 @@ export function platformRates(s: RateSettings = DEFAULT_RATE_SETTINGS): Platform
       // One bucket for every Discord call: the global limit counts messages and reactions alike.
       if (platform === 'discord') return { key: 'discord:global', rate: { perSecond: s.discordPerSecond, burst: 1 } };
       if (platform === 'slack') {
-        if (call === 'post') return { key: `slack:${channel.workspaceId}:${channel.channelId}`, rate: { perSecond: s.slackPerChannelPerSecond, burst: 3 } };
+        // A burst of 2 stays inside Slack's "short bursts" whatever their exact size.
+        if (call === 'post') return { key: `slack:${channel.workspaceId}:${channel.channelId}`, rate: { perSecond: s.slackPerChannelPerSecond, burst: 2 } };
         // reactions.add and conversations.history are per workspace (Tier 3: 50+ per minute).
         return { key: `slack:${channel.workspaceId}:tier3`, rate: { perSecond: s.slackTier3PerMinute / 60, burst: 5 } };
       }
@@ -86,9 +91,21 @@ export class RateLimitedPlatform implements ChatPlatform {
     return this.inner.stop();
   }
 
+  /**
+   * A 429 handed back by the adapter waits its Retry-After and takes a new turn, so even
+   * retries stay inside the shared pace; the message's idempotency key makes a retry of a
+   * request that did go through harmless.
+   */
   async post(channel: ChannelRef, message: OutboundMessage, opts?: PostOptions): Promise<PostedRef> {
-    await this.turn(channel, 'post');
-    return this.inner.post(channel, message, opts);
+    for (let attempt = 1; ; attempt++) {
+      await this.turn(channel, 'post');
+      try {
+        return await this.inner.post(channel, message, opts);
+      } catch (err) {
+        if (!(err instanceof RateLimitedError) || attempt >= MAX_RATE_LIMITED_ATTEMPTS) throw err;
+        await new Promise((r) => setTimeout(r, err.retryAfterMs));
+      }
+    }
   }
 
   private async turn(channel: ChannelRef, call: 'post' | 'hint' | 'lookup'): Promise<void> {

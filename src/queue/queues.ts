@@ -1,6 +1,6 @@
 /** The BullMQ queues this process adds to, created on first use and closed together. */
 import { Queue } from 'bullmq';
-import { digestQueue, INGEST_QUEUE, JOB_DEFAULTS } from '../../jobs/queues.js';
+import { digestQueue, INGEST_QUEUE, JOB_DEFAULTS, PLAN_QUEUE } from '../../jobs/queues.js';
 import type { PlatformName } from '../core/ports.js';
 
 export class Queues {
@@ -26,6 +26,12 @@ export class Queues {
     return this.get(INGEST_QUEUE);
   }
 
+  /** Where the subscriptions' schedulers put their ticks. */
+  plan(): Queue {
+    return this.get(PLAN_QUEUE);
+  }
+
+  /** Deliveries to one platform. */
   digest(platform: PlatformName): Queue {
     return this.get(digestQueue(platform));
   }

@@ -3,7 +3,7 @@
  * (cron with `tz`, so daylight-saving changes keep the local hour), upserted when the
  * settings change and removed on unsubscribe or pause.
  */
-import { JOB, schedulerId, type DigestTickPayload } from '../../jobs/queues.js';
+import { JOB, schedulerId, schedulerPlatform, type DigestTickPayload } from '../../jobs/queues.js';
 import type { ChannelRef, Logger, Store, Subscription } from '../core/ports.js';
 import type { ScheduleSync } from '../core/services.js';
 import type { Queues } from './queues.js';
@@ -19,7 +19,7 @@ export class BullmqScheduleSync implements ScheduleSync {
   async upsert(sub: Subscription): Promise<void> {
     if (sub.paused || !sub.weekdays.length) return this.remove(sub);
     const data: DigestTickPayload = { platform: sub.platform, workspaceId: sub.workspaceId, channelId: sub.channelId, mode: 'scheduled' };
-    await this.queues.digest(sub.platform).upsertJobScheduler(
+    await this.queues.plan().upsertJobScheduler(
       schedulerId(sub),
       { pattern: cronPattern(sub), tz: sub.timezone },
       { name: JOB.digestTick, data, opts: { attempts: 3, backoff: { type: 'exponential', delay: 10_000 }, removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } } },
@@ -28,21 +28,23 @@ export class BullmqScheduleSync implements ScheduleSync {
   }
 
   async remove(ref: ChannelRef): Promise<void> {
-    await this.queues.digest(ref.platform).removeJobScheduler(schedulerId(ref));
+    await this.queues.plan().removeJobScheduler(schedulerId(ref));
   }
 
-  /** Makes the schedulers match the store: every active subscription scheduled, nothing else. */
+  /**
+   * Makes the schedulers of these platforms match the store: every active subscription
+   * scheduled, nothing else. Other platforms' schedulers are another process's business.
+   */
   async reconcile(store: Store, platforms: readonly ChannelRef['platform'][]): Promise<{ upserted: number; removed: number }> {
     const subs = await store.listSubscriptions({ includePaused: true });
     const wanted = new Map(subs.filter((s) => !s.paused && platforms.includes(s.platform)).map((s) => [schedulerId(s), s]));
     let removed = 0;
-    for (const platform of platforms) {
-      const q = this.queues.digest(platform);
-      for (const existing of await q.getJobSchedulers(0, -1)) {
-        if (!wanted.has(existing.key)) {
-          await q.removeJobScheduler(existing.key);
-          removed++;
-        }
+    const q = this.queues.plan();
+    for (const existing of await q.getJobSchedulers(0, -1)) {
+      const platform = schedulerPlatform(existing.key) as ChannelRef['platform'] | undefined;
+      if (platform && platforms.includes(platform) && !wanted.has(existing.key)) {
+        await q.removeJobScheduler(existing.key);
+        removed++;
       }
     }
     for (const sub of wanted.values()) await this.upsert(sub);

@@ -7,7 +7,7 @@
 import { Worker, type Job } from 'bullmq';
 import { processDigestDeliver, processDigestTick, processHints } from '../../jobs/digest.js';
 import { processIngest } from '../../jobs/ingest.js';
-import { digestQueue, hintQueue, INGEST_QUEUE, INGEST_SCHEDULER_ID, ingestJobId, JOB, type IngestPayload } from '../../jobs/queues.js';
+import { digestQueue, hintQueue, INGEST_QUEUE, INGEST_SCHEDULER_ID, ingestJobId, JOB, PLAN_QUEUE, type IngestPayload } from '../../jobs/queues.js';
 import type { JobContext } from '../../jobs/context.js';
 import type { Logger, PlatformName } from '../core/ports.js';
 import type { Queues } from './queues.js';
@@ -59,12 +59,15 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
   // lapses (the stalled-job check) and finished idempotently by another worker.
   const lockDuration = opts.lockMs ?? 60_000;
   const locks = { lockDuration, stalledInterval: Math.max(1_000, Math.floor(lockDuration / 2)), maxStalledCount: 5 };
+  if (opts.platforms.length) {
+    // Few at a time on purpose (see PLAN_QUEUE); planning is CPU, not waiting.
+    const plan = new Worker(PLAN_QUEUE, (job) => processDigestTick(job, ctx), { ...common, ...locks, concurrency: 2 });
+    plan.on('failed', onFailed);
+    plan.on('error', (err) => log.error({ err }, 'plan worker error'));
+    workers.push(plan);
+  }
   for (const platform of opts.platforms) {
-    const w = new Worker(
-      digestQueue(platform),
-      (job) => (job.name === JOB.digestTick ? processDigestTick(job, ctx) : processDigestDeliver(job, ctx)),
-      { ...common, ...locks, concurrency: opts.concurrency ?? 100 },
-    );
+    const w = new Worker(digestQueue(platform), (job) => processDigestDeliver(job, ctx), { ...common, ...locks, concurrency: opts.concurrency ?? 100 });
     w.on('failed', onFailed);
     w.on('error', (err) => log.error({ err, platform }, 'digest worker error'));
     workers.push(w);

@@ -121,7 +121,7 @@ describe('digest schedules', () => {
     const s = sub('c-paris');
     await h.store.saveSubscription(s);
     await ctx.schedules.upsert(s);
-    const q = queues.digest('discord');
+    const q = queues.plan();
     const [scheduler] = await q.getJobSchedulers(0, -1);
     expect(scheduler).toMatchObject({ key: schedulerId(s), pattern: '30 9 * * 1,2,3,4,5', tz: 'Europe/Paris' });
     // The scheduler's next job is due at 09:30 Paris time, whatever the server's zone.
@@ -132,6 +132,7 @@ describe('digest schedules', () => {
     running = await startWorkers({ queues, ctx, platforms: ['discord'], log: h.services.log, ingest: false });
     await next!.promote(); // time moves on: the due job runs now
     await untilIdle(q);
+    await untilIdle(queues.digest('discord'));
     expect(platform.headersIn('c-paris')).toBe(1);
     expect(platform.papersIn('c-paris')).toHaveLength(5);
     expect(await h.store.listPosted(s, '2026-08-21')).toHaveLength(6);
@@ -147,7 +148,7 @@ describe('digest schedules', () => {
 
   it('upserts on settings changes, removes on unsubscribe and pause, reconciles with the store', async () => {
     const ctx = await boot();
-    const q = queues.digest('discord');
+    const q = queues.plan();
     await ctx.schedules.upsert(sub('c1'));
     await ctx.schedules.upsert(sub('c1', { hour: 7, minute: 0, timezone: 'Asia/Tokyo' }));
     expect((await q.getJobSchedulers(0, -1)).map((x) => [x.key, x.pattern, x.tz])).toEqual([[schedulerId(sub('c1')), '0 7 * * 1,2,3,4,5', 'Asia/Tokyo']]);
@@ -190,7 +191,7 @@ describe('digest ticks and deliveries', () => {
     platform.failEvery = 3; // every third request fails with a 500
     running = await startWorkers({ queues, ctx, platforms: ['discord'], log: h.services.log, ingest: false });
     const q = queues.digest('discord');
-    await q.add(JOB.digestTick, { platform: 'discord', workspaceId: 'g1', channelId: 'c-retry', mode: 'scheduled' }, { attempts: 1, backoff: { type: 'fixed', delay: 10 } });
+    await queues.plan().add(JOB.digestTick, { platform: 'discord', workspaceId: 'g1', channelId: 'c-retry', mode: 'scheduled' }, { attempts: 1, backoff: { type: 'fixed', delay: 10 } });
     // Deliveries retry with backoff; shorten it by promoting delayed retries as they appear.
     for (let i = 0; i < 200 && platform.papersIn('c-retry').length < 5; i++) {
       for (const d of await q.getDelayed()) await d.promote().catch(() => {});
@@ -210,14 +211,14 @@ describe('digest ticks and deliveries', () => {
     platform.failNext = () => new ChannelUnavailableError('10003', 'Unknown Channel');
     running = await startWorkers({ queues, ctx, platforms: ['discord'], log: h.services.log, ingest: false });
     const q = queues.digest('discord');
-    const tick = await q.add(JOB.digestTick, { platform: 'discord', workspaceId: 'g1', channelId: 'c-gone', mode: 'scheduled' });
-    await tick.waitUntilFinished(events, 10_000);
-    await untilIdle(q);
+    await queues.plan().add(JOB.digestTick, { platform: 'discord', workspaceId: 'g1', channelId: 'c-gone', mode: 'scheduled' });
+    await untilIdle(queues.plan());
+    await expect.poll(async () => (await q.getFailed()).length, { timeout: 10_000 }).toBe(1);
     const [failed] = await q.getFailed();
     expect(failed!.failedReason).toBe('channel unavailable (10003)');
     expect(failed!.attemptsMade).toBe(1);
     expect(await h.store.getSubscription(s)).toMatchObject({ paused: true, pausedReason: 'channel unavailable (10003)' });
-    expect(await q.getJobSchedulers(0, -1)).toEqual([]);
+    expect(await queues.plan().getJobSchedulers(0, -1)).toEqual([]);
   });
 
   it('refuses a malformed payload for good', async () => {

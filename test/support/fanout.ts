@@ -12,7 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { digestQueue, JOB, type DigestTickPayload } from '../../jobs/queues.js';
+import { digestQueue, JOB, PLAN_QUEUE, type DigestTickPayload } from '../../jobs/queues.js';
 import { utcDay } from '../../src/core/dates.js';
 import { LAST_INGEST_KEY } from '../../src/core/ingest.js';
 import type { Subscription } from '../../src/core/ports.js';
@@ -54,6 +54,8 @@ export interface Tally {
   complete: number;
   discordRequests: number;
   rateLimited: number;
+  discord429: number;
+  slack429: number;
 }
 
 export interface Worker {
@@ -70,7 +72,8 @@ export interface Fanout {
   dataDir: string;
   discordChannels: string[];
   slackChannels: string[];
-  startWorker(): Worker;
+  /** A worker process; `env` adds to the fan-out's worker environment (e.g. WORKER_PLATFORMS). */
+  startWorker(env?: Record<string, string>): Worker;
   enqueueTicks(): Promise<void>;
   tally(): Tally;
   /** Resolves when every channel's digest is complete; rejects after the timeout with the tally. */
@@ -146,7 +149,7 @@ export async function startFanout(opts: FanoutOptions): Promise<Fanout> {
     const expected = channels * (PAPERS_PER_DIGEST + 1);
     const stats = discord.stats();
     const slack429 = slack.calls.filter((c) => c.status === 429).length;
-    return { channels, expected, delivered, duplicates: total - delivered, lost: expected - delivered, complete, discordRequests: stats.requests, rateLimited: stats.rateLimited + slack429 };
+    return { channels, expected, delivered, duplicates: total - delivered, lost: expected - delivered, complete, discordRequests: stats.requests, rateLimited: stats.rateLimited + slack429, discord429: stats.rateLimited, slack429 };
   }
 
   return {
@@ -159,8 +162,9 @@ export async function startFanout(opts: FanoutOptions): Promise<Fanout> {
     dataDir,
     discordChannels,
     slackChannels,
-    startWorker() {
-      const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/worker.js')], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    startWorker(extra = {}) {
+      const nodeArgs = (extra as Record<string, string>).NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+      const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'dist/src/worker.js')], { cwd: ROOT, env: { ...env, ...extra }, stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
       const w: Worker = { child, exited: new Promise((r) => child.on('close', r)), stderr: () => stderr };
@@ -173,8 +177,13 @@ export async function startFanout(opts: FanoutOptions): Promise<Fanout> {
         name: JOB.digestTick,
         data: { platform, workspaceId, channelId, mode: 'scheduled' } satisfies DigestTickPayload,
       });
-      await queues.get(digestQueue('discord')).addBulk(discordChannels.map((c) => tick('discord', DEFAULT_GUILD, c)));
-      await queues.get(digestQueue('slack')).addBulk(slackChannels.map((c) => tick('slack', DEFAULT_WORKSPACE.teamId, c)));
+      // Interleaved, as schedulers firing at the same hour on both platforms would be.
+      const ticks = [];
+      for (let i = 0; i < Math.max(discordChannels.length, slackChannels.length); i++) {
+        if (discordChannels[i]) ticks.push(tick('discord', DEFAULT_GUILD, discordChannels[i]!));
+        if (slackChannels[i]) ticks.push(tick('slack', DEFAULT_WORKSPACE.teamId, slackChannels[i]!));
+      }
+      await queues.get(PLAN_QUEUE).addBulk(ticks);
     },
     tally,
     async waitComplete(timeoutMs) {
@@ -191,8 +200,8 @@ export async function startFanout(opts: FanoutOptions): Promise<Fanout> {
     },
     async pending() {
       let n = 0;
-      for (const p of ['discord', 'slack'] as const) {
-        const q = queues.get(digestQueue(p));
+      for (const name of [PLAN_QUEUE, digestQueue('discord'), digestQueue('slack')]) {
+        const q = queues.get(name);
         const c = await q.getJobCounts('waiting', 'active', 'prioritized');
         n += (c.waiting ?? 0) + (c.active ?? 0) + (c.prioritized ?? 0);
         // Delayed jobs are retries waiting out their backoff, or a scheduler's next run (not pending work).

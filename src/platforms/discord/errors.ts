@@ -8,15 +8,18 @@
  * - 5xx (after @discordjs/rest's own retries) and network errors are returned unchanged:
  *   a later attempt may succeed, and the nonce keeps a retried post from showing twice.
  *
- * 429s never get here: @discordjs/rest waits them out (Retry-After, global or per route).
+ * - a 429 the client was told to hand back (rejectOnRateLimit: the global limit, which the
+ *   worker's shared limiter owns) → RateLimitedError with the wait; per-route 429s are
+ *   waited out by @discordjs/rest itself.
  */
-import { DiscordAPIError, HTTPError } from 'discord.js';
-import { BotError, ChannelUnavailableError, UpstreamError } from '../../core/errors.js';
+import { DiscordAPIError, HTTPError, RateLimitError } from 'discord.js';
+import { BotError, ChannelUnavailableError, RateLimitedError, UpstreamError } from '../../core/errors.js';
 
 export const CHANNEL_GONE_CODES: ReadonlySet<number> = new Set([10003, 50001, 50013]);
 
 /** `what` says what was attempted, for the log ("post to 123", "add 🔖 to 456"). */
 export function fromDiscordError(err: unknown, what: string): unknown {
+  if (err instanceof RateLimitError) return new RateLimitedError(Math.max(1, err.retryAfter), `${what}: Discord rate limit (${err.global ? 'global' : err.route}), retry after ${err.retryAfter} ms`);
   if (!(err instanceof DiscordAPIError)) return err;
   const code = typeof err.code === 'number' ? err.code : Number(err.code);
   const detail = `${what}: Discord ${err.status} (code ${err.code}) ${err.message}`;
