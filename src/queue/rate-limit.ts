@@ -12,30 +12,31 @@
  */
 import type { Redis } from 'ioredis';
 
-/** Takes a slot only if one is free now; else returns the wait, reserving nothing. */
-const TRY = `
+/** Both scripts: now (Redis's clock, ms) and the key's theoretical arrival time, not before now. */
+const PRELUDE = `
 local interval = tonumber(ARGV[1])
 local tolerance = tonumber(ARGV[2])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 if tat < now then tat = now end
+`;
+
+const ADVANCE = `redis.call('SET', KEYS[1], tat + interval, 'PX', math.ceil(tat + interval - now + tolerance + 1000))`;
+
+/** Takes a slot only if one is free now; else returns the wait, reserving nothing. */
+const TRY = `${PRELUDE}
 local wait = tat - tolerance - now
 if wait > 0 then return math.ceil(wait) end
-redis.call('SET', KEYS[1], tat + interval, 'PX', math.ceil(tat + interval - now + tolerance + 1000))
+${ADVANCE}
 return 0
 `;
 
-const RESERVE = `
-local interval = tonumber(ARGV[1])
-local tolerance = tonumber(ARGV[2])
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
-if tat < now then tat = now end
+/** Reserves the next slot and returns how long until it (0: now). */
+const RESERVE = `${PRELUDE}
 local delay = tat - tolerance - now
 if delay < 0 then delay = 0 end
-redis.call('SET', KEYS[1], tat + interval, 'PX', math.ceil(tat + interval - now + tolerance + 1000))
+${ADVANCE}
 return delay
 `;
 

@@ -250,4 +250,16 @@ describe('shared rate limiter', () => {
       await other.quit();
     }
   });
+
+  it('lets low-priority work take only the capacity nobody reserved', async () => {
+    await conn.flushall();
+    const limiter = new RedisRateLimiter(conn);
+    const rate = { perSecond: 10, burst: 1 };
+    expect(await limiter.tryTake('k3', rate)).toBe(0); // idle: free now
+    // Reserved ahead (a digest queued three sends): a hint is told to wait, and takes nothing.
+    const queued = Promise.all([limiter.take('k3', rate), limiter.take('k3', rate), limiter.take('k3', rate)]);
+    const wait = await limiter.tryTake('k3', rate);
+    expect(wait).toBeGreaterThan(150);
+    await queued;
+  });
 });

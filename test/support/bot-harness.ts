@@ -8,7 +8,7 @@ import { createHandlers } from '../../src/core/bot.js';
 import { parseCommandLine } from '../../src/core/commands/parse-text.js';
 import { DigestService } from '../../src/core/digest/digest-service.js';
 import { InlineDigestDispatcher } from '../../src/core/digest/inline-dispatcher.js';
-import type { ChannelRef, ChatPlatform, CommandInvocation, InvokerPermissions, PlatformHandlers, PostOptions, ReactionEvent } from '../../src/core/ports.js';
+import type { ChannelRef, ChatPlatform, CommandInvocation, InvokerPermissions, Logger, PlatformHandlers, PlatformName, PostOptions, ReactionEvent } from '../../src/core/ports.js';
 import type { OutboundMessage, Reply } from '../../src/core/reply.js';
 import { SearchService } from '../../src/core/search-service.js';
 import { LunrPaperIndex, storeDocFeed } from '../../src/core/search/lunr-paper-index.js';
@@ -51,26 +51,51 @@ export interface Harness {
 const ALL: InvokerPermissions = { manageChannel: true, workspaceAdmin: false };
 let seq = 0;
 
-export async function makeHarness(nowIso = '2026-08-21T10:00:00Z'): Promise<Harness> {
+let sample: Awaited<ReturnType<typeof readPaperFiles>>['papers'] | undefined;
+
+/** A MemoryStore holding the committed sample (read once per test file). */
+export async function seededStore(): Promise<MemoryStore> {
+  sample ??= (await readPaperFiles([SAMPLE_DIR])).papers;
   const store = new MemoryStore();
-  const { papers } = await readPaperFiles([SAMPLE_DIR]);
-  await store.upsertPapers(papers);
-  let now = new Date(nowIso);
+  await store.upsertPapers(sample);
+  return store;
+}
+
+export interface TestServices {
+  services: BotServices;
+  store: MemoryStore;
+  index: LunrPaperIndex;
+  clock: { now: () => Date; set(iso: string): void };
+}
+
+/**
+ * The core every platform test runs on: the seeded store, a real Lunr index (built on
+ * this thread), the real digest service with an in-process dispatcher to `platformFor`,
+ * and a clock the test sets.
+ */
+export async function makeTestServices(opts: { nowIso?: string; log?: Logger; platformFor: (name: PlatformName) => ChatPlatform | undefined }): Promise<TestServices> {
+  const store = await seededStore();
+  let now = new Date(opts.nowIso ?? '2026-08-21T10:00:00Z');
   const clock = { now: () => now, set: (iso: string) => void (now = new Date(iso)) };
-  const log = silentLogger();
+  const log = opts.log ?? silentLogger();
   const index = new LunrPaperIndex({ feed: storeDocFeed(store), log, useWorker: false });
   const digests = new DigestService({ store, index, clock, log });
-  const platform = new RecordingPlatform();
   const services: BotServices = {
     store,
     index,
     search: new SearchService({ index, store }),
     digests,
-    dispatcher: new InlineDigestDispatcher(digests, () => platform),
+    dispatcher: new InlineDigestDispatcher(digests, opts.platformFor),
     clock,
     log,
     defaults: { timezone: 'UTC' },
   };
+  return { services, store, index, clock };
+}
+
+export async function makeHarness(nowIso = '2026-08-21T10:00:00Z'): Promise<Harness> {
+  const platform = new RecordingPlatform();
+  const { services, store, clock } = await makeTestServices({ nowIso, platformFor: () => platform });
   const handlers = createHandlers(services, commands);
   return {
     services,

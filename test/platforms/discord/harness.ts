@@ -8,16 +8,11 @@
 import { pino } from 'pino';
 import { commands } from '../../../commands/index.js';
 import { createHandlers } from '../../../src/core/bot.js';
-import { DigestService } from '../../../src/core/digest/digest-service.js';
-import { InlineDigestDispatcher } from '../../../src/core/digest/inline-dispatcher.js';
 import type { PlatformHandlers } from '../../../src/core/ports.js';
-import { SearchService } from '../../../src/core/search-service.js';
-import { LunrPaperIndex, storeDocFeed } from '../../../src/core/search/lunr-paper-index.js';
 import type { BotServices } from '../../../src/core/services.js';
-import { SAMPLE_DIR } from '../../../src/paths.js';
 import { DiscordPlatform, type DiscordPlatformOptions } from '../../../src/platforms/discord/discord-platform.js';
-import { readPaperFiles } from '../../../src/sources/files.js';
 import { MemoryStore } from '../../../src/store/memory-store.js';
+import { makeTestServices } from '../../support/bot-harness.js';
 import { startDiscordStandin, type DiscordStandin, type StandinOptions } from '../../support/discord-standin/index.js';
 
 export interface LogLine {
@@ -42,22 +37,19 @@ export function memoryLogger(lines: LogLine[]) {
   return pino({ level: 'debug' }, { write: (s: string) => void lines.push(JSON.parse(s) as LogLine) });
 }
 
-let seeded: Awaited<ReturnType<typeof readPaperFiles>> | undefined;
-
 export async function startDiscordBot(
   opts: { standin?: StandinOptions; platform?: Partial<DiscordPlatformOptions>; wrapHandlers?: (h: PlatformHandlers) => PlatformHandlers; now?: string } = {},
 ): Promise<DiscordBot> {
   const discord = await startDiscordStandin({ heartbeatIntervalMs: 250, ...opts.standin });
   const logs: LogLine[] = [];
   const log = memoryLogger(logs);
-  const store = new MemoryStore();
-  seeded ??= await readPaperFiles([SAMPLE_DIR]);
-  await store.upsertPapers(seeded.papers);
-  const now = new Date(opts.now ?? '2026-08-21T10:00:00Z');
-  const clock = { now: () => now };
-  const index = new LunrPaperIndex({ feed: storeDocFeed(store), log, useWorker: false });
+  let platform: DiscordPlatform;
+  const { services, store, index } = await makeTestServices({
+    log,
+    ...(opts.now ? { nowIso: opts.now } : {}),
+    platformFor: (name) => (name === 'discord' ? platform : undefined),
+  });
   await index.ready();
-  const digests = new DigestService({ store, index, clock, log });
   const makePlatform = () =>
     new DiscordPlatform({
       token: discord.token,
@@ -67,17 +59,7 @@ export async function startDiscordBot(
       log: log.child({ platform: 'discord' }),
       ...opts.platform,
     });
-  let platform = makePlatform();
-  const services: BotServices = {
-    store,
-    index,
-    search: new SearchService({ index, store }),
-    digests,
-    dispatcher: new InlineDigestDispatcher(digests, (name) => (name === 'discord' ? platform : undefined)),
-    clock,
-    log,
-    defaults: { timezone: 'UTC' },
-  };
+  platform = makePlatform();
   const real = createHandlers(services, commands);
   const handlers = opts.wrapHandlers ? opts.wrapHandlers(real) : real;
   await platform.start(handlers);

@@ -7,17 +7,11 @@
  */
 import { commands } from '../../../commands/index.js';
 import { createHandlers } from '../../../src/core/bot.js';
-import { DigestService } from '../../../src/core/digest/digest-service.js';
-import { InlineDigestDispatcher } from '../../../src/core/digest/inline-dispatcher.js';
 import type { PlatformHandlers } from '../../../src/core/ports.js';
-import { SearchService } from '../../../src/core/search-service.js';
-import { LunrPaperIndex, storeDocFeed } from '../../../src/core/search/lunr-paper-index.js';
 import type { BotServices } from '../../../src/core/services.js';
-import { silentLogger } from '../../../src/log.js';
-import { SAMPLE_DIR } from '../../../src/paths.js';
 import { SlackPlatform, type SlackConfig, type SlackPlatformOptions } from '../../../src/platforms/slack/slack-platform.js';
-import { readPaperFiles } from '../../../src/sources/files.js';
 import { MemoryStore } from '../../../src/store/memory-store.js';
+import { makeTestServices } from '../../support/bot-harness.js';
 import { DEFAULT_APP_TOKEN, DEFAULT_WORKSPACE, SlackRequestSender, startSlackStandin, type SlackStandin, type SlackStandinOptions } from '../../support/slack-standin/index.js';
 
 export const SIGNING_SECRET = 'test-signing-secret';
@@ -48,14 +42,7 @@ export interface SlackBotOptions {
   tuning?: SlackPlatformOptions['tuning'];
 }
 
-let sampleCache: Awaited<ReturnType<typeof readPaperFiles>>['papers'] | undefined;
 
-export async function seededStore(): Promise<MemoryStore> {
-  sampleCache ??= (await readPaperFiles([SAMPLE_DIR])).papers;
-  const store = new MemoryStore();
-  await store.upsertPapers(sampleCache);
-  return store;
-}
 
 export function slackConfig(slack: SlackStandin, o: { mode?: 'http' | 'socket'; oauth?: boolean; subscribePolicy?: 'everyone' | 'admins' } = {}): SlackConfig {
   return {
@@ -72,29 +59,19 @@ export function slackConfig(slack: SlackStandin, o: { mode?: 'http' | 'socket'; 
 export async function startSlackBot(o: SlackBotOptions = {}): Promise<SlackBot> {
   const ownStandin = !o.slack;
   const slack = o.slack ?? (await startSlackStandin({ ...(o.oauth ? { oauth: OAUTH } : {}), ...o.standin }));
-  const store = await seededStore();
-  let now = new Date(o.nowIso ?? '2026-08-21T10:00:00Z');
-  const clock = { now: () => now, set: (iso: string) => void (now = new Date(iso)) };
-  const log = silentLogger();
-  const index = new LunrPaperIndex({ feed: storeDocFeed(store), log, useWorker: false });
-  const digests = new DigestService({ store, index, clock, log });
-  const platform = new SlackPlatform({
+  let platform: SlackPlatform;
+  const { services, store, clock, index } = await makeTestServices({
+    ...(o.nowIso ? { nowIso: o.nowIso } : {}),
+    platformFor: (name) => (name === 'slack' ? platform : undefined),
+  });
+  const log = services.log;
+  platform = new SlackPlatform({
     slack: slackConfig(slack, { mode: o.mode ?? 'http', ...(o.oauth ? { oauth: true } : {}), ...(o.subscribePolicy ? { subscribePolicy: o.subscribePolicy } : {}) }),
     store,
     commands,
     log,
     ...(o.tuning ? { tuning: o.tuning } : {}),
   });
-  const services: BotServices = {
-    store,
-    index,
-    search: new SearchService({ index, store }),
-    digests,
-    dispatcher: new InlineDigestDispatcher(digests, (name) => (name === 'slack' ? platform : undefined)),
-    clock,
-    log,
-    defaults: { timezone: 'UTC' },
-  };
   const handlers = createHandlers(services, commands);
   await platform.start(handlers);
   const url = platform.address?.url ?? '';
