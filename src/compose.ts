@@ -11,6 +11,7 @@ import { SearchService } from './core/search-service.js';
 import { LunrPaperIndex, storeDocFeed } from './core/search/lunr-paper-index.js';
 import type { BotServices, ScheduleSync } from './core/services.js';
 import { HfDailySource } from './sources/hf-daily.js';
+import { PostgresStore } from './store/postgres/postgres-store.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 
 export interface Core {
@@ -25,8 +26,13 @@ export interface Core {
   close(): Promise<void>;
 }
 
-export function openCore(config: Config, log: Logger, clock: Clock = systemClock): Core {
-  const store = SqliteStore.open(config.dbPath);
+/** PostgreSQL when DATABASE_URL is set (bots and workers on several machines), else the SQLite file. */
+export async function openStore(config: Config): Promise<Store> {
+  return config.database ? PostgresStore.open(config.database.url, { schema: config.database.schema }) : SqliteStore.open(config.dbPath);
+}
+
+export async function openCore(config: Config, log: Logger, clock: Clock = systemClock): Promise<Core> {
+  const store = await openStore(config);
   const index = new LunrPaperIndex({ feed: storeDocFeed(store), snapshotDir: config.indexDir, log: log.child({ component: 'index' }) });
   const source = new HfDailySource({ ...config.hf, log: log.child({ component: 'hf' }) });
   const search = new SearchService({ index, store });

@@ -46,6 +46,9 @@ const schema = z.object({
   FETCH_ON_START: bool(true),
   DEFAULT_TIMEZONE: z.string().trim().default('UTC'),
 
+  /** Shared store for bots and workers on several machines; unset: the SQLite file in DATA_DIR. */
+  DATABASE_URL: optionalString.refine((s) => s === undefined || /^postgres(ql)?:\/\/\S+$/.test(s), 'must be a postgres:// or postgresql:// URL'),
+  DATABASE_SCHEMA: z.string().trim().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case identifier').default('public'),
   /** Unset: a Redis on 127.0.0.1:6379 if one answers, else `npm start` runs a private redis-server. */
   REDIS_URL: optionalString.refine((s) => s === undefined || /^rediss?:\/\/\S+$/.test(s), 'must be a redis:// or rediss:// URL'),
   /** `npm start` also runs the workers in the same process (false: run `npm run worker` separately). */
@@ -99,6 +102,8 @@ export type Config = {
   seedSample: boolean;
   fetchOnStart: boolean;
   defaultTimezone: string;
+  /** PostgreSQL instead of the SQLite file, when DATABASE_URL is set. */
+  database: { url: string; schema: string } | undefined;
   redisUrl: string | undefined;
   runWorkers: boolean;
   workerConcurrency: number;
@@ -161,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedSample: e.SEED_SAMPLE,
     fetchOnStart: e.FETCH_ON_START,
     defaultTimezone: tz,
+    database: e.DATABASE_URL ? { url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA } : undefined,
     redisUrl: e.REDIS_URL,
     runWorkers: e.RUN_WORKERS,
     workerConcurrency: e.WORKER_CONCURRENCY,

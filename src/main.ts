@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   // The terminal belongs to the console bot: its logs go to a file unless told otherwise.
   const logFile = config.logFile ?? (consoleMode ? path.join(config.dataDir, 'bot.log') : undefined);
   const log = createLogger({ level: config.logLevel, file: logFile });
-  const core = openCore(config, log);
+  const core = await openCore(config, log);
   const out = process.stdout;
 
   const seeded = config.seedSample ? await seedIfEmpty(core.store, SAMPLE_DIR, log) : 0;

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const log = createLogger({ level: config.logLevel, file: config.logFile, name: 'papers-worker' });
   const url = config.redisUrl ?? DEFAULT_REDIS_URL;
   if (!config.redisUrl && !(await pingRedis('127.0.0.1', 6379))) throw new ConfigError(`npm run worker needs a shared Redis.\n${NO_REDIS_HELP}`);
-  const core = openCore(config, log);
+  const core = await openCore(config, log);
   const platforms = createPosters(config, { store: core.store, log, commands });
   // WORKER_PLATFORMS splits the posting between processes (one per platform, say), so a
   // burst on one platform never holds the event loop the other platform's pacing runs on.

@@ -94,7 +94,7 @@ async function run(argv: string[]): Promise<void> {
 
   const config = loadConfig();
   const log = createLogger({ level: v.verbose ? 'info' : 'warn', file: config.logFile });
-  const core: Core = openCore(config, log);
+  const core: Core = await openCore(config, log);
   try {
     switch (command) {
       case 'import':

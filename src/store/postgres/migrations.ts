@@ -1,0 +1,235 @@
+/**
+ * Versioned schema migrations for the PostgreSQL store.
+ *
+ * `schema_migrations` is the source of truth (its highest version is the schema's
+ * version). Every migration runs in its own transaction that first takes a
+ * transaction-level advisory lock for the schema and re-reads the version, so bots and
+ * workers on several machines starting at the same moment apply each migration once;
+ * DDL is transactional in PostgreSQL, so a failing migration leaves nothing behind.
+ * Append new migrations; never edit one that has shipped.
+ */
+import type pg from 'pg';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up: string | ((client: pg.ClientBase) => Promise<void>);
+}
+
+const DAY_PATTERN = `'^[0-9]{4}-[0-9]{2}-[0-9]{2}$'`;
+const PLATFORMS = `('discord', 'slack', 'console')`;
+
+/*
+ * Keys, days and timestamps that are sorted are `COLLATE "C"` (byte order, i.e. code
+ * point order): the order SQLite's BINARY collation and the memory store give, whatever
+ * the database's default locale, so keyset paging and every ORDER BY agree across stores.
+ * Timestamps the port hands back verbatim stay text, as in SQLite; `seq` columns stand in
+ * for SQLite's rowid as the tie-breaker "in record order".
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    up: `
+      CREATE TABLE papers (
+        id           text COLLATE "C" PRIMARY KEY CHECK (id <> ''),
+        title        text NOT NULL CHECK (title <> ''),
+        abstract     text NOT NULL,
+        authors      text[] NOT NULL,
+        published_at text,
+        upvotes      integer,
+        comments     integer,
+        ai_summary   text,
+        keywords     text[] NOT NULL,
+        github_repo  text,
+        github_stars integer,
+        project_page text,
+        organization text,
+        categories   text[] NOT NULL,
+        sources      text[] NOT NULL,
+        created_at   timestamptz NOT NULL DEFAULT now(),
+        updated_at   timestamptz NOT NULL DEFAULT now()
+      );
+
+      -- A paper can be featured on several days; digests query by day.
+      CREATE TABLE paper_features (
+        paper_id text COLLATE "C" NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+        day      text COLLATE "C" NOT NULL CHECK (day ~ ${DAY_PATTERN}),
+        PRIMARY KEY (paper_id, day)
+      );
+      -- (day, paper_id) rather than (day): "papers featured between" is then an index-only scan.
+      CREATE INDEX paper_features_day ON paper_features(day, paper_id);
+
+      CREATE TABLE subscriptions (
+        platform      text COLLATE "C" NOT NULL CHECK (platform IN ${PLATFORMS}),
+        workspace_id  text COLLATE "C" NOT NULL,
+        channel_id    text COLLATE "C" NOT NULL,
+        hour          smallint NOT NULL CHECK (hour BETWEEN 0 AND 23),
+        minute        smallint NOT NULL CHECK (minute BETWEEN 0 AND 59),
+        timezone      text NOT NULL,
+        weekdays      smallint[] NOT NULL,  -- 0 = Sunday
+        top_n         integer NOT NULL CHECK (top_n >= 1),
+        min_upvotes   integer NOT NULL CHECK (min_upvotes >= 0),
+        topic         text,
+        paused        boolean NOT NULL DEFAULT false,
+        paused_reason text,
+        created_by    text NOT NULL,
+        created_at    text NOT NULL,
+        updated_at    text NOT NULL,
+        PRIMARY KEY (platform, workspace_id, channel_id)
+      );
+
+      -- No foreign key to papers: a bookmark must survive a paper being re-imported or pruned.
+      CREATE TABLE bookmarks (
+        platform   text COLLATE "C" NOT NULL CHECK (platform IN ${PLATFORMS}),
+        user_id    text COLLATE "C" NOT NULL,
+        paper_id   text COLLATE "C" NOT NULL,
+        created_at text COLLATE "C" NOT NULL,
+        seq        bigint GENERATED ALWAYS AS IDENTITY,
+        PRIMARY KEY (platform, user_id, paper_id)
+      );
+
+      CREATE TABLE posted (
+        platform     text COLLATE "C" NOT NULL CHECK (platform IN ${PLATFORMS}),
+        workspace_id text COLLATE "C" NOT NULL,
+        channel_id   text COLLATE "C" NOT NULL,
+        day          text COLLATE "C" NOT NULL CHECK (day ~ ${DAY_PATTERN}),
+        kind         text NOT NULL CHECK (kind IN ('header', 'paper')),
+        paper_id     text COLLATE "C",
+        message_id   text COLLATE "C" NOT NULL,
+        posted_at    text COLLATE "C" NOT NULL,
+        seq          bigint GENERATED ALWAYS AS IDENTITY,
+        CHECK ((kind = 'header') = (paper_id IS NULL))
+      );
+      -- Exactly-once delivery: one header per channel and day, one post per paper and channel
+      -- (a paper featured again on a later day is not posted again).
+      CREATE UNIQUE INDEX posted_header_once ON posted(platform, workspace_id, channel_id, day) WHERE kind = 'header';
+      CREATE UNIQUE INDEX posted_paper_once ON posted(platform, workspace_id, channel_id, paper_id) WHERE kind = 'paper';
+      CREATE INDEX posted_by_message ON posted(platform, channel_id, message_id);
+      CREATE INDEX posted_by_day ON posted(platform, workspace_id, channel_id, day);
+
+      -- json, not jsonb: kept verbatim (key order, any string), as SQLite's data_json is.
+      CREATE TABLE installs (
+        platform     text COLLATE "C" NOT NULL CHECK (platform IN ${PLATFORMS}),
+        workspace_id text COLLATE "C" NOT NULL,
+        data         json NOT NULL,
+        installed_at text NOT NULL,
+        PRIMARY KEY (platform, workspace_id)
+      );
+
+      CREATE TABLE meta (
+        key   text COLLATE "C" PRIMARY KEY,
+        value text NOT NULL
+      );
+    `,
+  },
+];
+
+/** The schema version this code writes. */
+export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
+
+/** Schema names are interpolated into SQL and into the connection's startup options, so only plain identifiers pass. */
+export function assertSchemaName(schema: string): void {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new Error(`PostgreSQL schema name ${JSON.stringify(schema)} is not allowed: use 1–63 lower-case letters, digits and underscores, not starting with a digit.`);
+  }
+}
+
+/** An advisory-lock key of its own per schema and purpose, so stores on other schemas never wait for each other. */
+export function lockKeySql(purpose: 'migrate' | 'upsert', schema: string): { sql: string; param: string } {
+  return { sql: 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', param: `papers-bot:${purpose}:${schema}` };
+}
+
+/** The schema's version: 0 when it has no migrations table yet. */
+export async function schemaVersion(client: pg.ClientBase, schema: string): Promise<number> {
+  const { rows } = await client.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [`"${schema}".schema_migrations`]);
+  if (!rows[0]!.exists) return 0;
+  const res = await client.query<{ version: number }>(`SELECT coalesce(max(version), 0)::int AS version FROM "${schema}".schema_migrations`);
+  return res.rows[0]!.version;
+}
+
+/** Refuses schemas written by newer code: an old binary must not scribble on a schema it does not know. */
+export function assertNotFromFuture(version: number, where: string, latest = LATEST_VERSION): void {
+  if (version > latest) {
+    throw new Error(
+      `${where} has schema version ${version}, but this version of the bot only knows up to ${latest}. ` +
+        'Upgrade the bot (or point it at another schema); refusing to open it.',
+    );
+  }
+}
+
+/**
+ * Creates the schema if missing and applies every pending migration, each in its own
+ * transaction under the schema's advisory lock. Returns the versions this call applied
+ * (empty when another process got there first). `where` names the database in errors.
+ */
+export async function migrate(
+  client: pg.ClientBase,
+  schema: string,
+  where: string,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<number[]> {
+  assertSchemaName(schema);
+  assertOrdered(migrations);
+  const latest = migrations.length;
+  const lock = lockKeySql('migrate', schema);
+  // The schema and the history table, when missing, are created under the lock too (two
+  // concurrent CREATE SCHEMA IF NOT EXISTS can still collide on the catalog's unique index).
+  let version = await inTransaction(client, async () => {
+    await client.query(lock.sql, [lock.param]);
+    // Looked up first: CREATE SCHEMA IF NOT EXISTS needs CREATE on the database even when the
+    // schema exists, which a bot given a ready-made schema may not have.
+    const { rows } = await client.query<{ schema: boolean; table: boolean }>(
+      'SELECT to_regnamespace($1) IS NOT NULL AS schema, to_regclass($2) IS NOT NULL AS table',
+      [`"${schema}"`, `"${schema}".schema_migrations`],
+    );
+    if (!rows[0]!.schema) await client.query(`CREATE SCHEMA "${schema}"`);
+    if (!rows[0]!.table) {
+      await client.query(`CREATE TABLE "${schema}".schema_migrations (
+        version    integer PRIMARY KEY,
+        name       text NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now()
+      )`);
+    }
+    return schemaVersion(client, schema);
+  });
+  assertNotFromFuture(version, where, latest);
+  const applied: number[] = [];
+  for (const m of migrations) {
+    if (m.version <= version) continue;
+    const done = await inTransaction(client, async () => {
+      await client.query(lock.sql, [lock.param]);
+      // Re-read under the lock: another process may have migrated while we waited.
+      version = await schemaVersion(client, schema);
+      assertNotFromFuture(version, where, latest);
+      if (m.version <= version) return false;
+      await client.query(`SET LOCAL search_path TO "${schema}"`);
+      if (typeof m.up === 'string') await client.query(m.up);
+      else await m.up(client);
+      await client.query(`INSERT INTO "${schema}".schema_migrations (version, name) VALUES ($1, $2)`, [m.version, m.name]);
+      return true;
+    });
+    if (done) applied.push(m.version);
+  }
+  return applied;
+}
+
+async function inTransaction<T>(client: pg.ClientBase, fn: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    const out = await fn();
+    await client.query('COMMIT');
+    return out;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+}
+
+function assertOrdered(migrations: readonly Migration[]): void {
+  migrations.forEach((m, i) => {
+    if (!Number.isInteger(m.version) || m.version !== i + 1) {
+      throw new Error(`Migration "${m.name}" has version ${m.version}; versions must be 1, 2, 3 … in order.`);
+    }
+  });
+}

@@ -1,0 +1,615 @@
+/**
+ * The Store port on PostgreSQL (node-postgres), so bots and workers on several machines
+ * share one store. Same semantics as SqliteStore, statement for statement where it can.
+ *
+ * Paper upserts are read–merge–write in JavaScript (mergePapers is the one merge rule),
+ * so two writers must not interleave: each upsert transaction first takes a
+ * transaction-level advisory lock for its schema. That serialises paper writers the way
+ * SQLite's single writer does, covers rows that do not exist yet (which SELECT … FOR
+ * UPDATE cannot lock: two inserts of a new paper would both see nothing and the later
+ * one would overwrite the earlier's merge), makes the revision's read-and-bump atomic,
+ * and cannot deadlock. Readers are never blocked (MVCC), and upserts are rare (ingest
+ * jobs, CLI imports), so the serialisation costs nothing that matters. Under READ
+ * COMMITTED every statement after the lock sees what the previous holder committed.
+ */
+import pg from 'pg';
+import { assertStorablePaper, mergeBatch, mergePapers, samePaper, searchableTextChanged, type Paper, type PaperId, type PaperSourceName } from '../../core/paper.js';
+import type { Bookmark, Install, PostedEntry, Store, StoreStats, UpsertResult } from '../../core/ports.js';
+import type { ChannelRef, PlatformName, Subscription, Weekday } from '../../core/subscription.js';
+import { REVISION_KEY } from '../meta-keys.js';
+import { assertSchemaName, lockKeySql, migrate } from './migrations.js';
+
+export interface PostgresStoreOptions {
+  /** Schema holding the tables (created if missing); default "public". */
+  schema?: string;
+  /** Pool size per process (default 10). */
+  max?: number;
+}
+
+/**
+ * Papers read and written per statement during an upsert: large enough that 80k papers
+ * take a few dozen round trips, small enough that one statement's JSON stays a few MB.
+ */
+const UPSERT_CHUNK = 2_000;
+
+const PAPER_SELECT = `
+  SELECT p.id, p.title, p.abstract, p.authors, p.published_at, p.upvotes, p.comments, p.ai_summary, p.keywords,
+    p.github_repo, p.github_stars, p.project_page, p.organization, p.categories, p.sources,
+    ARRAY(SELECT f.day FROM paper_features f WHERE f.paper_id = p.id ORDER BY f.day) AS days
+  FROM papers p`;
+
+/**
+ * One multi-row statement per chunk, a column per parameter: unnest of typed arrays is
+ * the fastest bulk path node-postgres has without COPY (about half the time of
+ * json_to_recordset, whose JSON parsing dominates at 80k papers). Array columns travel
+ * as array literals (see textArrayLiteral) and are cast row by row.
+ */
+const PAPER_WRITE = `
+  INSERT INTO papers AS p (id, title, abstract, authors, published_at, upvotes, comments, ai_summary, keywords,
+    github_repo, github_stars, project_page, organization, categories, sources)
+  SELECT id, title, abstract, authors::text[], published_at, upvotes, comments, ai_summary, keywords::text[],
+    github_repo, github_stars, project_page, organization, categories::text[], sources::text[]
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[], $8::text[],
+    $9::text[], $10::text[], $11::int[], $12::text[], $13::text[], $14::text[], $15::text[])
+    AS x(id, title, abstract, authors, published_at, upvotes, comments, ai_summary, keywords,
+      github_repo, github_stars, project_page, organization, categories, sources)
+  ON CONFLICT (id) DO UPDATE SET title = excluded.title, abstract = excluded.abstract, authors = excluded.authors,
+    published_at = excluded.published_at, upvotes = excluded.upvotes, comments = excluded.comments,
+    ai_summary = excluded.ai_summary, keywords = excluded.keywords, github_repo = excluded.github_repo,
+    github_stars = excluded.github_stars, project_page = excluded.project_page, organization = excluded.organization,
+    categories = excluded.categories, sources = excluded.sources, updated_at = now()`;
+
+const FEATURE_WRITE = `
+  INSERT INTO paper_features (paper_id, day) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`;
+
+interface PaperRow {
+  id: string;
+  title: string;
+  abstract: string;
+  authors: string[];
+  published_at: string | null;
+  upvotes: number | null;
+  comments: number | null;
+  ai_summary: string | null;
+  keywords: string[];
+  github_repo: string | null;
+  github_stars: number | null;
+  project_page: string | null;
+  organization: string | null;
+  categories: string[];
+  sources: PaperSourceName[];
+  days: string[];
+}
+
+interface SubscriptionRow {
+  platform: PlatformName;
+  workspace_id: string;
+  channel_id: string;
+  hour: number;
+  minute: number;
+  timezone: string;
+  weekdays: number[];
+  top_n: number;
+  min_upvotes: number;
+  topic: string | null;
+  paused: boolean;
+  paused_reason: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+interface PostedRow {
+  platform: PlatformName;
+  workspace_id: string;
+  channel_id: string;
+  day: string;
+  kind: 'header' | 'paper';
+  paper_id: string | null;
+  message_id: string;
+  posted_at: string;
+}
+
+export class PostgresStore implements Store {
+  private closed = false;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    readonly schema: string,
+    /** The database without credentials, for messages. */
+    readonly where: string,
+  ) {}
+
+  static async open(url: string, opts: PostgresStoreOptions = {}): Promise<PostgresStore> {
+    const schema = opts.schema ?? 'public';
+    assertSchemaName(schema);
+    const where = `PostgreSQL schema "${schema}" at ${redactUrl(url)}`;
+    // keepAlive: connections between machines go through NATs and load balancers that drop idle flows silently.
+    const pool = new pg.Pool({ ...connectionConfig(url, schema), max: opts.max ?? 10, keepAlive: true, application_name: 'papers-bot' });
+    // An idle connection dropped by the server (restart, failover) is discarded by the pool and
+    // the next query opens a new one; without a listener the 'error' event would kill the process.
+    pool.on('error', () => undefined);
+    try {
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (err) {
+        throw new Error(`Cannot connect to PostgreSQL at ${redactUrl(url)}: ${(err as Error).message}`, { cause: err });
+      }
+      let broken: Error | undefined;
+      try {
+        await migrate(client, schema, where);
+      } catch (err) {
+        broken = err as Error;
+        throw err;
+      } finally {
+        client.release(broken);
+      }
+    } catch (err) {
+      await pool.end().catch(() => undefined);
+      throw err;
+    }
+    return new PostgresStore(pool, schema, where);
+  }
+
+  // ─── Papers ──────────────────────────────────────────────────────────────────────
+
+  async upsertPapers(papers: readonly Paper[]): Promise<UpsertResult> {
+    this.live();
+    const batch = [...mergeBatch(papers.map(storableText)).values()];
+    if (!batch.length) return { inserted: 0, updated: 0, unchanged: 0, revision: await this.revision() };
+    return this.transaction(async (c) => {
+      const lock = lockKeySql('upsert', this.schema);
+      await c.query(lock.sql, [lock.param]);
+      let inserted = 0;
+      let updated = 0;
+      let unchanged = 0;
+      let textChanged = false;
+      for (let start = 0; start < batch.length; start += UPSERT_CHUNK) {
+        const chunk = batch.slice(start, start + UPSERT_CHUNK);
+        const { rows } = await c.query<PaperRow>(`${PAPER_SELECT} WHERE p.id = ANY($1::text[])`, [chunk.map((p) => p.id)]);
+        const stored = new Map(rows.map((r) => [r.id, r]));
+        const writes: Paper[] = [];
+        const featureIds: string[] = [];
+        const featureDays: string[] = [];
+        for (const incoming of chunk) {
+          const row = stored.get(incoming.id);
+          const existing = row ? rowToPaper(row) : null;
+          const next = existing ? mergePapers(existing, incoming) : incoming;
+          // Validated mid-transaction, so a bad record anywhere rolls back the chunks before it.
+          assertStorablePaper(next);
+          if (existing && samePaper(existing, next)) {
+            unchanged++;
+            continue;
+          }
+          writes.push(next);
+          // Featured dates only grow under mergePapers, so adding the new ones is enough.
+          const known = new Set(existing?.featuredDates);
+          for (const day of next.featuredDates) {
+            if (known.has(day)) continue;
+            featureIds.push(next.id);
+            featureDays.push(day);
+          }
+          if (existing) {
+            updated++;
+            textChanged ||= searchableTextChanged(existing, next);
+          } else {
+            inserted++;
+            textChanged = true;
+          }
+        }
+        if (writes.length) await c.query(PAPER_WRITE, paperColumns(writes));
+        if (featureIds.length) await c.query(FEATURE_WRITE, [featureIds, featureDays]);
+      }
+      let revision = await readRevision(c);
+      if (textChanged) await writeMeta(c, REVISION_KEY, String(++revision));
+      return { inserted, updated, unchanged, revision };
+    });
+  }
+
+  async getPaper(id: PaperId): Promise<Paper | null> {
+    const { rows } = await this.query<PaperRow>(`${PAPER_SELECT} WHERE p.id = $1`, [id]);
+    return rows[0] ? rowToPaper(rows[0]) : null;
+  }
+
+  async getPapers(ids: readonly PaperId[]): Promise<Paper[]> {
+    this.live();
+    if (!ids.length) return [];
+    const { rows } = await this.query<PaperRow>(`${PAPER_SELECT} WHERE p.id = ANY($1::text[])`, [[...ids]]);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.flatMap((id) => {
+      const row = byId.get(id);
+      return row ? [rowToPaper(row)] : [];
+    });
+  }
+
+  async papersFeaturedBetween(from: string, to: string): Promise<Paper[]> {
+    const { rows } = await this.query<PaperRow>(
+      `${PAPER_SELECT} WHERE p.id IN (SELECT paper_id FROM paper_features WHERE day BETWEEN $1 AND $2) ORDER BY p.id`,
+      [from, to],
+    );
+    return rows.map(rowToPaper);
+  }
+
+  async featuredDays(opts: { onOrBefore?: string; limit?: number } = {}): Promise<string[]> {
+    // LIMIT NULL is no limit.
+    const { rows } = await this.query<{ day: string }>(
+      `SELECT DISTINCT day FROM paper_features WHERE ($1::text IS NULL OR day <= $1) ORDER BY day DESC LIMIT $2`,
+      [opts.onOrBefore ?? null, opts.limit === undefined ? null : Math.max(0, opts.limit)],
+    );
+    return rows.map((r) => r.day);
+  }
+
+  async listPapers(opts: { afterId?: PaperId; limit: number }): Promise<Paper[]> {
+    // '' sorts before every id, and ids are never empty (CHECK in the schema).
+    const { rows } = await this.query<PaperRow>(`${PAPER_SELECT} WHERE p.id > $1 ORDER BY p.id LIMIT $2`, [
+      opts.afterId ?? '',
+      Math.max(0, opts.limit),
+    ]);
+    return rows.map(rowToPaper);
+  }
+
+  async countPapers(): Promise<number> {
+    const { rows } = await this.query<{ n: number }>('SELECT count(*)::int AS n FROM papers');
+    return rows[0]!.n;
+  }
+
+  async revision(): Promise<number> {
+    this.live();
+    return readRevision(this.pool);
+  }
+
+  async stats(): Promise<StoreStats> {
+    const { rows } = await this.query<Omit<StoreStats, 'revision'> & { revision: string | null }>(`SELECT
+        (SELECT count(*) FROM papers)::int AS "papers",
+        (SELECT count(DISTINCT paper_id) FROM paper_features)::int AS "featuredPapers",
+        (SELECT count(DISTINCT day) FROM paper_features)::int AS "featuredDays",
+        (SELECT min(day) FROM paper_features) AS "firstFeaturedDate",
+        (SELECT max(day) FROM paper_features) AS "lastFeaturedDate",
+        (SELECT count(*) FROM subscriptions)::int AS "subscriptions",
+        (SELECT count(*) FROM bookmarks)::int AS "bookmarks",
+        (SELECT count(*) FROM posted)::int AS "posted",
+        (SELECT value FROM meta WHERE key = $1) AS "revision"`, [REVISION_KEY]);
+    const row = rows[0]!;
+    return { ...row, revision: Number(row.revision ?? 0) };
+  }
+
+  // ─── Subscriptions ───────────────────────────────────────────────────────────────
+
+  async getSubscription(ref: ChannelRef): Promise<Subscription | null> {
+    const { rows } = await this.query<SubscriptionRow>(
+      'SELECT * FROM subscriptions WHERE platform = $1 AND workspace_id = $2 AND channel_id = $3',
+      [ref.platform, ref.workspaceId, ref.channelId],
+    );
+    return rows[0] ? rowToSubscription(rows[0]) : null;
+  }
+
+  async saveSubscription(sub: Subscription): Promise<Subscription> {
+    // created_by/created_at are left alone on conflict: re-subscribing keeps the original author.
+    const { rows } = await this.query<SubscriptionRow>(`
+      INSERT INTO subscriptions (platform, workspace_id, channel_id, hour, minute, timezone, weekdays, top_n,
+        min_upvotes, topic, paused, paused_reason, created_by, created_at, updated_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7::smallint[], $8, $9, $10, $11, $12, $13, $14, $15)
+      ON CONFLICT (platform, workspace_id, channel_id) DO UPDATE SET hour = excluded.hour,
+        minute = excluded.minute, timezone = excluded.timezone, weekdays = excluded.weekdays,
+        top_n = excluded.top_n, min_upvotes = excluded.min_upvotes, topic = excluded.topic,
+        paused = excluded.paused, paused_reason = excluded.paused_reason, updated_at = excluded.updated_at
+      RETURNING *`, [
+      sub.platform, sub.workspaceId, sub.channelId, sub.hour, sub.minute, sub.timezone, [...sub.weekdays], sub.topN,
+      sub.minUpvotes, sub.topic, sub.paused, sub.pausedReason, sub.createdBy, sub.createdAt, sub.updatedAt,
+    ]);
+    return rowToSubscription(rows[0]!);
+  }
+
+  async deleteSubscription(ref: ChannelRef): Promise<boolean> {
+    const res = await this.query('DELETE FROM subscriptions WHERE platform = $1 AND workspace_id = $2 AND channel_id = $3', [
+      ref.platform, ref.workspaceId, ref.channelId,
+    ]);
+    return (res.rowCount ?? 0) > 0;
+  }
+
+  async listSubscriptions(opts: { platform?: PlatformName; includePaused?: boolean } = {}): Promise<Subscription[]> {
+    const { rows } = await this.query<SubscriptionRow>(`SELECT * FROM subscriptions
+      WHERE ($1::text IS NULL OR platform = $1) AND ($2 OR NOT paused)
+      ORDER BY platform, workspace_id, channel_id`, [opts.platform ?? null, opts.includePaused ?? false]);
+    return rows.map(rowToSubscription);
+  }
+
+  async setPaused(ref: ChannelRef, paused: boolean, reason: string | null): Promise<boolean> {
+    const res = await this.query(`UPDATE subscriptions SET paused = $1, paused_reason = $2, updated_at = $3
+      WHERE platform = $4 AND workspace_id = $5 AND channel_id = $6`, [
+      paused, paused ? reason : null, new Date().toISOString(), ref.platform, ref.workspaceId, ref.channelId,
+    ]);
+    return (res.rowCount ?? 0) > 0;
+  }
+
+  // ─── Bookmarks ───────────────────────────────────────────────────────────────────
+  // ON CONFLICT DO NOTHING ignores only unique violations: CHECK failures still reject.
+
+  async addBookmark(b: Bookmark): Promise<boolean> {
+    const res = await this.query(`INSERT INTO bookmarks (platform, user_id, paper_id, created_at) VALUES ($1, $2, $3, $4)
+      ON CONFLICT DO NOTHING`, [b.platform, b.userId, b.paperId, b.createdAt]);
+    return (res.rowCount ?? 0) > 0;
+  }
+
+  async removeBookmark(platform: PlatformName, userId: string, paperId: PaperId): Promise<boolean> {
+    const res = await this.query('DELETE FROM bookmarks WHERE platform = $1 AND user_id = $2 AND paper_id = $3', [platform, userId, paperId]);
+    return (res.rowCount ?? 0) > 0;
+  }
+
+  async listBookmarks(platform: PlatformName, userId: string): Promise<Bookmark[]> {
+    const { rows } = await this.query<Bookmark>(`SELECT platform, user_id AS "userId", paper_id AS "paperId", created_at AS "createdAt"
+      FROM bookmarks WHERE platform = $1 AND user_id = $2 ORDER BY created_at DESC, seq DESC`, [platform, userId]);
+    return rows;
+  }
+
+  // ─── Posted log ──────────────────────────────────────────────────────────────────
+
+  async recordPosted(e: PostedEntry): Promise<void> {
+    // The partial unique indexes make a repeat (same header day, same paper) a no-op; a
+    // concurrent repeat from another process waits for the first to commit, then does nothing.
+    await this.query(`INSERT INTO posted (platform, workspace_id, channel_id, day, kind, paper_id, message_id, posted_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`, [
+      e.platform, e.workspaceId, e.channelId, e.date, e.kind, e.paperId, e.messageId, e.postedAt,
+    ]);
+  }
+
+  async findPostedByMessage(platform: PlatformName, channelId: string, messageId: string): Promise<PostedEntry | null> {
+    // A message carrying both the header and a paper maps to the paper: reactions are about papers.
+    const { rows } = await this.query<PostedRow>(`SELECT * FROM posted WHERE platform = $1 AND channel_id = $2 AND message_id = $3
+      ORDER BY kind = 'paper' DESC, seq LIMIT 1`, [platform, channelId, messageId]);
+    return rows[0] ? rowToPosted(rows[0]) : null;
+  }
+
+  async postedPaperIds(ref: ChannelRef): Promise<Set<PaperId>> {
+    const { rows } = await this.query<{ paper_id: string }>(`SELECT paper_id FROM posted
+      WHERE platform = $1 AND workspace_id = $2 AND channel_id = $3 AND kind = 'paper'`, [ref.platform, ref.workspaceId, ref.channelId]);
+    return new Set(rows.map((r) => r.paper_id));
+  }
+
+  async listPosted(ref: ChannelRef, date: string): Promise<PostedEntry[]> {
+    const { rows } = await this.query<PostedRow>(`SELECT * FROM posted WHERE platform = $1 AND workspace_id = $2 AND channel_id = $3 AND day = $4
+      ORDER BY kind = 'header' DESC, posted_at, seq`, [ref.platform, ref.workspaceId, ref.channelId, date]);
+    return rows.map(rowToPosted);
+  }
+
+  // ─── Installs ────────────────────────────────────────────────────────────────────
+
+  async saveInstall(i: Install): Promise<void> {
+    await this.query(`INSERT INTO installs (platform, workspace_id, data, installed_at) VALUES ($1, $2, $3::json, $4)
+      ON CONFLICT (platform, workspace_id) DO UPDATE SET data = excluded.data, installed_at = excluded.installed_at`, [
+      i.platform, i.workspaceId, JSON.stringify(i.data ?? null), i.installedAt,
+    ]);
+  }
+
+  async getInstall(platform: PlatformName, workspaceId: string): Promise<Install | null> {
+    // node-postgres parses json columns with JSON.parse, so data comes back as SQLite's does.
+    const { rows } = await this.query<{ data: unknown; installed_at: string }>(
+      'SELECT data, installed_at FROM installs WHERE platform = $1 AND workspace_id = $2',
+      [platform, workspaceId],
+    );
+    const row = rows[0];
+    return row ? { platform, workspaceId, data: row.data, installedAt: row.installed_at } : null;
+  }
+
+  async deleteInstall(platform: PlatformName, workspaceId: string): Promise<boolean> {
+    const res = await this.query('DELETE FROM installs WHERE platform = $1 AND workspace_id = $2', [platform, workspaceId]);
+    return (res.rowCount ?? 0) > 0;
+  }
+
+  // ─── Meta ────────────────────────────────────────────────────────────────────────
+
+  async getMeta(key: string): Promise<string | null> {
+    this.live();
+    return readMeta(this.pool, key);
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    this.live();
+    await writeMeta(this.pool, key, value);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+
+  // ─── Helpers ─────────────────────────────────────────────────────────────────────
+
+  /** A closed store rejects with a plain message rather than the pool's. */
+  private live(): void {
+    if (this.closed) throw new Error(`Store: the store on ${this.where} is closed`);
+  }
+
+  private query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
+    this.live();
+    return this.pool.query<R>(sql, params);
+  }
+
+  /** One pooled connection for BEGIN … COMMIT; a connection whose ROLLBACK failed is destroyed, not reused. */
+  private async transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      try {
+        await client.query('BEGIN');
+      } catch (err) {
+        broken = err as Error;
+        throw err;
+      }
+      try {
+        const out = await fn(client);
+        await client.query('COMMIT');
+        return out;
+      } catch (err) {
+        await client.query('ROLLBACK').catch((rollbackErr: unknown) => {
+          broken = rollbackErr as Error;
+        });
+        throw err;
+      }
+    } finally {
+      client.release(broken);
+    }
+  }
+}
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+async function readMeta(db: Queryable, key: string): Promise<string | null> {
+  const { rows } = await db.query<{ value: string }>('SELECT value FROM meta WHERE key = $1', [key]);
+  return rows[0]?.value ?? null;
+}
+
+async function writeMeta(db: Queryable, key: string, value: string): Promise<void> {
+  await db.query('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
+}
+
+async function readRevision(db: Queryable): Promise<number> {
+  return Number((await readMeta(db, REVISION_KEY)) ?? 0);
+}
+
+/**
+ * Session settings sent in the startup packet, so they hold for every connection the pool
+ * opens before its first statement: the search_path, and JIT off. Every query here is
+ * short; after a bulk import, until autovacuum refreshes the statistics, the planner
+ * overestimates and JIT-compiles them, which made an 80k re-import three times slower.
+ * pg lets a connection string's own `?options=` override the config's, so such a URL
+ * gets ours appended there.
+ */
+function connectionConfig(url: string, schema: string): pg.PoolConfig {
+  const options = `-c search_path=${schema} -c jit=off`;
+  if (/[?&]options=/.test(url)) {
+    const u = new URL(url);
+    u.searchParams.set('options', `${u.searchParams.get('options') ?? ''} ${options}`.trim());
+    return { connectionString: u.toString() };
+  }
+  return { connectionString: url, options };
+}
+
+/** The URL without its password, for error messages and logs. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/?#]*):[^@/?#]*@/i, '$1:***@');
+}
+
+/*
+ * PostgreSQL text cannot hold NUL, and an unpaired surrogate reaches it as U+FFFD (UTF-8
+ * has no encoding for it), so a re-import would never compare unchanged. Neither ever
+ * means anything in a paper: they are cleaned on the way in (NUL dropped, a lone
+ * surrogate made U+FFFD) rather than failing a whole import or churning the revision.
+ */
+const UNSAFE_TEXT = /[\0\uD800-\uDFFF]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const TEXT_FIELDS = ['id', 'title', 'abstract', 'publishedAt', 'aiSummary', 'githubRepo', 'projectPage', 'organization'] as const;
+const LIST_FIELDS = ['authors', 'keywords', 'categories', 'featuredDates'] as const;
+
+function cleanText(s: string): string {
+  return UNSAFE_TEXT.test(s) ? s.replace(/\0/g, '').replace(LONE_SURROGATE, '\uFFFD') : s;
+}
+
+const unsafe = (v: unknown): boolean => typeof v === 'string' && UNSAFE_TEXT.test(v);
+
+/** The paper itself when it is clean (nearly always), else a cleaned copy; the caller's object is never changed. */
+function storableText(p: Paper): Paper {
+  let out: Record<string, unknown> | undefined;
+  for (const k of TEXT_FIELDS) {
+    const v: unknown = p[k];
+    if (unsafe(v)) (out ??= { ...p })[k] = cleanText(v as string);
+  }
+  for (const k of LIST_FIELDS) {
+    const v: unknown = p[k];
+    if (Array.isArray(v) && v.some(unsafe)) (out ??= { ...p })[k] = v.map((x: unknown) => (typeof x === 'string' ? cleanText(x) : x));
+  }
+  return (out as Paper | undefined) ?? p;
+}
+
+/** PAPER_WRITE's parameters: one array per column, in its order. */
+function paperColumns(papers: readonly Paper[]): unknown[] {
+  const col = <T>(f: (p: Paper) => T): T[] => papers.map(f);
+  return [
+    col((p) => p.id),
+    col((p) => p.title),
+    col((p) => p.abstract),
+    col((p) => textArrayLiteral(p.authors)),
+    col((p) => p.publishedAt),
+    col((p) => p.upvotes),
+    col((p) => p.comments),
+    col((p) => p.aiSummary),
+    col((p) => textArrayLiteral(p.keywords)),
+    col((p) => p.githubRepo),
+    col((p) => p.githubStars),
+    col((p) => p.projectPage),
+    col((p) => p.organization),
+    col((p) => textArrayLiteral(p.categories)),
+    col((p) => textArrayLiteral(p.sources)),
+  ];
+}
+
+/**
+ * A text[] literal ({"a","b \"c"}), every element quoted so that NULL, empty strings,
+ * commas and braces come back as they went in. node-postgres cannot send a list of lists
+ * of different lengths (PostgreSQL arrays are rectangular), hence one literal per row.
+ */
+function textArrayLiteral(xs: readonly unknown[]): string {
+  let out = '{';
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i];
+    if (i > 0) out += ',';
+    out += x === null || x === undefined ? 'NULL' : `"${String(x).replace(/[\\"]/g, '\\$&')}"`;
+  }
+  return `${out}}`;
+}
+
+function rowToPaper(r: PaperRow): Paper {
+  return {
+    id: r.id,
+    title: r.title,
+    abstract: r.abstract,
+    authors: r.authors,
+    publishedAt: r.published_at,
+    featuredDates: r.days,
+    upvotes: r.upvotes,
+    comments: r.comments,
+    aiSummary: r.ai_summary,
+    keywords: r.keywords,
+    githubRepo: r.github_repo,
+    githubStars: r.github_stars,
+    projectPage: r.project_page,
+    organization: r.organization,
+    categories: r.categories,
+    sources: r.sources,
+  };
+}
+
+function rowToSubscription(r: SubscriptionRow): Subscription {
+  return {
+    platform: r.platform,
+    workspaceId: r.workspace_id,
+    channelId: r.channel_id,
+    hour: r.hour,
+    minute: r.minute,
+    timezone: r.timezone,
+    weekdays: r.weekdays as Weekday[],
+    topN: r.top_n,
+    minUpvotes: r.min_upvotes,
+    topic: r.topic,
+    paused: r.paused,
+    pausedReason: r.paused_reason,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+function rowToPosted(r: PostedRow): PostedEntry {
+  return {
+    platform: r.platform,
+    workspaceId: r.workspace_id,
+    channelId: r.channel_id,
+    date: r.day,
+    kind: r.kind,
+    paperId: r.paper_id,
+    messageId: r.message_id,
+    postedAt: r.posted_at,
+  };
+}

@@ -1,0 +1,258 @@
+import path from 'node:path';
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import type { Paper } from '../../src/core/paper.js';
+import { LATEST_VERSION, migrate, MIGRATIONS } from '../../src/store/postgres/migrations.js';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { makePaper } from '../support/papers.js';
+import { dropSchema, freshSchema, postgresUrl, withClient } from '../support/postgres.js';
+import { allDays, loadDays } from '../support/real-data.js';
+import { tempDir } from '../support/tmp.js';
+import { storeContract } from './contract.js';
+
+/** Small pools: the contract opens a store per test, and other suites may share the server. */
+const open = async (schema: string, max = 4): Promise<PostgresStore> => PostgresStore.open(await postgresUrl(), { schema, max });
+
+storeContract('PostgresStore', async () => {
+  const schema = freshSchema();
+  return { store: await open(schema), reopen: () => open(schema), cleanup: () => dropSchema(schema) };
+}, { persistent: true });
+
+/** Runs `fn` with `count` stores on one schema (as on `count` machines), closed afterwards whatever happens. */
+async function withStores<T>(schema: string, count: number, fn: (stores: PostgresStore[]) => Promise<T>): Promise<T> {
+  const stores = await Promise.all(Array.from({ length: count }, () => open(schema)));
+  try {
+    return await fn(stores);
+  } finally {
+    await Promise.all(stores.map((s) => s.close()));
+  }
+}
+
+const migrationRows = (schema: string) =>
+  withClient(async (c) => (await c.query(`SELECT version, name, applied_at FROM "${schema}".schema_migrations ORDER BY version`)).rows);
+
+describe('PostgresStore on a real server', () => {
+  it('creates its schema and tables there only, and records migrations once', async () => {
+    const schema = freshSchema();
+    await (await open(schema)).close();
+    const tables = await withClient(async (c) =>
+      (await c.query<{ t: string }>('SELECT table_name AS t FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1', [schema])).rows.map((r) => r.t));
+    expect(tables).toEqual(['bookmarks', 'installs', 'meta', 'paper_features', 'papers', 'posted', 'schema_migrations', 'subscriptions']);
+    const first = await migrationRows(schema);
+    expect(first.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
+    expect(first.at(-1)?.version).toBe(LATEST_VERSION);
+    await (await open(schema)).close();
+    expect(await migrationRows(schema)).toEqual(first);
+  });
+
+  it('works with a URL that carries its own session options', async () => {
+    const schema = freshSchema();
+    const store = await PostgresStore.open(`${await postgresUrl()}?options=${encodeURIComponent('-c statement_timeout=60000')}`, { schema, max: 1 });
+    try {
+      await store.upsertPapers([makePaper({ id: '1' })]);
+      expect(await store.countPapers()).toBe(1);
+      expect((await withClient((c) => c.query(`SELECT count(*)::int AS n FROM "${schema}".papers`))).rows[0].n).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('stores opened concurrently on an empty schema migrate it once', async () => {
+    const schema = freshSchema();
+    await withStores(schema, 4, async (stores) => {
+      await stores[0]!.upsertPapers([makePaper({ id: '1' })]);
+      for (const s of stores) expect(await s.countPapers()).toBe(1);
+    });
+    expect((await migrationRows(schema)).map((r) => r.version)).toEqual([1]);
+
+    // The same race one level down, where each caller reports what it applied.
+    const other = freshSchema();
+    const url = await postgresUrl();
+    const clients = Array.from({ length: 4 }, () => new pg.Client({ connectionString: url }));
+    try {
+      await Promise.all(clients.map((c) => c.connect()));
+      const applied = await Promise.all(clients.map((c) => migrate(c, other, 'test')));
+      expect(applied.flat()).toEqual([1]);
+    } finally {
+      await Promise.all(clients.map((c) => c.end()));
+    }
+  });
+
+  it('rolls a failing migration back whole', async () => {
+    const schema = freshSchema();
+    await withClient(async (c) => {
+      expect(await migrate(c, schema, 'test')).toEqual([1]);
+      const broken = [...MIGRATIONS, { version: 2, name: 'broken', up: 'CREATE TABLE half_done (x int); SELECT * FROM missing_table;' }];
+      await expect(migrate(c, schema, 'test', broken)).rejects.toThrow(/missing_table/);
+      expect((await c.query('SELECT to_regclass($1) AS t', [`"${schema}".half_done`])).rows[0].t).toBeNull();
+      expect((await c.query(`SELECT max(version) AS v FROM "${schema}".schema_migrations`)).rows[0].v).toBe(1);
+    });
+  });
+
+  it('refuses a database written by a newer version, naming the schema and both versions', async () => {
+    const schema = freshSchema();
+    await (await open(schema)).close();
+    await withClient((c) => c.query(`INSERT INTO "${schema}".schema_migrations (version, name) VALUES ($1, 'from the future')`, [LATEST_VERSION + 1]));
+    await expect(open(schema)).rejects.toThrow(
+      `PostgreSQL schema "${schema}" at ${await postgresUrl()} has schema version ${LATEST_VERSION + 1}, but this version of the bot only knows up to ${LATEST_VERSION}`,
+    );
+  });
+
+  it('opens a schema an administrator prepared, without needing CREATE on the database', async () => {
+    const schema = freshSchema();
+    await (await open(schema)).close();
+    const role = `${schema}_bot`;
+    await withClient(async (c) => {
+      await c.query(`CREATE ROLE "${role}" LOGIN`);
+      await c.query(`GRANT USAGE ON SCHEMA "${schema}" TO "${role}"`);
+      await c.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "${schema}" TO "${role}"`);
+      await c.query(`GRANT USAGE ON ALL SEQUENCES IN SCHEMA "${schema}" TO "${role}"`);
+    });
+    try {
+      const url = new URL(await postgresUrl());
+      url.username = role;
+      const store = await PostgresStore.open(url.toString(), { schema, max: 2 });
+      try {
+        expect(await store.upsertPapers([makePaper({ id: '1' })])).toMatchObject({ inserted: 1, revision: 1 });
+        await store.recordPosted({ platform: 'slack', workspaceId: 'T', channelId: 'C', date: '2025-03-03', kind: 'header', paperId: null, messageId: 'm', postedAt: 'now' });
+        expect(await store.stats()).toMatchObject({ papers: 1, posted: 1 });
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await withClient(async (c) => {
+        await c.query(`DROP OWNED BY "${role}"`);
+        await c.query(`DROP ROLE "${role}"`);
+      });
+    }
+  });
+
+  it('rejects a schema name it would have to quote, and names the server (without its password) when it cannot connect', async () => {
+    await expect(PostgresStore.open(await postgresUrl(), { schema: 'Robert"); DROP TABLE x; --' })).rejects.toThrow(/schema name/);
+    const err: unknown = await PostgresStore.open('postgres://bot:s3cret@127.0.0.1:1/papers').then(() => null, (e: unknown) => e);
+    if (!(err instanceof Error)) throw new Error('expected the open to fail');
+    expect(err.message).toContain('Cannot connect to PostgreSQL at postgres://bot:***@127.0.0.1:1/papers');
+    expect(err.message).not.toContain('s3cret');
+  });
+
+  it('two stores on one schema (two machines) see each other\'s writes', async () => {
+    await withStores(freshSchema(), 2, async ([bot, worker]) => {
+      const { revision } = await worker!.upsertPapers([makePaper({ id: '1' })]);
+      expect(await bot!.getPaper('1')).not.toBeNull();
+      expect(await bot!.revision()).toBe(revision);
+      expect(await bot!.upsertPapers([makePaper({ id: '1' }), makePaper({ id: '2' })])).toMatchObject({ inserted: 1, unchanged: 1, revision: revision + 1 });
+      await bot!.setMeta('k', 'from bot');
+      expect(await worker!.getMeta('k')).toBe('from bot');
+      expect(await worker!.countPapers()).toBe(2);
+    });
+  });
+
+  it('concurrent upserts of the same papers on different featured days lose no merge', async () => {
+    await withStores(freshSchema(), 2, async ([a, b]) => {
+      const ids = Array.from({ length: 300 }, (_, i) => `2503.${String(i).padStart(5, '0')}`);
+      // a: day 1 with many upvotes; b: day 2 with few upvotes and a summary (b outranks by its later day).
+      const fromA = ids.map((id) => makePaper({ id, featuredDates: ['2025-03-03'], upvotes: 50 }));
+      const fromB = ids.map((id) => makePaper({ id, featuredDates: ['2025-03-04'], upvotes: 5, aiSummary: `summary of ${id}` }));
+      const [ra, rb] = await Promise.all([a!.upsertPapers(fromA), b!.upsertPapers(fromB)]);
+      expect(ra.inserted + rb.inserted).toBe(ids.length);
+      expect(ra.updated + rb.updated).toBe(ids.length);
+      for (const p of await a!.getPapers(ids)) {
+        expect(p).toMatchObject({ featuredDates: ['2025-03-03', '2025-03-04'], upvotes: 50, aiSummary: `summary of ${p.id}` });
+      }
+      expect((await b!.stats()).featuredDays).toBe(2);
+    });
+  });
+
+  it('concurrent upserts of new papers never lose a revision bump', async () => {
+    await withStores(freshSchema(), 3, async (stores) => {
+      const results = await Promise.all(stores.map((s, i) => s.upsertPapers([makePaper({ id: `p${i}` })])));
+      expect(results.map((r) => r.revision).sort()).toEqual([1, 2, 3]);
+      expect(await stores[0]!.revision()).toBe(3);
+    });
+  });
+
+  it('orders ids by code point whatever the database\'s locale, as SQLite does', async () => {
+    await withStores(freshSchema(), 1, async ([store]) => {
+      const ids = ['b', 'B', 'a-1', 'a_1', 'a1', 'é', 'Z', '10', '9'];
+      await store!.upsertPapers(ids.map((id) => makePaper({ id })));
+      const sorted = [...ids].sort();
+      expect((await store!.listPapers({ limit: 100 })).map((p) => p.id)).toEqual(sorted);
+      expect((await store!.listPapers({ afterId: 'Z', limit: 3 })).map((p) => p.id)).toEqual(sorted.slice(sorted.indexOf('Z') + 1, sorted.indexOf('Z') + 4));
+    });
+  });
+
+  it('cleans text PostgreSQL cannot hold (NUL, lone surrogates) instead of failing the batch', async () => {
+    await withStores(freshSchema(), 1, async ([store]) => {
+      const dirty = makePaper({ id: '1', title: 'Null\u0000 byte', abstract: 'half \uD83D pair, whole 😀', authors: ['A\u0000da'] });
+      const input = structuredClone(dirty);
+      expect(await store!.upsertPapers([dirty])).toMatchObject({ inserted: 1 });
+      expect(dirty).toEqual(input);
+      expect(await store!.getPaper('1')).toMatchObject({ title: 'Null byte', abstract: 'half \uFFFD pair, whole 😀', authors: ['Ada'] });
+      expect(await store!.upsertPapers([dirty])).toMatchObject({ unchanged: 1 });
+    });
+  });
+
+  it('agrees with SqliteStore, paper for paper, on the real archive', async () => {
+    const papers = loadDays(allDays());
+    const sqlite = SqliteStore.open(path.join(tempDir('papers-pg-parity-'), 'papers.db'));
+    try {
+      await withStores(freshSchema(), 1, async ([store]) => {
+        let t = performance.now();
+        const first = await store!.upsertPapers(papers);
+        const insertMs = performance.now() - t;
+        expect(first).toEqual(await sqlite.upsertPapers(papers));
+        t = performance.now();
+        expect(await store!.upsertPapers(papers)).toEqual({ inserted: 0, updated: 0, unchanged: papers.length, revision: first.revision });
+        const reimportMs = performance.now() - t;
+        expect(await store!.stats()).toEqual(await sqlite.stats());
+        expect(await store!.featuredDays()).toEqual(await sqlite.featuredDays());
+        const [from, to] = [allDays()[100]!, allDays()[130]!];
+        expect(await store!.papersFeaturedBetween(from, to)).toEqual(await sqlite.papersFeaturedBetween(from, to));
+        for (let afterId: string | undefined; ;) {
+          const page = await store!.listPapers({ afterId, limit: 2_500 });
+          expect(page).toEqual(await sqlite.listPapers({ afterId, limit: 2_500 }));
+          if (!page.length) break;
+          afterId = page.at(-1)!.id;
+        }
+        console.info(`real archive (${papers.length} papers): insert ${insertMs.toFixed(0)} ms, unchanged re-import ${reimportMs.toFixed(0)} ms`);
+      });
+    } finally {
+      await sqlite.close();
+    }
+  }, 60_000);
+
+  it('upserts 80,000 papers in one call, then re-imports them unchanged', async () => {
+    await withStores(freshSchema(), 1, async ([store]) => {
+      const papers = syntheticPapers(80_000);
+      let t = performance.now();
+      const first = await store!.upsertPapers(papers);
+      const insertMs = performance.now() - t;
+      expect(first).toEqual({ inserted: 80_000, updated: 0, unchanged: 0, revision: 1 });
+      t = performance.now();
+      const again = await store!.upsertPapers(papers);
+      const reimportMs = performance.now() - t;
+      expect(again).toEqual({ inserted: 0, updated: 0, unchanged: 80_000, revision: 1 });
+      expect(await store!.countPapers()).toBe(80_000);
+      expect(await store!.stats()).toMatchObject({ papers: 80_000, featuredPapers: 80_000, featuredDays: 500 });
+      console.info(`80k upsert: insert ${insertMs.toFixed(0)} ms, unchanged re-import ${reimportMs.toFixed(0)} ms`);
+    });
+  }, 120_000);
+});
+
+/** Papers shaped like real ones: a ~1 kB abstract, several authors and keywords (as in sqlite.test.ts). */
+function syntheticPapers(count: number): Paper[] {
+  const abstract = 'We study a method for training large models efficiently. '.repeat(18);
+  return Array.from({ length: count }, (_, i) => {
+    const day = new Date(Date.UTC(2024, 5, 3) + (i % 500) * 86_400_000).toISOString().slice(0, 10);
+    return makePaper({
+      id: `${2400 + Math.floor(i / 10_000)}.${String(i % 100_000).padStart(5, '0')}`,
+      title: `Synthetic paper number ${i}`,
+      abstract,
+      authors: ['Ada Lovelace', 'Alan Turing', 'Grace Hopper', `Author ${i}`],
+      keywords: ['efficiency', 'scaling', `topic ${i % 97}`],
+      featuredDates: [day],
+      upvotes: i % 300,
+    });
+  });
+}
