@@ -15,7 +15,7 @@ export function makeHelp(all: () => readonly CommandSpec[]): CommandSpec {
     options: [
       { name: 'command', description: 'A command to explain', type: 'string', positional: true, maxLength: 40 },
       // Set by the text parser for `/papers frobnicate`, never offered to users.
-      { name: 'unknown', description: 'Unknown subcommand that was typed', type: 'string', maxLength: 40 },
+      { name: 'unknown', description: 'Unknown subcommand that was typed', type: 'string', maxLength: 40, hidden: true },
     ],
     async handler(_ctx, o) {
       const specs = all();
@@ -24,7 +24,7 @@ export function makeHelp(all: () => readonly CommandSpec[]): CommandSpec {
         if (!spec) return text(`There is no command "${clip(String(o.command), 30)}". Commands: ${specs.map((s) => s.name).join(', ')}.`);
         // Positional options read as <name>: they are typed without a flag.
         const opts = spec.options
-          .filter((x) => x.name !== 'unknown')
+          .filter((x) => !x.hidden)
           .map((x) => ({ usage: x.positional ? `<${x.name}>` : `--${x.name.replace(/_/g, '-')}`, description: x.description }));
         return {
           kind: 'help',

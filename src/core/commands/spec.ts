@@ -27,6 +27,8 @@ export interface OptionSpec {
   rest?: boolean;
   /** Extra `--flag` spellings on text platforms (e.g. `top` for `limit`). */
   aliases?: readonly string[];
+  /** Set by the bot, never typed by users: not registered on Discord, not listed by help. */
+  hidden?: boolean;
 }
 
 export type OptionValues = Record<string, string | number | boolean | undefined>;

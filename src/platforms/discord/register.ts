@@ -48,12 +48,9 @@ export function inviteUrl(appId: string): string {
   return `https://discord.com/oauth2/authorize?${q.toString()}`;
 }
 
-/**
- * Options that exist for text platforms only (help's `unknown`, set by the text parser
- * for a mistyped subcommand) are not offered on Discord.
- */
-export function isInternalOption(spec: CommandSpec, o: OptionSpec): boolean {
-  return (o as OptionSpec & { hidden?: boolean }).hidden === true || (spec.name === 'help' && o.name === 'unknown');
+/** Options the bot sets itself (help's `unknown`, from the text parser) are not offered on Discord. */
+export function isInternalOption(_spec: CommandSpec, o: OptionSpec): boolean {
+  return o.hidden === true;
 }
 
 function option(o: OptionSpec): APIApplicationCommandBasicOption {
