@@ -11,16 +11,11 @@ import path from 'node:path';
 import { LunrPaperIndex, storeDocFeed } from '../src/core/search/lunr-paper-index.js';
 import { silentLogger } from '../src/log.js';
 import { PROJECT_ROOT } from '../src/paths.js';
+import { TOPICAL_QUERIES } from './topical-queries.js';
 import { readPaperFiles } from '../src/sources/files.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 
-const QUERIES = [
-  'vision language model benchmark', 'kv cache compression', 'mixture of experts', 'diffusion transformer video generation',
-  'reinforcement learning reasoning llm', 'speculative decoding', 'sparse attention long context', 'text to image',
-  'multimodal agents gui', 'retrieval augmented generation', 'quantization low bit', 'state space models mamba',
-  'reward model alignment', 'code generation benchmark', '3d gaussian splatting', 'chain of thought',
-  'world model robotics', 'speech synthesis', 'ConvLLaVA', 'knowledge distillation small models',
-];
+const QUERIES = TOPICAL_QUERIES;
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const ms = (t0: number) => Math.round(performance.now() - t0);
@@ -42,7 +37,9 @@ async function main(): Promise<void> {
     await built.ready();
     const buildMs = ms(t);
     await built.close();
-    const snapshotBytes = fs.statSync(path.join(dir, 'index', 'index.json')).size;
+    // The snapshot is index.json (a manifest) and the segment files it names.
+    const snapshotDir = path.join(dir, 'index');
+    const snapshotBytes = fs.readdirSync(snapshotDir).reduce((sum, f) => sum + fs.statSync(path.join(snapshotDir, f)).size, 0);
 
     t = performance.now();
     const index = new LunrPaperIndex({ feed: storeDocFeed(store), snapshotDir: path.join(dir, 'index'), log });

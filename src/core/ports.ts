@@ -237,7 +237,9 @@ export function toIndexDoc(p: Paper): IndexDoc {
  *   `+required`, `-excluded`, `prefix*`, `fuzzy~1`, `boost^2`.
  * - Papers matching every term rank above papers matching some.
  * - `refresh` picks up new papers off the main thread and swaps the new index in
- *   atomically; searches during a rebuild answer from the previous index.
+ *   atomically; searches during a rebuild answer from the previous index. Papers just
+ *   handed to `updateMeta` (a fresh ingest) are indexed first, so they are searchable
+ *   within moments even when comparing the whole store takes longer.
  */
 export interface PaperIndex {
   search(query: string, opts?: SearchOptions): Promise<SearchResult>;
@@ -247,7 +249,10 @@ export interface PaperIndex {
   ready(): Promise<void>;
   /** Brings the index up to the store's revision; resolves when the new index is live. */
   refresh(): Promise<void>;
-  /** Cheap metadata update (upvotes, featured days) without a rebuild. */
+  /**
+   * Cheap metadata update (upvotes, featured days) without a rebuild. The papers are also
+   * remembered for the next `refresh`, which indexes them first if their text is new.
+   */
   updateMeta(docs: readonly IndexDoc[]): void;
   stats(): { docs: number; revision: number; building: boolean };
   close(): Promise<void>;

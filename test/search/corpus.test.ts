@@ -2,33 +2,31 @@
  * The whole archive: 558 days of Daily Papers, 9,577 papers, one index built once for
  * the file.
  */
-import lunr from 'lunr';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UserInputError } from '../../src/core/errors.js';
 import type { IndexDoc, SearchOptions, SearchResult } from '../../src/core/ports.js';
-import { IndexBuilder, buildMeta, runQuery, type DocMeta, type IndexMeta } from '../../src/core/search/engine.js';
 import { SHORTENED_NOTICE, analyze, parseQuery } from '../../src/core/search/query.js';
-import { parseSnapshot, serializeSnapshot } from '../../src/core/search/snapshot.js';
+import { Corpus } from '../../src/core/search/searcher.js';
+import { Segment } from '../../src/core/search/segment.js';
+import { SegmentBuilder, type BuiltSegment } from '../../src/core/search/segment-builder.js';
 import { plainText } from '../../src/core/text.js';
 import { allDays, allDocs } from './fixture.js';
 
 let docs: IndexDoc[];
 let byId: Map<string, IndexDoc>;
-let index: lunr.Index;
-let metas: DocMeta[];
-let meta: IndexMeta;
+let built: BuiltSegment;
+let corpus: Corpus;
 
 beforeAll(() => {
   docs = allDocs();
   byId = new Map(docs.map((d) => [d.id, d]));
-  const b = new IndexBuilder();
+  const b = new SegmentBuilder();
   b.add(docs);
-  index = b.build();
-  metas = b.docMetas();
-  meta = buildMeta(metas);
+  built = b.build();
+  corpus = new Corpus(new Segment(built.buffer, built.header));
 });
 
-const search = (q: string, opts: SearchOptions = {}) => runQuery(index, parseQuery(q), meta, opts);
+const search = (q: string, opts: SearchOptions = {}) => corpus.search(parseQuery(q), opts);
 const text = (d: IndexDoc) => [d.title, d.abstract, d.keywords.join(' ')].join(' ');
 const termCache = new WeakMap<IndexDoc, Set<string>>();
 function termsOf(d: IndexDoc): Set<string> {
@@ -56,7 +54,7 @@ describe('the full archive', () => {
   it('holds every paper of every day once', () => {
     expect(allDays()).toHaveLength(558);
     expect(docs).toHaveLength(9_577);
-    expect(meta.docs.size).toBe(9_577);
+    expect(corpus.docCount).toBe(9_577);
     expect(docs.filter((d) => d.featuredDates.length > 1).length).toBeGreaterThan(0);
   });
 
@@ -179,16 +177,15 @@ describe('the full archive', () => {
     for (const h of code.hits) expect(byId.get(h.id)!.hasCode).toBe(true);
   });
 
-  it(
-    'gives identical answers after a snapshot round trip',
-    () => {
-      const loaded = parseSnapshot(serializeSnapshot(index, metas, 42));
-      expect(loaded.meta.docs.size).toBe(9_577);
-      for (const q of ['ConvLLaVA', 'kv cache compression', 'title:mamba -vision', 'diffu* video', 'transformr~1', 'author:lecun']) {
-        const opts = { limit: 25, filters: { minUpvotes: 2 } };
-        expect(runQuery(loaded.index, parseQuery(q), loaded.meta, opts), q).toEqual(search(q, opts));
-      }
-    },
-    90_000,
-  );
+  it('gives identical answers after a snapshot round trip', () => {
+    // A snapshot is the segment's bytes; read back into fresh (shared) memory.
+    const copy = new SharedArrayBuffer(built.buffer.byteLength);
+    new Uint8Array(copy).set(new Uint8Array(built.buffer));
+    const loaded = new Corpus(new Segment(copy));
+    expect(loaded.docCount).toBe(9_577);
+    for (const q of ['ConvLLaVA', 'kv cache compression', 'title:mamba -vision', 'diffu* video', 'transformr~1', 'author:lecun']) {
+      const opts = { limit: 25, filters: { minUpvotes: 2 } };
+      expect(loaded.search(parseQuery(q), opts), q).toEqual(search(q, opts));
+    }
+  });
 });

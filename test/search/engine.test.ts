@@ -1,17 +1,11 @@
 import lunr from 'lunr';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { IndexDoc, SearchOptions } from '../../src/core/ports.js';
-import {
-  IndexBuilder,
-  buildLunrIndex,
-  buildMeta,
-  docMeta,
-  runQuery,
-  similarQuery,
-  similarQueryFromIndex,
-  type IndexMeta,
-} from '../../src/core/search/engine.js';
+import type { IndexDoc, SearchOptions, SearchResult } from '../../src/core/ports.js';
+import { IndexBuilder, buildLunrIndex, docMeta, similarQuery } from '../../src/core/search/engine.js';
 import { INDEX_FIELDS, analyze, parseQuery } from '../../src/core/search/query.js';
+import { Corpus } from '../../src/core/search/searcher.js';
+import { Segment } from '../../src/core/search/segment.js';
+import { SegmentBuilder } from '../../src/core/search/segment-builder.js';
 import { plainText } from '../../src/core/text.js';
 import { smallDocs } from './fixture.js';
 
@@ -22,17 +16,22 @@ function doc(id: string, over: Partial<IndexDoc> = {}): IndexDoc {
 interface Built {
   docs: IndexDoc[];
   byId: Map<string, IndexDoc>;
+  /** Plain Lunr over the same papers (one lunr.Builder), for comparisons. */
   index: lunr.Index;
-  meta: IndexMeta;
-  search(q: string, opts?: SearchOptions): ReturnType<typeof runQuery>;
+  /** What the bot searches: a segment built in shards, planned queries scored by Lunr. */
+  corpus: Corpus;
+  search(q: string, opts?: SearchOptions): SearchResult;
 }
 
 function build(docs: IndexDoc[]): Built {
   const b = new IndexBuilder();
   b.add(docs);
   const index = b.build();
-  const meta = buildMeta(b.docMetas());
-  return { docs, byId: new Map(docs.map((d) => [d.id, d])), index, meta, search: (q, opts) => runQuery(index, parseQuery(q), meta, opts) };
+  const sb = new SegmentBuilder({ shardDocs: 50 });
+  sb.add(docs);
+  const built = sb.build();
+  const corpus = new Corpus(new Segment(built.buffer, built.header));
+  return { docs, byId: new Map(docs.map((d) => [d.id, d])), index, corpus, search: (q, opts) => corpus.search(parseQuery(q), opts) };
 }
 
 /** Index terms of a doc, per field, as the index holds them. */
@@ -59,10 +58,14 @@ describe('building', () => {
     // No metadata whitelist: every posting is an empty object.
     const [, posting] = json.invertedIndex.find(([t]) => t === 'diffus')!;
     for (const meta of Object.values(posting.title!)) expect(meta).toEqual({});
+    expect(small.corpus.base.header.fields).toEqual([...INDEX_FIELDS]);
+    expect(small.corpus.base.header.boosts).toEqual([10, 1, 3, 5]);
   });
 
   it('holds the same terms as an index built with lunr’s default pipeline', () => {
     const docs = smallDocs().slice(0, 60);
+    const seg = build(docs).corpus.base;
+    const segTerms = new Set(Array.from({ length: seg.terms }, (_, i) => seg.term(i)));
     const ours = buildLunrIndex(docs).toJSON() as { invertedIndex: [string][] };
     const reference = lunr(function () {
       this.ref('id');
@@ -77,6 +80,7 @@ describe('building', () => {
     // Ours may add accent-folded author names; everything lunr indexes is there.
     for (const t of refTerms) expect(ourTerms.has(t), t).toBe(true);
     expect(ourTerms.has('')).toBe(false);
+    expect(segTerms).toEqual(ourTerms);
   });
 
   it('keeps the first record of a repeated id', () => {
@@ -87,6 +91,14 @@ describe('building', () => {
     expect(b.skipped).toBe(1);
     expect(index.query((q) => q.term('beta', {})).length).toBe(0);
     expect(index.query((q) => q.term('alpha', {})).map((r) => r.ref)).toEqual(['1']);
+    const sb = new SegmentBuilder();
+    sb.add([doc('1', { title: 'alpha' }), doc('1', { title: 'beta' }), doc('2', { title: 'gamma' })]);
+    const built = sb.build();
+    expect(sb.size).toBe(2);
+    expect(sb.skipped).toBe(1);
+    const corpus = new Corpus(new Segment(built.buffer, built.header));
+    expect(corpus.search(parseQuery('beta')).hits).toEqual([]);
+    expect(corpus.search(parseQuery('alpha')).hits.map((h) => h.id)).toEqual(['1']);
   });
 
   it('keeps title keys for the known-item lookup', () => {
@@ -103,7 +115,7 @@ describe('building', () => {
   });
 });
 
-describe('runQuery', () => {
+describe('searching', () => {
   it('returns matching papers by descending score with the terms each matched', () => {
     const r = small.search('video diffusion');
     expect(r.total).toBeGreaterThan(10);
@@ -193,7 +205,7 @@ describe('runQuery', () => {
   });
 });
 
-describe('runQuery: filters and paging', () => {
+describe('searching: filters and paging', () => {
   const ids = (q: string, opts: SearchOptions) => small.search(q, { limit: 100, ...opts }).hits.map((h) => h.id);
 
   it('filters by featured day range (any featured day in range)', () => {
@@ -255,7 +267,7 @@ describe('similar', () => {
     const q = similarQuery(target);
     expect(q.terms.length).toBeGreaterThan(3);
     expect(q.terms.every((t) => t.presence === 'optional')).toBe(true);
-    const r = runQuery(small.index, q, small.meta, { limit: 10 });
+    const r = small.corpus.search(q, { limit: 10 });
     expect(r.hits.length).toBe(10);
     expect(r.hits.map((h) => h.id)).not.toContain(target.id);
     // The nearest papers share title words with it.
@@ -265,13 +277,13 @@ describe('similar', () => {
 
   it('can be built from the index alone', () => {
     const target = small.docs.find((d) => d.keywords.length > 3)!;
-    const fromIndex = similarQueryFromIndex(small.index, target.id)!;
+    const fromIndex = small.corpus.similarQueryFromIndex(target.id)!;
     const fromText = similarQuery(target);
     const overlap = fromIndex.terms.filter((t) => fromText.terms.some((u) => u.key === t.key));
     expect(overlap.length).toBeGreaterThan(3);
-    const r = runQuery(small.index, fromIndex, small.meta, {});
+    const r = small.corpus.search(fromIndex, {});
     expect(r.hits.length).toBeGreaterThan(0);
     expect(r.hits.map((h) => h.id)).not.toContain(target.id);
-    expect(similarQueryFromIndex(small.index, 'nope')).toBeNull();
+    expect(small.corpus.similarQueryFromIndex('nope')).toBeNull();
   });
 });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BotError, NotFoundError, UserInputError } from '../../src/core/errors.js';
 import type { Paper } from '../../src/core/paper.js';
-import type { IndexDoc, Store } from '../../src/core/ports.js';
+import type { IndexDoc, SearchResult, Store } from '../../src/core/ports.js';
 import { LunrPaperIndex, storeDocFeed, type DocFeed } from '../../src/core/search/lunr-paper-index.js';
 import { snapshotPath } from '../../src/core/search/snapshot.js';
 import { tempDir } from '../support/tmp.js';
@@ -69,7 +69,8 @@ const NEW_DOC: IndexDoc = {
 
 const open: LunrPaperIndex[] = [];
 function makeIndex(opts: ConstructorParameters<typeof LunrPaperIndex>[0]): LunrPaperIndex {
-  const idx = new LunrPaperIndex({ batchSize: 100, ...opts });
+  // One search worker per index keeps this file light on a 2-core machine; the burst test uses two.
+  const idx = new LunrPaperIndex({ batchSize: 100, searchThreads: 1, ...opts });
   open.push(idx);
   return idx;
 }
@@ -270,6 +271,105 @@ describe('LunrPaperIndex', () => {
   });
 });
 
+describe('LunrPaperIndex: keeping up with the store', () => {
+  const manifest = (dir: string) => JSON.parse(fs.readFileSync(snapshotPath(dir), 'utf8')) as { revision: number; delta: unknown };
+
+  it('makes papers just stored searchable before it has read the store, then catches up exactly', async () => {
+    const dir = freshDir();
+    const feed = new ArrayFeed(smallDocs());
+    const idx = makeIndex({ feed, snapshotDir: dir, log: recordingLogger() });
+    await idx.ready();
+
+    // What ingestDay does: store, tell the index about the stored papers, refresh without waiting.
+    feed.docs = [...feed.docs, NEW_DOC];
+    feed.rev = 2;
+    feed.hold();
+    idx.updateMeta([NEW_DOC]);
+    const refreshing = idx.refresh();
+    await feed.reachedGate; // the full comparison is reading the store, held after one page
+    expect(await ids(idx, 'zyxwvutian')).toEqual([NEW_DOC.id]);
+    expect(idx.stats()).toMatchObject({ revision: 1, building: true, docs: feed.docs.length });
+    feed.release();
+    await refreshing;
+    expect(idx.stats()).toMatchObject({ revision: 2, building: false, docs: feed.docs.length });
+    expect(await ids(idx, 'zyxwvutian')).toEqual([NEW_DOC.id]);
+    expect(feed.pageCalls).toBe(2);
+    expect(manifest(dir)).toMatchObject({ revision: 2, delta: expect.any(Object) });
+
+    // A restart serves base + delta from the snapshot, without reading the store.
+    const feed2 = new ArrayFeed(feed.docs);
+    feed2.rev = 2;
+    const again = makeIndex({ feed: feed2, snapshotDir: dir, log: recordingLogger() });
+    expect(await ids(again, 'zyxwvutian')).toEqual([NEW_DOC.id]);
+    await again.refresh();
+    expect(feed2.pageCalls).toBe(0);
+  });
+
+  it('drops papers that left the store and re-indexes changed text', async () => {
+    const docs = smallDocs();
+    const feed = new ArrayFeed(docs);
+    const idx = makeIndex({ feed, log: recordingLogger() });
+    const gone = (await idx.search('I2VEdit')).hits[0]!.id;
+    const changedId = docs.find((d) => d.id !== gone)!.id;
+    feed.docs = docs.filter((d) => d.id !== gone).map((d) => (d.id === changedId ? { ...d, title: 'Qwertyuiopian Models', abstract: 'qwertyuiopian' } : d));
+    feed.rev = 2;
+    await idx.refresh();
+    expect(await ids(idx, 'I2VEdit')).not.toContain(gone);
+    expect((await idx.search(gone)).notice).toMatch(/not in the index/);
+    expect(await ids(idx, 'qwertyuiopian')).toEqual([changedId]);
+    expect(idx.stats().docs).toBe(docs.length - 1);
+  });
+
+  it('merges a large delta into a new base in the background', async () => {
+    const dir = freshDir();
+    const feed = new ArrayFeed(smallDocs());
+    const log = recordingLogger();
+    const idx = makeIndex({ feed, snapshotDir: dir, log, mergeAt: 1 });
+    await idx.ready();
+    feed.docs = [...feed.docs, NEW_DOC];
+    feed.rev = 2;
+    await idx.refresh(); // publishes the delta, then queues the merge
+    await idx.refresh(); // runs after the merge
+    expect(log.infos.filter((m) => m === 'search index built')).toHaveLength(2);
+    expect(manifest(dir)).toMatchObject({ revision: 2, delta: null });
+    expect(await ids(idx, 'zyxwvutian')).toEqual([NEW_DOC.id]);
+    expect(idx.stats()).toMatchObject({ revision: 2, docs: feed.docs.length, building: false });
+  });
+
+  it('retries a build that outgrows its heap cap without one, and still swaps it in', async () => {
+    const feed = new ArrayFeed(smallDocs());
+    const log = recordingLogger();
+    // 4 MB of old space cannot even load the build worker's modules.
+    const idx = makeIndex({ feed, log, buildHeapCapMb: 4 });
+    await idx.ready(); // this feed cannot count, so the first build is uncapped
+    expect(log.warnings).toHaveLength(0);
+    feed.docs = [...feed.docs, NEW_DOC];
+    feed.rev = 2;
+    await idx.rebuild(); // sized from the live index: capped
+    expect(log.warnings.map((w) => w.msg)).toEqual(['index build ran out of its heap cap; retrying uncapped']);
+    expect(await ids(idx, 'zyxwvutian')).toEqual([NEW_DOC.id]);
+    expect(idx.stats()).toMatchObject({ revision: 2, docs: feed.docs.length, building: false });
+  });
+
+  it('answers a burst of concurrent searches as it answers them one at a time', async () => {
+    const idx = makeIndex({ feed: new ArrayFeed(smallDocs()), log: recordingLogger(), searchThreads: 2 });
+    const queries = ['video diffusion', 'title:video -editing', 'author:zhang', 'difusion~1', 'I2VEdit', 'language model', 'diffu*'];
+    const one: SearchResult[] = [];
+    for (const q of queries) one.push(await idx.search(q, { limit: 20 }));
+    const burst = await Promise.all(Array.from({ length: 50 }, (_, i) => idx.search(queries[i % queries.length]!, { limit: 20 })));
+    burst.forEach((r, i) => expect(r).toEqual(one[i % queries.length]));
+    // The second search worker starts a moment after the first.
+    let mem = await idx.memory();
+    for (let i = 0; i < 40 && mem.threads.length < 3; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      mem = await idx.memory();
+    }
+    expect(mem.threads).toHaveLength(3); // this thread and two search workers
+    expect(mem.threads.every((t) => t.heapUsed > 0)).toBe(true);
+    expect(mem.sharedBytes).toBeGreaterThan(100_000);
+  });
+});
+
 describe('storeDocFeed', () => {
   it('pages through the store by id and maps papers to index docs', async () => {
     const papers: Paper[] = Array.from({ length: 23 }, (_, i) => ({
@@ -293,6 +393,7 @@ describe('storeDocFeed', () => {
     const calls: { afterId?: string; limit: number }[] = [];
     const store = {
       revision: async () => 9,
+      countPapers: async () => papers.length,
       listPapers: async (opts: { afterId?: string; limit: number }) => {
         calls.push(opts);
         return papers.filter((p) => opts.afterId === undefined || p.id > opts.afterId).slice(0, opts.limit);
@@ -301,6 +402,7 @@ describe('storeDocFeed', () => {
     } as unknown as Store;
     const feed = storeDocFeed(store);
     expect(await feed.revision()).toBe(9);
+    expect(await feed.count!()).toBe(23);
     const pages: IndexDoc[][] = [];
     for await (const page of feed.pages(10)) pages.push(page);
     expect(pages.map((p) => p.length)).toEqual([10, 10, 3]);

@@ -1,7 +1,11 @@
 /**
- * Pure, synchronous search over one lunr.Index: building, querying, filtering and
- * ranking. Shared by the main thread (queries) and the build worker (builds), so it
- * holds no state of its own.
+ * Pure, synchronous search over one lunr.Index: what documents Lunr indexes (fields,
+ * boosts, tokenising), how a parsed query becomes Lunr clauses, and the ranking rules
+ * (known items, phrase in title, all terms before some). Holds no state of its own.
+ *
+ * `IndexBuilder` + `runQuery` are the plain form: one lunr.Builder over every paper, one
+ * lunr.Index#query pass per search. The bot searches segments instead (segment-builder.ts,
+ * searcher.ts), which must answer exactly as this does; the tests hold them to it.
  */
 import lunr from 'lunr';
 import type { IndexDoc, SearchFilters, SearchHit, SearchOptions, SearchResult } from '../ports.js';
@@ -17,7 +21,7 @@ export const FIELD_BOOSTS: Record<(typeof INDEX_FIELDS)[number], number> = {
 
 export const DEFAULT_LIMIT = 10;
 export const MAX_LIMIT = 100;
-const MAX_OFFSET = 10_000;
+export const MAX_OFFSET = 10_000;
 
 // ─── Per-document metadata (filters, known-item lookup) ─────────────────────────────
 
@@ -127,7 +131,7 @@ function authorsText(authors: readonly string[]): string {
 }
 
 /** What the builder sees of a doc: only the indexed text, never the filter metadata. */
-interface LunrDoc {
+export interface LunrDoc {
   id: string;
   title: string;
   abstract: string;
@@ -135,7 +139,7 @@ interface LunrDoc {
   keywords: string;
 }
 
-function toLunrDoc(doc: IndexDoc): LunrDoc {
+export function toLunrDoc(doc: IndexDoc): LunrDoc {
   return {
     id: doc.id,
     title: plainText(doc.title ?? ''),
@@ -242,13 +246,16 @@ function addTerm(q: lunr.Query, t: QueryTerm, presence: lunr.Query.presence): vo
   q.term(t.key, clause);
 }
 
+/** The Lunr clauses of a parsed query: every term, and the one-word exclusions. */
+export function addClauses(q: lunr.Query, parsed: ParsedQuery): void {
+  for (const t of parsed.terms) addTerm(q, t, PRESENCE[t.presence]);
+  for (const group of parsed.prohibited) {
+    if (group.length === 1) addTerm(q, group[0]!, PRESENCE.prohibited);
+  }
+}
+
 function runLunr(index: lunr.Index, parsed: ParsedQuery): lunr.Index.Result[] {
-  return index.query((q) => {
-    for (const t of parsed.terms) addTerm(q, t, PRESENCE[t.presence]);
-    for (const group of parsed.prohibited) {
-      if (group.length === 1) addTerm(q, group[0]!, PRESENCE.prohibited);
-    }
-  });
+  return index.query((q) => addClauses(q, parsed));
 }
 
 interface LunrInternals {
@@ -299,7 +306,7 @@ function matchesAll(r: lunr.Index.Result, terms: { t: QueryTerm; keys: string[] 
   );
 }
 
-function clampInt(v: number | undefined, dflt: number, min: number, max: number): number {
+export function clampInt(v: number | undefined, dflt: number, min: number, max: number): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) return dflt;
   return Math.min(max, Math.max(min, Math.floor(v)));
 }
@@ -328,6 +335,26 @@ function filterFn(filters: SearchFilters, docs: Map<string, DocMeta>, extraExclu
 }
 
 /**
+ * A score as ranking compares it: 12 significant digits. Lunr sums a paper's field scores in
+ * the order it met the fields, which differs between indexes holding the same weights, so
+ * equal scores can differ in the last bit; they count as a tie (broken by indexing order).
+ */
+export function rankKey(score: number): number {
+  return Number(score.toPrecision(12));
+}
+
+const positions = new WeakMap<IndexMeta, Map<string, number>>();
+function docPositions(meta: IndexMeta): Map<string, number> {
+  let p = positions.get(meta);
+  if (!p) {
+    p = new Map();
+    for (const id of meta.docs.keys()) p.set(id, p.size);
+    positions.set(meta, p);
+  }
+  return p;
+}
+
+/**
  * Runs a parsed query. Order: papers the query names (known items), papers with the
  * query as a phrase in their title, other papers matching every term, then papers
  * matching some; each group by Lunr score. Scores are offset per group so they
@@ -349,7 +376,9 @@ export function runQuery(index: lunr.Index, parsed: ParsedQuery, meta: IndexMeta
     return result;
   }
 
-  const results = runLunr(index, parsed);
+  // Ties in score keep the order papers were indexed in (the segment searcher does the same).
+  const position = docPositions(meta);
+  const results = runLunr(index, parsed).sort((a, b) => rankKey(b.score) - rankKey(a.score) || (position.get(a.ref) ?? 0) - (position.get(b.ref) ?? 0));
 
   // Papers matching every non-prohibited term rank first.
   const needAll = parsed.rankAllTermsFirst && parsed.terms.length > 1 && parsed.terms.some((t) => t.presence !== 'required');
@@ -396,7 +425,7 @@ export function runQuery(index: lunr.Index, parsed: ParsedQuery, meta: IndexMeta
     return m !== undefined && ` ${m.titleKey} `.includes(phrase);
   };
 
-  const ordered: Ranked[] = knownIds.map((id) => rank(id, 3)).sort((a, b) => b.score - a.score);
+  const ordered: Ranked[] = knownIds.map((id) => rank(id, 3)).sort((a, b) => rankKey(b.score) - rankKey(a.score));
   const all: Ranked[] = [];
   const some: Ranked[] = [];
   for (const r of results) {
@@ -429,7 +458,7 @@ function optionalTerm(key: string, boost: number): QueryTerm {
   return { key, word: key, presence: 'optional', wildcard: false, editDistance: 0, boost };
 }
 
-function similarFromKeys(id: string, groups: { keys: string[]; boost: number }[]): ParsedQuery {
+export function similarFromKeys(id: string, groups: { keys: string[]; boost: number }[]): ParsedQuery {
   const seen = new Set<string>();
   const terms: QueryTerm[] = [];
   for (const g of groups) {

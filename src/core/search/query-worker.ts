@@ -1,0 +1,100 @@
+/**
+ * worker_threads entry for searching: a SearchHost behind messages. The index segments
+ * arrive as SharedArrayBuffers (every search worker reads the same memory); requests are
+ * answered one at a time, in order.
+ */
+import v8 from 'node:v8';
+import { parentPort, type MessagePort } from 'node:worker_threads';
+import type { SearchOptions } from '../ports.js';
+import { parseQuery, type ParsedQuery } from './query.js';
+import { SearchHost, type GenPayload } from './search-host.js';
+import type { MetaPatch } from './searcher.js';
+
+export type QueryRequest =
+  | { type: 'attach'; id: number; gen: number; payload: GenPayload }
+  | { type: 'drop'; id: number; gen: number }
+  | { type: 'meta'; id: number; patches: MetaPatch[] }
+  | { type: 'search'; id: number; gen: number; parsed: ParsedQuery; opts: SearchOptions }
+  | { type: 'similar'; id: number; gen: number; docId: string; parsed: ParsedQuery | null; opts: SearchOptions }
+  | { type: 'memory'; id: number };
+
+export type QueryReply = { type: 'ok'; id: number; value: unknown } | { type: 'fail'; id: number; message: string };
+
+/** One thread's memory, as the thread itself sees it. */
+export interface ThreadMemory {
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+}
+
+export function threadMemory(): ThreadMemory {
+  const h = v8.getHeapStatistics();
+  return { heapUsed: h.used_heap_size, heapTotal: h.total_heap_size, external: h.external_memory };
+}
+
+/**
+ * Searches run once on a new worker's first index, a moment after it arrives (the first
+ * real search must not queue behind them) and one per turn of its event loop (real
+ * requests go first), so the JIT has compiled the search paths before people need them.
+ */
+const WARM_UP_AFTER_MS = 400;
+const WARM_UP = [
+  'model', 'learning', 'large language model', 'neural network training data', 'image generation benchmark',
+  'title:model', 'reasoning -vision', 'diffu*', 'transformr~1', 'author:wang', '+language model', 'video diffusion',
+  'reinforcement learning agents', 'efficient attention', 'robot', 'survey', 'speech', 'graph neural networks',
+  'vision language model evaluation', 'data', 'multimodal reasoning benchmark', 'text to video', 'long context',
+  'retrieval', 'code', 'alignment with human feedback', 'small models distillation', 'sparse mixture',
+];
+/** Passes over WARM_UP (with different pages): V8 optimises a function after many calls. */
+const WARM_UP_ROUNDS = 4;
+
+function warmUp(host: SearchHost, gen: number): void {
+  let i = 0;
+  const step = () => {
+    if (i >= WARM_UP.length * WARM_UP_ROUNDS || !host.has(gen)) return;
+    try {
+      const round = Math.floor(i / WARM_UP.length);
+      host.search(gen, parseQuery(WARM_UP[i % WARM_UP.length]!), { limit: round % 2 ? 5 : 10, offset: round * 5 });
+    } catch {
+      // nothing to warm with this word
+    }
+    i++;
+    setImmediate(step);
+  };
+  setTimeout(step, WARM_UP_AFTER_MS).unref();
+}
+
+const port = parentPort as MessagePort | null;
+if (port) {
+  const host = new SearchHost();
+  let warmed = false;
+  const reply = (msg: QueryReply) => port.postMessage(msg);
+  port.on('message', (msg: QueryRequest) => {
+    const { id } = msg;
+    try {
+      switch (msg.type) {
+        case 'attach':
+          host.attach(msg.gen, msg.payload);
+          if (!warmed) {
+            warmed = true;
+            warmUp(host, msg.gen);
+          }
+          return reply({ type: 'ok', id, value: null });
+        case 'drop':
+          host.drop(msg.gen);
+          return reply({ type: 'ok', id, value: null });
+        case 'meta':
+          host.meta(msg.patches);
+          return reply({ type: 'ok', id, value: null });
+        case 'search':
+          return reply({ type: 'ok', id, value: host.search(msg.gen, msg.parsed, msg.opts) });
+        case 'similar':
+          return reply({ type: 'ok', id, value: host.similar(msg.gen, msg.docId, msg.parsed, msg.opts) });
+        case 'memory':
+          return reply({ type: 'ok', id, value: threadMemory() });
+      }
+    } catch (err) {
+      reply({ type: 'fail', id, message: String((err as Error)?.stack ?? err) });
+    }
+  });
+}

@@ -1,0 +1,502 @@
+/**
+ * Builds a segment with lunr.Builder, in shards, with corpus-wide statistics.
+ *
+ * One lunr.Builder over 80k papers needs ~3 GB of heap. Here each shard of a few thousand
+ * papers goes through its own lunr.Builder (lunr's `add`, lunr's `createFieldVectors`: its
+ * tf saturation, field-length normalisation, field boosts and rounding), but every shard is
+ * given the statistics of the whole corpus first: documentCount, average field lengths and,
+ * through lunr.idf, each term's corpus-wide document frequency. The weights are therefore
+ * exactly those one lunr.Builder over every paper computes (test/search/segment.test.ts
+ * compares them bit for bit); only the peak memory differs.
+ *
+ * Papers arrive in batches (`add`): they are tokenised at once (the same memoised
+ * tokenizer + pipeline as IndexBuilder) and only term ids are kept, so the raw text is not
+ * held while a large corpus streams in.
+ *
+ * A delta segment (new or changed papers on top of a base) is built the same way with the
+ * base's statistics added to its own, and its term ids continue the base's.
+ */
+import crypto from 'node:crypto';
+import v8 from 'node:v8';
+import lunr from 'lunr';
+import type { IndexDoc } from '../ports.js';
+import { docMeta, toLunrDoc } from './engine.js';
+import { indexTerm } from './query.js';
+import { BOOSTS, FIELD_NAMES, NF, NO_UPVOTES, SEGMENT_FORMAT, SegmentWriter, dayNumber, type Segment, type SegmentHeader } from './segment.js';
+
+/** Papers per lunr.Builder: bounds the build's peak heap. */
+export const DEFAULT_SHARD_DOCS = 1024;
+/** Postings lists at least this long get an impact order (shorter ones are read whole). */
+export const DEFAULT_IMPACT_MIN = 64;
+
+const SEPARATOR = lunr.tokenizer.separator;
+const SHIFT = 16_777_216; // 2^24
+
+/** 64 bits of MD5 over a paper's searchable text: equal fingerprints mean the index entry is current. */
+export function fingerprint(doc: Pick<IndexDoc, 'title' | 'abstract' | 'authors' | 'keywords'>): [number, number] {
+  const hex = crypto.hash('md5', JSON.stringify([doc.title ?? '', doc.abstract ?? '', doc.authors ?? [], doc.keywords ?? []]), 'hex');
+  return [parseInt(hex.slice(0, 8), 16) >>> 0, parseInt(hex.slice(8, 16), 16) >>> 0];
+}
+
+class Growable {
+  a: Uint32Array;
+  n = 0;
+  constructor(size = 1024) {
+    this.a = new Uint32Array(size);
+  }
+  push(x: number): void {
+    if (this.n === this.a.length) this.grow(this.n * 2);
+    this.a[this.n++] = x;
+  }
+  grow(size: number): void {
+    if (size <= this.a.length) return;
+    const b = new Uint32Array(Math.max(size, 16));
+    b.set(this.a.subarray(0, this.n));
+    this.a = b;
+  }
+  /** Ensures index i exists (zero-filled). */
+  ensure(i: number): void {
+    if (i >= this.a.length) this.grow(Math.max(i + 1, this.a.length * 2));
+    if (i >= this.n) this.n = i + 1;
+  }
+  view(): Uint32Array {
+    return this.a.subarray(0, this.n);
+  }
+}
+
+export interface SegmentBuilderOptions {
+  kind?: 'base' | 'delta';
+  /** The base a delta extends (its statistics and term ids). */
+  base?: Segment;
+  shardDocs?: number;
+  impactMin?: number;
+  /** Allocate the image in a SharedArrayBuffer (to hand to worker threads). Default true. */
+  shared?: boolean;
+  /** Keep the IndexDocs in the segment (deltas: so the next delta can be rebuilt from them). */
+  keepDocs?: boolean;
+}
+
+export interface BuiltSegment {
+  buffer: ArrayBufferLike;
+  header: SegmentHeader;
+}
+
+export class SegmentBuilder {
+  private readonly kind: 'base' | 'delta';
+  private readonly base: Segment | undefined;
+  private readonly shardDocs: number;
+  private readonly impactMin: number;
+  private readonly shared: boolean;
+  private readonly keepDocs: boolean;
+
+  private readonly seen = new Set<string>();
+  private readonly ids: string[] = [];
+  private readonly titleKeys: string[] = [];
+  private readonly headKeys: (string | null)[] = [];
+  private readonly upvotes: (number | null)[] = [];
+  private readonly hasCode: boolean[] = [];
+  private readonly featured: number[][] = [];
+  private readonly fps = new Growable();
+  private readonly kept: IndexDoc[] = [];
+
+  // Vocabulary in arrival order (temporary ids) and per-term-field document frequency.
+  private readonly dict = new Map<string, number>();
+  private readonly termStr: string[] = [];
+  private readonly dfField = new Growable(4096);
+  private readonly lastSeen = new Growable(1024);
+  private serial = 0;
+  // Tokens of every doc field, and where each starts; unique terms per doc field.
+  private readonly tokens = new Growable(1 << 16);
+  private readonly tokOff = new Growable();
+  private readonly uniq = new Growable();
+  private readonly lenSums = new Array<number>(NF).fill(0);
+  // Title words (normalised title tokens) per doc.
+  private readonly twDict = new Map<string, number>();
+  private readonly twStr: string[] = [];
+  private readonly twDocs = new Growable();
+  private readonly twOff = new Growable();
+
+  skipped = 0;
+  /** Largest heap seen while building (sampled between shards), for build reports. */
+  peakHeapBytes = 0;
+
+  private sampleHeap(): void {
+    this.peakHeapBytes = Math.max(this.peakHeapBytes, v8.getHeapStatistics().used_heap_size);
+  }
+
+  constructor(opts: SegmentBuilderOptions = {}) {
+    this.kind = opts.kind ?? (opts.base ? 'delta' : 'base');
+    this.base = opts.base;
+    if (this.kind === 'delta' && !this.base) throw new Error('a delta segment needs its base');
+    this.shardDocs = Math.max(1, opts.shardDocs ?? DEFAULT_SHARD_DOCS);
+    this.impactMin = Math.max(1, opts.impactMin ?? DEFAULT_IMPACT_MIN);
+    this.shared = opts.shared ?? true;
+    this.keepDocs = opts.keepDocs ?? this.kind === 'delta';
+    this.tokOff.push(0);
+    this.twOff.push(0);
+  }
+
+  get size(): number {
+    return this.ids.length;
+  }
+
+  has(id: string): boolean {
+    return this.seen.has(id);
+  }
+
+  /** Adds papers; a repeated id keeps its first record (Lunr would count it twice otherwise). */
+  add(docs: Iterable<IndexDoc>): void {
+    for (const doc of docs) {
+      if (!doc || typeof doc.id !== 'string' || !doc.id || this.seen.has(doc.id)) {
+        this.skipped++;
+        continue;
+      }
+      this.seen.add(doc.id);
+      this.addOne(doc);
+    }
+  }
+
+  private addOne(doc: IndexDoc): void {
+    const meta = docMeta(doc);
+    this.ids.push(doc.id);
+    this.titleKeys.push(meta.titleKey);
+    this.headKeys.push(meta.titleKey ? meta.headKey : null);
+    this.upvotes.push(typeof meta.upvotes === 'number' && Number.isFinite(meta.upvotes) ? meta.upvotes : null);
+    this.hasCode.push(meta.hasCode === true);
+    this.featured.push(dayNumbers(meta.featuredDates));
+    const [a, b] = fingerprint(doc);
+    this.fps.push(a);
+    this.fps.push(b);
+    if (this.keepDocs) this.kept.push(doc);
+
+    const ld = toLunrDoc(doc);
+    for (let f = 0; f < NF; f++) {
+      const text = ld[FIELD_NAMES[f] as keyof typeof ld];
+      const serial = ++this.serial;
+      const start = this.tokens.n;
+      let uniq = 0;
+      if (text) {
+        for (const raw of text.toLowerCase().split(SEPARATOR)) {
+          if (!raw) continue;
+          const term = indexTerm(raw);
+          if (!term) continue;
+          let t = this.dict.get(term);
+          if (t === undefined) {
+            t = this.termStr.length;
+            this.termStr.push(term);
+            this.dict.set(term, t);
+            this.dfField.ensure(t * NF + NF - 1);
+            this.lastSeen.ensure(t);
+          }
+          this.tokens.push(t);
+          if (this.lastSeen.a[t] !== serial) {
+            this.lastSeen.a[t] = serial;
+            uniq++;
+            this.dfField.a[t * NF + f]!++;
+          }
+        }
+      }
+      this.lenSums[f]! += this.tokens.n - start;
+      this.tokOff.push(this.tokens.n);
+      this.uniq.push(uniq);
+    }
+
+    if (meta.titleKey) {
+      for (const w of new Set(meta.titleKey.split(' '))) {
+        if (!w) continue;
+        let id = this.twDict.get(w);
+        if (id === undefined) {
+          id = this.twStr.length;
+          this.twStr.push(w);
+          this.twDict.set(w, id);
+        }
+        this.twDocs.push(id);
+      }
+    }
+    this.twOff.push(this.twDocs.n);
+  }
+
+  /** Builds the segment. `dead`: base papers this delta supersedes or removes. */
+  build(opts: { dead?: Iterable<number> } = {}): BuiltSegment {
+    this.sampleHeap();
+    const n = this.ids.length;
+    const V = this.termStr.length;
+    const base = this.base;
+
+    // Sorted vocabulary: local term index = rank; global ids continue the base's.
+    const order = Array.from({ length: V }, (_, i) => i).sort((x, y) => (this.termStr[x]! < this.termStr[y]! ? -1 : 1));
+    const localOfTemp = new Uint32Array(V);
+    order.forEach((temp, local) => (localOfTemp[temp] = local));
+    const gidOfLocal = new Uint32Array(V);
+    const baseTermOfLocal = new Int32Array(V).fill(-1);
+    let globalTerms = V;
+    if (base) {
+      let next = base.header.globalTerms;
+      for (let local = 0; local < V; local++) {
+        const bt = base.findTerm(this.termStr[order[local]!]!);
+        baseTermOfLocal[local] = bt;
+        gidOfLocal[local] = bt >= 0 ? base.gid(bt) : next++;
+      }
+      globalTerms = next;
+    } else {
+      for (let local = 0; local < V; local++) gidOfLocal[local] = local;
+    }
+    const localOfGid = base ? new Map<number, number>() : null;
+    if (localOfGid) for (let local = 0; local < V; local++) localOfGid.set(gidOfLocal[local]!, local);
+
+    // Statistics lunr computes its weights from, over base + this segment.
+    const documentCount = (base?.header.stats.documentCount ?? 0) + n;
+    const fieldLengthSums = this.lenSums.map((s, f) => s + (base?.header.stats.fieldLengthSums[f] ?? 0));
+    const averageFieldLength: Record<string, number> = {};
+    FIELD_NAMES.forEach((name, f) => (averageFieldLength[name] = fieldLengthSums[f]! / documentCount));
+    const dfTemp = (temp: number): number => {
+      let df = 0;
+      for (let f = 0; f < NF; f++) df += this.dfField.a[temp * NF + f]!;
+      const bt = baseTermOfLocal[localOfTemp[temp]!]!;
+      return bt >= 0 && base ? df + base.df(bt) : df;
+    };
+
+    // Section sizes.
+    let postings = 0;
+    const postOffLocal = new Uint32Array(V * NF + 1);
+    for (let local = 0; local < V; local++) {
+      const temp = order[local]!;
+      for (let f = 0; f < NF; f++) {
+        postOffLocal[local * NF + f] = postings;
+        postings += this.dfField.a[temp * NF + f]!;
+      }
+    }
+    postOffLocal[V * NF] = postings;
+    const dead = [...new Set(opts.dead ?? [])].sort((x, y) => x - y);
+    const byteLen = (xs: readonly (string | null)[]) => xs.reduce((s, x) => s + (x ? Buffer.byteLength(x) : 0), 0);
+    const twOrder = Array.from({ length: this.twStr.length }, (_, i) => i).sort((x, y) => (this.twStr[x]! < this.twStr[y]! ? -1 : 1));
+    const docsJson = this.keepDocs ? Buffer.from(JSON.stringify(this.kept), 'utf8') : null;
+    const heads = this.headKeys.reduce((c, h) => c + (h ? 1 : 0), 0);
+    const featCount = this.featured.reduce((c, d) => c + d.length, 0);
+
+    const header: Omit<SegmentHeader, 'sections'> = {
+      format: SEGMENT_FORMAT,
+      lunr: lunr.version,
+      fields: [...FIELD_NAMES],
+      boosts: [...BOOSTS],
+      kind: this.kind,
+      id: crypto.randomUUID(),
+      docs: n,
+      terms: V,
+      globalTerms,
+      postings,
+      impactMin: this.impactMin,
+      stats: { documentCount, fieldLengthSums },
+      base: base ? { id: base.id, docs: base.docs, terms: base.terms } : null,
+    };
+    const w = new SegmentWriter(
+      header,
+      {
+        ids: byteLen(this.ids),
+        idOff: n + 1,
+        idOrder: n,
+        vocab: byteLen(this.termStr),
+        vocabOff: V + 1,
+        ...(base ? { termGid: V } : {}),
+        postOff: V * NF + 1,
+        postDocs: postings,
+        impDocs: postings,
+        vecOff: n * NF + 1,
+        vec: 2 * postings,
+        tkeys: byteLen(this.titleKeys),
+        tkeyOff: n + 1,
+        tkeyOrder: n,
+        hkeys: byteLen(this.headKeys),
+        hkeyOff: n + 1,
+        hkeyOrder: heads,
+        twords: byteLen(this.twStr),
+        twordOff: this.twStr.length + 1,
+        twPostOff: this.twStr.length + 1,
+        twPost: this.twDocs.n,
+        upvotes: n,
+        hasCode: n,
+        featOff: n + 1,
+        featDays: featCount,
+        fp: 2 * n,
+        ...(dead.length ? { dead: dead.length } : {}),
+        ...(docsJson ? { docsJson: docsJson.length } : {}),
+      },
+      this.shared,
+    );
+    const v = w.views;
+    const bytes = Buffer.from(w.buffer);
+
+    const writeStrings = (blob: Uint8Array, off: Uint32Array, xs: readonly (string | null)[], idx?: readonly number[]) => {
+      let at = 0;
+      const count = idx ? idx.length : xs.length;
+      for (let i = 0; i < count; i++) {
+        off[i] = at;
+        const s = xs[idx ? idx[i]! : i];
+        if (s) at += bytes.write(s, blob.byteOffset + at, 'utf8');
+      }
+      off[count] = at;
+    };
+    const sortedBy = (keys: readonly (string | null)[], filter: (i: number) => boolean) =>
+      Array.from({ length: n }, (_, i) => i)
+        .filter(filter)
+        .sort((x, y) => {
+          const a = keys[x]!;
+          const b = keys[y]!;
+          return a < b ? -1 : a > b ? 1 : x - y;
+        });
+
+    // Papers: ids, title keys, method names, filter metadata, fingerprints.
+    writeStrings(v.ids, v.idOff, this.ids);
+    v.idOrder.set(sortedBy(this.ids, () => true));
+    writeStrings(v.tkeys, v.tkeyOff, this.titleKeys);
+    v.tkeyOrder.set(sortedBy(this.titleKeys, () => true));
+    writeStrings(v.hkeys, v.hkeyOff, this.headKeys);
+    v.hkeyOrder.set(sortedBy(this.headKeys, (i) => Boolean(this.headKeys[i])));
+    let fd = 0;
+    for (let d = 0; d < n; d++) {
+      const u = this.upvotes[d];
+      v.upvotes[d] = u === null || u === undefined ? NO_UPVOTES : Math.max(-2147483647, Math.min(2147483647, Math.round(u)));
+      v.hasCode[d] = this.hasCode[d] ? 1 : 0;
+      v.featOff[d] = fd;
+      for (const day of this.featured[d]!) v.featDays[fd++] = day;
+    }
+    v.featOff[n] = fd;
+    v.fp.set(this.fps.view());
+    if (dead.length) v.dead.set(dead);
+    if (docsJson) docsJson.copy(bytes, v.docsJson.byteOffset);
+
+    // Title words: sorted words, papers ascending.
+    writeStrings(v.twords, v.twordOff, this.twStr, twOrder);
+    const twRank = new Uint32Array(this.twStr.length);
+    twOrder.forEach((temp, rank) => (twRank[temp] = rank));
+    const twCount = new Uint32Array(this.twStr.length + 1);
+    for (let i = 0; i < this.twDocs.n; i++) twCount[twRank[this.twDocs.a[i]!]! + 1]!++;
+    for (let i = 0; i < this.twStr.length; i++) twCount[i + 1]! += twCount[i]!;
+    v.twPostOff.set(twCount);
+    const twCursor = twCount.slice(0, this.twStr.length);
+    for (let d = 0; d < n; d++) {
+      for (let i = this.twOff.a[d]!; i < this.twOff.a[d + 1]!; i++) v.twPost[twCursor[twRank[this.twDocs.a[i]!]!]!++] = d;
+    }
+
+    // Vocabulary.
+    writeStrings(v.vocab, v.vocabOff, this.termStr, order);
+    if (base) v.termGid.set(gidOfLocal);
+    v.postOff.set(postOffLocal);
+    let vo = 0;
+    for (let i = 0; i < n * NF; i++) {
+      v.vecOff[i] = vo;
+      vo += this.uniq.a[i]!;
+    }
+    v.vecOff[n * NF] = vo;
+
+    // Shards through lunr.Builder, with corpus-wide statistics.
+    const cursor = postOffLocal.slice(0, V * NF);
+    const postK = new Uint32Array(postings);
+    // Tokens go to lunr.Builder#add as their strings: with no metadata whitelist it only
+    // uses a token as a property key, and a string spares it a toString per use.
+    const termStr = this.termStr;
+    const idfCache = new Float64Array(V).fill(Number.NaN);
+    let scratch = new Float64Array(256);
+    for (let s = 0; s < n; s += this.shardDocs) {
+      const e = Math.min(n, s + this.shardDocs);
+      const builder = new lunr.Builder();
+      (builder as unknown as { tokenizer: (x: unknown) => unknown }).tokenizer = (x: unknown) => x; // already tokens
+      builder.ref('id');
+      FIELD_NAMES.forEach((name, f) => builder.field(name, { boost: BOOSTS[f]! }));
+      for (let d = s; d < e; d++) {
+        const doc: Record<string, unknown> = { id: String(d) };
+        for (let f = 0; f < NF; f++) {
+          const a = this.tokOff.a[d * NF + f]!;
+          const b = this.tokOff.a[d * NF + f + 1]!;
+          const toks = new Array<string>(b - a);
+          for (let i = a; i < b; i++) toks[i - a] = termStr[this.tokens.a[i]!]!;
+          doc[FIELD_NAMES[f]!] = toks;
+        }
+        builder.add(doc);
+      }
+      const internals = builder as unknown as {
+        documentCount: number;
+        averageFieldLength: Record<string, number>;
+        invertedIndex: Record<string, { _index: number }>;
+        fieldVectors: Record<string, lunr.Vector & { elements: number[] }>;
+        createFieldVectors(): void;
+      };
+      const tempOfIdx = new Uint32Array(Object.keys(internals.invertedIndex).length);
+      for (const term in internals.invertedIndex) tempOfIdx[internals.invertedIndex[term]!._index] = this.dict.get(term)!;
+      internals.documentCount = documentCount;
+      internals.averageFieldLength = averageFieldLength;
+      const lunrStatics = lunr as unknown as { idf: (posting: { _index: number }, n: number) => number };
+      const lunrIdf = lunrStatics.idf;
+      // lunr.idf, verbatim, fed the corpus-wide document frequency instead of this shard's.
+      lunrStatics.idf = (posting) => {
+        const temp = tempOfIdx[posting._index]!;
+        let idf = idfCache[temp]!;
+        if (Number.isNaN(idf)) {
+          const documentsWithTerm = dfTemp(temp);
+          const x = (documentCount - documentsWithTerm + 0.5) / (documentsWithTerm + 0.5);
+          idf = idfCache[temp] = Math.log(1 + Math.abs(x));
+        }
+        return idf;
+      };
+      try {
+        internals.createFieldVectors();
+      } finally {
+        lunrStatics.idf = lunrIdf;
+      }
+      this.sampleHeap();
+
+      for (let d = s; d < e; d++) {
+        for (let f = 0; f < NF; f++) {
+          const el = internals.fieldVectors[`${FIELD_NAMES[f]}/${d}`]!.elements;
+          const len = el.length / 2;
+          if (scratch.length < len) scratch = new Float64Array(len * 2);
+          for (let i = 0, j = 0; i < len; i++, j += 2) {
+            const local = localOfTemp[tempOfIdx[el[j]!]!]!;
+            const k = Math.round(el[j + 1]! * 1000);
+            if (k >= SHIFT) throw new Error('term weight out of range');
+            scratch[i] = gidOfLocal[local]! * SHIFT + k;
+          }
+          const sorted = scratch.subarray(0, len).sort();
+          let at = v.vecOff[d * NF + f]!;
+          for (let i = 0; i < len; i++, at++) {
+            const key = sorted[i]!;
+            const k = key % SHIFT;
+            const gid = (key - k) / SHIFT;
+            const local = localOfGid ? localOfGid.get(gid)! : gid;
+            v.vec[2 * at] = gid;
+            v.vec[2 * at + 1] = k;
+            const p = cursor[local * NF + f]!++;
+            v.postDocs[p] = d;
+            postK[p] = k;
+          }
+        }
+      }
+    }
+
+    // Impact order: heaviest first, ties by paper.
+    let keys = new Float64Array(1024);
+    for (let i = 0; i < V * NF; i++) {
+      const a = postOffLocal[i]!;
+      const b = postOffLocal[i + 1]!;
+      const len = b - a;
+      if (len < this.impactMin) {
+        v.impDocs.set(v.postDocs.subarray(a, b), a);
+        continue;
+      }
+      if (keys.length < len) keys = new Float64Array(len * 2);
+      for (let p = a; p < b; p++) keys[p - a] = (SHIFT - 1 - postK[p]!) * SHIFT + v.postDocs[p]!;
+      const sorted = keys.subarray(0, len).sort();
+      for (let p = 0; p < len; p++) v.impDocs[a + p] = sorted[p]! % SHIFT;
+    }
+    return w.finish();
+  }
+}
+
+function dayNumbers(dates: readonly string[]): number[] {
+  const out: number[] = [];
+  for (const s of dates ?? []) {
+    const n = typeof s === 'string' ? dayNumber(s) : null;
+    if (n !== null) out.push(n);
+  }
+  return out;
+}
