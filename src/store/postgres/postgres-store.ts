@@ -15,8 +15,9 @@
 import pg from 'pg';
 import { assertStorablePaper, mergeBatch, mergePapers, samePaper, searchableTextChanged, type Paper, type PaperId, type PaperSourceName } from '../../core/paper.js';
 import type { Bookmark, Install, PostedEntry, Store, StoreStats, UpsertResult } from '../../core/ports.js';
-import type { ChannelRef, PlatformName, Subscription, Weekday } from '../../core/subscription.js';
+import type { ChannelRef, PlatformName, Subscription } from '../../core/subscription.js';
 import { REVISION_KEY } from '../meta-keys.js';
+import { rowToPosted, rowToSubscription, type PostedRow, type SubscriptionRow } from '../rows.js';
 import { assertSchemaName, lockKeySql, migrate } from './migrations.js';
 
 export interface PostgresStoreOptions {
@@ -79,35 +80,6 @@ interface PaperRow {
   categories: string[];
   sources: PaperSourceName[];
   days: string[];
-}
-
-interface SubscriptionRow {
-  platform: PlatformName;
-  workspace_id: string;
-  channel_id: string;
-  hour: number;
-  minute: number;
-  timezone: string;
-  weekdays: number[];
-  top_n: number;
-  min_upvotes: number;
-  topic: string | null;
-  paused: boolean;
-  paused_reason: string | null;
-  created_by: string;
-  created_at: string;
-  updated_at: string;
-}
-
-interface PostedRow {
-  platform: PlatformName;
-  workspace_id: string;
-  channel_id: string;
-  day: string;
-  kind: 'header' | 'paper';
-  paper_id: string | null;
-  message_id: string;
-  posted_at: string;
 }
 
 export class PostgresStore implements Store {
@@ -581,35 +553,4 @@ function rowToPaper(r: PaperRow): Paper {
   };
 }
 
-function rowToSubscription(r: SubscriptionRow): Subscription {
-  return {
-    platform: r.platform,
-    workspaceId: r.workspace_id,
-    channelId: r.channel_id,
-    hour: r.hour,
-    minute: r.minute,
-    timezone: r.timezone,
-    weekdays: r.weekdays as Weekday[],
-    topN: r.top_n,
-    minUpvotes: r.min_upvotes,
-    topic: r.topic,
-    paused: r.paused,
-    pausedReason: r.paused_reason,
-    createdBy: r.created_by,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
 
-function rowToPosted(r: PostedRow): PostedEntry {
-  return {
-    platform: r.platform,
-    workspaceId: r.workspace_id,
-    channelId: r.channel_id,
-    date: r.day,
-    kind: r.kind,
-    paperId: r.paper_id,
-    messageId: r.message_id,
-    postedAt: r.posted_at,
-  };
-}

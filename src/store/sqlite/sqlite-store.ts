@@ -13,8 +13,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { assertStorablePaper, mergeBatch, mergePapers, samePaper, searchableTextChanged, type Paper, type PaperId, type PaperSourceName } from '../../core/paper.js';
 import type { Bookmark, Install, PostedEntry, Store, StoreStats, UpsertResult } from '../../core/ports.js';
-import type { ChannelRef, PlatformName, Subscription, Weekday } from '../../core/subscription.js';
+import type { ChannelRef, PlatformName, Subscription } from '../../core/subscription.js';
 import { REVISION_KEY } from '../meta-keys.js';
+import { rowToPosted, rowToSubscription as toSubscription, type PostedRow, type SubscriptionRow } from '../rows.js';
 import { assertNotFromFuture, LATEST_VERSION, migrate, schemaVersion } from './migrations.js';
 
 export interface SqliteStoreOptions {
@@ -51,33 +52,9 @@ interface PaperRow {
   days: string | null;
 }
 
-interface SubscriptionRow {
-  platform: PlatformName;
-  workspace_id: string;
-  channel_id: string;
-  hour: number;
-  minute: number;
-  timezone: string;
+interface SqliteSubscriptionRow extends Omit<SubscriptionRow, 'weekdays' | 'paused'> {
   weekdays: string;
-  top_n: number;
-  min_upvotes: number;
-  topic: string | null;
   paused: number;
-  paused_reason: string | null;
-  created_by: string;
-  created_at: string;
-  updated_at: string;
-}
-
-interface PostedRow {
-  platform: PlatformName;
-  workspace_id: string;
-  channel_id: string;
-  day: string;
-  kind: 'header' | 'paper';
-  paper_id: string | null;
-  message_id: string;
-  posted_at: string;
 }
 
 export class SqliteStore implements Store {
@@ -251,7 +228,7 @@ export class SqliteStore implements Store {
   async getSubscription(ref: ChannelRef): Promise<Subscription | null> {
     const row = this.stmt(
       'SELECT * FROM subscriptions WHERE platform = ? AND workspace_id = ? AND channel_id = ?',
-    ).get(ref.platform, ref.workspaceId, ref.channelId) as SubscriptionRow | undefined;
+    ).get(ref.platform, ref.workspaceId, ref.channelId) as SqliteSubscriptionRow | undefined;
     return row ? rowToSubscription(row) : null;
   }
 
@@ -282,7 +259,7 @@ export class SqliteStore implements Store {
       createdBy: sub.createdBy,
       createdAt: sub.createdAt,
       updatedAt: sub.updatedAt,
-    }) as SubscriptionRow;
+    }) as SqliteSubscriptionRow;
     return rowToSubscription(row);
   }
 
@@ -297,7 +274,7 @@ export class SqliteStore implements Store {
       ORDER BY platform, workspace_id, channel_id`).all({
       platform: opts.platform ?? null,
       all: opts.includePaused ? 1 : 0,
-    }) as SubscriptionRow[];
+    }) as SqliteSubscriptionRow[];
     return rows.map(rowToSubscription);
   }
 
@@ -459,35 +436,8 @@ function rowToPaper(r: PaperRow): Paper {
   };
 }
 
-function rowToSubscription(r: SubscriptionRow): Subscription {
-  return {
-    platform: r.platform,
-    workspaceId: r.workspace_id,
-    channelId: r.channel_id,
-    hour: r.hour,
-    minute: r.minute,
-    timezone: r.timezone,
-    weekdays: r.weekdays ? (r.weekdays.split(',').map(Number) as Weekday[]) : [],
-    topN: r.top_n,
-    minUpvotes: r.min_upvotes,
-    topic: r.topic,
-    paused: r.paused === 1,
-    pausedReason: r.paused_reason,
-    createdBy: r.created_by,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
+/** SQLite keeps weekdays as '1,2,3' and booleans as 0/1. */
+function rowToSubscription(r: SqliteSubscriptionRow): Subscription {
+  return toSubscription({ ...r, weekdays: r.weekdays ? r.weekdays.split(',').map(Number) : [], paused: r.paused === 1 });
 }
 
-function rowToPosted(r: PostedRow): PostedEntry {
-  return {
-    platform: r.platform,
-    workspaceId: r.workspace_id,
-    channelId: r.channel_id,
-    date: r.day,
-    kind: r.kind,
-    paperId: r.paper_id,
-    messageId: r.message_id,
-    postedAt: r.posted_at,
-  };
-}

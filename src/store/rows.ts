@@ -1,0 +1,69 @@
+/**
+ * Row shapes and row → model mapping shared by the SQL stores. Both schemas use the same
+ * column names; where a column's SQL type differs (weekdays, paused), each store turns its
+ * row into this shape first.
+ */
+import type { PostedEntry } from '../core/ports.js';
+import type { PlatformName, Subscription, Weekday } from '../core/subscription.js';
+
+export interface SubscriptionRow {
+  platform: PlatformName;
+  workspace_id: string;
+  channel_id: string;
+  hour: number;
+  minute: number;
+  timezone: string;
+  weekdays: number[];
+  top_n: number;
+  min_upvotes: number;
+  topic: string | null;
+  paused: boolean;
+  paused_reason: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PostedRow {
+  platform: PlatformName;
+  workspace_id: string;
+  channel_id: string;
+  day: string;
+  kind: 'header' | 'paper';
+  paper_id: string | null;
+  message_id: string;
+  posted_at: string;
+}
+
+export function rowToSubscription(r: SubscriptionRow): Subscription {
+  return {
+    platform: r.platform,
+    workspaceId: r.workspace_id,
+    channelId: r.channel_id,
+    hour: r.hour,
+    minute: r.minute,
+    timezone: r.timezone,
+    weekdays: r.weekdays as Weekday[],
+    topN: r.top_n,
+    minUpvotes: r.min_upvotes,
+    topic: r.topic,
+    paused: r.paused,
+    pausedReason: r.paused_reason,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export function rowToPosted(r: PostedRow): PostedEntry {
+  return {
+    platform: r.platform,
+    workspaceId: r.workspace_id,
+    channelId: r.channel_id,
+    date: r.day,
+    kind: r.kind,
+    paperId: r.paper_id,
+    messageId: r.message_id,
+    postedAt: r.posted_at,
+  };
+}
