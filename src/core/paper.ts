@@ -142,6 +142,16 @@ export function searchableTextChanged(before: Paper, after: Paper): boolean {
 }
 
 /**
+ * One step of a store's upsert: the record to write for `incoming` given what is stored
+ * (validated, so a bad record aborts the caller's batch), or null when nothing changes.
+ */
+export function upsertStep(existing: Paper | null | undefined, incoming: Paper): Paper | null {
+  const next = existing ? mergePapers(existing, incoming) : incoming;
+  assertStorablePaper(next);
+  return existing && samePaper(existing, next) ? null : next;
+}
+
+/**
  * The store refuses to hold a paper it could not key, show or file by day. Checked on the
  * merged record (what would be stored), inside the write, so a bad record anywhere in a
  * batch aborts the whole batch.

@@ -3,7 +3,7 @@
  * test/store/contract.ts describes the port rather than SQLite. Everything is deep-copied
  * in and out so a caller mutating a returned object cannot change what is stored.
  */
-import { assertStorablePaper, mergeBatch, mergePapers, samePaper, searchableTextChanged, type Paper, type PaperId } from '../core/paper.js';
+import { mergeBatch, searchableTextChanged, upsertStep, type Paper, type PaperId } from '../core/paper.js';
 import type { Bookmark, Install, PostedEntry, Store, StoreStats, UpsertResult } from '../core/ports.js';
 import { REVISION_KEY } from './meta-keys.js';
 import { channelKey, type ChannelRef, type PlatformName, type Subscription } from '../core/subscription.js';
@@ -43,14 +43,14 @@ export class MemoryStore implements Store {
     let textChanged = false;
     for (const incoming of mergeBatch(clone(papers)).values()) {
       const existing = this.papers.get(incoming.id);
-      const next = existing ? mergePapers(existing, incoming) : incoming;
-      assertStorablePaper(next);
+      const next = upsertStep(existing, incoming);
+      if (!next) {
+        unchanged++;
+        continue;
+      }
       if (!existing) {
         inserted++;
         textChanged = true;
-      } else if (samePaper(existing, next)) {
-        unchanged++;
-        continue;
       } else {
         updated++;
         textChanged ||= searchableTextChanged(existing, next);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Paper } from '../../src/core/paper.js';
 import { LATEST_VERSION, migrate, MIGRATIONS } from '../../src/store/sqlite/migrations.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { makePaper } from '../support/papers.js';
+import { makePaper, syntheticPapers } from '../support/papers.js';
 import { tempDir } from '../support/tmp.js';
 import { storeContract } from './contract.js';
 
@@ -130,20 +130,3 @@ describe('SqliteStore on a real file', () => {
     }
   }, 120_000);
 });
-
-/** Papers shaped like real ones: a ~1 kB abstract, several authors and keywords. */
-function syntheticPapers(count: number): Paper[] {
-  const abstract = 'We study a method for training large models efficiently. '.repeat(18);
-  return Array.from({ length: count }, (_, i) => {
-    const day = new Date(Date.UTC(2024, 5, 3) + (i % 500) * 86_400_000).toISOString().slice(0, 10);
-    return makePaper({
-      id: `${2400 + Math.floor(i / 10_000)}.${String(i % 100_000).padStart(5, '0')}`,
-      title: `Synthetic paper number ${i}`,
-      abstract,
-      authors: ['Ada Lovelace', 'Alan Turing', 'Grace Hopper', `Author ${i}`],
-      keywords: ['efficiency', 'scaling', `topic ${i % 97}`],
-      featuredDates: [day],
-      upvotes: i % 300,
-    });
-  });
-}

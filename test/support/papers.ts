@@ -24,3 +24,20 @@ export function makePaper(overrides: Partial<Paper> & { id: string }): Paper {
     ...overrides,
   };
 }
+
+/** Papers shaped like real ones: a ~1 kB abstract, several authors and keywords. */
+export function syntheticPapers(count: number): Paper[] {
+  const abstract = 'We study a method for training large models efficiently. '.repeat(18);
+  return Array.from({ length: count }, (_, i) => {
+    const day = new Date(Date.UTC(2024, 5, 3) + (i % 500) * 86_400_000).toISOString().slice(0, 10);
+    return makePaper({
+      id: `${2400 + Math.floor(i / 10_000)}.${String(i % 100_000).padStart(5, '0')}`,
+      title: `Synthetic paper number ${i}`,
+      abstract,
+      authors: ['Ada Lovelace', 'Alan Turing', 'Grace Hopper', `Author ${i}`],
+      keywords: ['efficiency', 'scaling', `topic ${i % 97}`],
+      featuredDates: [day],
+      upvotes: i % 300,
+    });
+  });
+}

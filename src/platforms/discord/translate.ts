@@ -51,6 +51,18 @@ export function subcommandOf(data: readonly OptionLike[]): { command: string | n
   return { command: null, options: data };
 }
 
+/** What every interaction event carries: where, who, and their permissions there. */
+function originOf(i: InteractionLike) {
+  return {
+    platform: 'discord' as const,
+    workspaceId: i.guildId ?? NO_GUILD,
+    channelId: i.channelId ?? '',
+    id: i.id,
+    userId: i.user.id,
+    permissions: permissionsOf(i.memberPermissions),
+  };
+}
+
 export function toInvocation(i: InteractionLike & { commandName: string }, data: readonly OptionLike[], root: string): CommandInvocation {
   const { command, options } = subcommandOf(data);
   const values: CommandInvocation['options'] = {};
@@ -58,16 +70,11 @@ export function toInvocation(i: InteractionLike & { commandName: string }, data:
     if (o.value !== undefined && (typeof o.value === 'string' || typeof o.value === 'number' || typeof o.value === 'boolean')) values[o.name] = o.value;
   }
   return {
-    platform: 'discord',
-    workspaceId: i.guildId ?? NO_GUILD,
-    channelId: i.channelId ?? '',
-    id: i.id,
-    userId: i.user.id,
+    ...originOf(i),
     userName: i.user.username,
     // Another root command (never registered by us) is shown as an unknown command.
     command: i.commandName === root ? (command ?? 'help') : i.commandName,
     options: values,
-    permissions: permissionsOf(i.memberPermissions),
   };
 }
 
@@ -80,15 +87,7 @@ export function focusedOf(data: readonly OptionLike[]): { command: string | null
 }
 
 export function toActionEvent(i: InteractionLike & { customId: string }): ActionEvent {
-  return {
-    platform: 'discord',
-    workspaceId: i.guildId ?? NO_GUILD,
-    channelId: i.channelId ?? '',
-    id: i.id,
-    userId: i.user.id,
-    actionId: i.customId,
-    permissions: permissionsOf(i.memberPermissions),
-  };
+  return { ...originOf(i), actionId: i.customId };
 }
 
 /** What a (possibly partial) reaction and user give; every field is there even for uncached messages. */

@@ -13,7 +13,7 @@
  * COMMITTED every statement after the lock sees what the previous holder committed.
  */
 import pg from 'pg';
-import { assertStorablePaper, mergeBatch, mergePapers, samePaper, searchableTextChanged, type Paper, type PaperId, type PaperSourceName } from '../../core/paper.js';
+import { mergeBatch, searchableTextChanged, upsertStep, type Paper, type PaperId, type PaperSourceName } from '../../core/paper.js';
 import type { Bookmark, Install, PostedEntry, Store, StoreStats, UpsertResult } from '../../core/ports.js';
 import type { ChannelRef, PlatformName, Subscription } from '../../core/subscription.js';
 import { REVISION_KEY } from '../meta-keys.js';
@@ -147,10 +147,9 @@ export class PostgresStore implements Store {
         for (const incoming of chunk) {
           const row = stored.get(incoming.id);
           const existing = row ? rowToPaper(row) : null;
-          const next = existing ? mergePapers(existing, incoming) : incoming;
           // Validated mid-transaction, so a bad record anywhere rolls back the chunks before it.
-          assertStorablePaper(next);
-          if (existing && samePaper(existing, next)) {
+          const next = upsertStep(existing, incoming);
+          if (!next) {
             unchanged++;
             continue;
           }

@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { assertStorablePaper, mergeBatch, mergePapers, samePaper, searchableTextChanged, type Paper, type PaperId, type PaperSourceName } from '../../core/paper.js';
+import { mergeBatch, searchableTextChanged, upsertStep, type Paper, type PaperId, type PaperSourceName } from '../../core/paper.js';
 import type { Bookmark, Install, PostedEntry, Store, StoreStats, UpsertResult } from '../../core/ports.js';
 import type { ChannelRef, PlatformName, Subscription } from '../../core/subscription.js';
 import { REVISION_KEY } from '../meta-keys.js';
@@ -138,10 +138,9 @@ export class SqliteStore implements Store {
       for (const incoming of chunk) {
         const row = stored.get(incoming.id);
         const existing = row ? rowToPaper(row) : null;
-        const next = existing ? mergePapers(existing, incoming) : incoming;
         // Validated here, mid-transaction, so a bad record anywhere rolls back the records before it.
-        assertStorablePaper(next);
-        if (existing && samePaper(existing, next)) {
+        const next = upsertStep(existing, incoming);
+        if (!next) {
           unchanged++;
           continue;
         }
