@@ -41,3 +41,18 @@ export function syntheticPapers(count: number): Paper[] {
     });
   });
 }
+
+/** A real paper (ConvLLaVA, 2405.15738) with code, for renderer tests; `overrides` adds what a platform shows. */
+export function convLlava(overrides: Partial<Paper> = {}): Paper {
+  return makePaper({
+    id: '2405.15738',
+    title: 'ConvLLaVA: Hierarchical Backbones as Visual Encoder for Large Multimodal Models',
+    authors: ['Chunjiang Ge', 'Sijie Cheng', 'Ziming Wang', 'Jiale Yuan'],
+    abstract: 'High-resolution Large Multimodal Models (LMMs) encounter the challenges of excessive visual tokens. To mitigate this issue, we propose ConvLLaVA, which employs ConvNeXt as the visual encoder.',
+    upvotes: 32,
+    comments: 3,
+    featuredDates: ['2024-05-27'],
+    githubRepo: 'https://github.com/alibaba/conv-llava',
+    ...overrides,
+  });
+}

@@ -2,18 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { text, type Reply } from '../../../src/core/reply.js';
 import { toPaperView } from '../../../src/core/views.js';
 import { renderOutbound, renderReply, safe } from '../../../src/platforms/console/render.js';
-import { makePaper } from '../../support/papers.js';
+import { convLlava, makePaper } from '../../support/papers.js';
 
-const paper = makePaper({
-  id: '2405.15738',
-  title: 'ConvLLaVA: Hierarchical Backbones as Visual Encoder for Large Multimodal Models',
-  authors: ['Chunjiang Ge', 'Sijie Cheng', 'Ziming Wang', 'Jiale Yuan'],
-  abstract: 'High-resolution Large Multimodal Models (LMMs) encounter the challenges of excessive visual tokens. To mitigate this issue, we propose ConvLLaVA, which employs ConvNeXt as the visual encoder.',
-  upvotes: 32,
-  comments: 3,
-  featuredDates: ['2024-05-27'],
-  githubRepo: 'https://github.com/alibaba/conv-llava',
-});
+const paper = convLlava();
 
 describe('console renderer', () => {
   it('renders a page of results with numbers and paging hints', () => {

@@ -6,17 +6,9 @@ import { toPaperView } from '../../../src/core/views.js';
 import { cut, embedLength, escapeFit, escapeText, LIMITS } from '../../../src/platforms/discord/limits.js';
 import { autocompleteChoices, editOptions, messageBody, renderOutbound, renderReply, replyOptions, type DiscordPayload } from '../../../src/platforms/discord/render.js';
 import { validateMessage } from '../../support/discord-standin/validate.js';
-import { makePaper } from '../../support/papers.js';
+import { convLlava, makePaper } from '../../support/papers.js';
 
-const paper = makePaper({
-  id: '2405.15738',
-  title: 'ConvLLaVA: Hierarchical Backbones as Visual Encoder for Large Multimodal Models',
-  authors: ['Chunjiang Ge', 'Sijie Cheng', 'Ziming Wang', 'Jiale Yuan'],
-  abstract: 'High-resolution Large Multimodal Models (LMMs) encounter the challenges of excessive visual tokens. To mitigate this issue, we propose ConvLLaVA, which employs ConvNeXt as the visual encoder.',
-  upvotes: 32,
-  comments: 3,
-  featuredDates: ['2024-05-27'],
-  githubRepo: 'https://github.com/alibaba/conv-llava',
+const paper = convLlava({
   githubStars: 120,
   projectPage: 'https://example.org/convllava',
   keywords: ['multimodal', 'vision encoder'],

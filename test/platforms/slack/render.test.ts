@@ -5,18 +5,10 @@ import { text, type HelpReply, type OutboundMessage, type PaperListReply, type R
 import { toPaperView } from '../../../src/core/views.js';
 import { homeView } from '../../../src/platforms/slack/home.js';
 import { clipMrkdwn, escapeMrkdwn, fitMrkdwn, LIMITS, postArgs, renderOutbound, renderReply, safeUrl, type Block } from '../../../src/platforms/slack/render.js';
-import { makePaper } from '../../support/papers.js';
+import { convLlava, makePaper } from '../../support/papers.js';
 import { linksIn, mentionsIn, validateBlocks, VIEW_LIMITS } from '../../support/slack-standin/index.js';
 
-const paper = makePaper({
-  id: '2405.15738',
-  title: 'ConvLLaVA: Hierarchical Backbones as Visual Encoder for Large Multimodal Models',
-  authors: ['Chunjiang Ge', 'Sijie Cheng', 'Ziming Wang', 'Jiale Yuan'],
-  abstract: 'High-resolution Large Multimodal Models (LMMs) encounter the challenges of excessive visual tokens. To mitigate this issue, we propose ConvLLaVA, which employs ConvNeXt as the visual encoder.',
-  upvotes: 32,
-  comments: 3,
-  featuredDates: ['2024-05-27'],
-  githubRepo: 'https://github.com/alibaba/conv-llava',
+const paper = convLlava({
   githubStars: 1234,
   organization: 'Alibaba',
 });
