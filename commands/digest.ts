@@ -29,7 +29,7 @@ export const digest: CommandSpec = {
       };
     }
 
-    const outcome = await dispatcher.runNow(sub, ctx.inv.userId);
+    const outcome = await dispatcher.runNow(sub);
     if ('queued' in outcome) {
       return text(`Posting ${outcome.papers} paper${outcome.papers === 1 ? '' : 's'} from ${formatDay(outcome.date)} here in a moment.`, 'success');
     }

@@ -13,7 +13,7 @@ import type { Config } from '../config.js';
 import { BotError, ConfigError } from '../core/errors.js';
 import { fromDiscordError } from '../platforms/discord/errors.js';
 import { buildCommand, inviteUrl, registerCommands } from '../platforms/discord/register.js';
-import { note, printJson, println, UsageError } from './output.js';
+import { note, printJson, println, UsageError } from './cli-output.js';
 
 export const DISCORD_USAGE = `Usage: papers discord register [--guild ID] [--json] [--dry-run]
 

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { commands } from '../../commands/index.js';
 import type { Config } from '../config.js';
 import { buildManifest } from '../platforms/slack/manifest.js';
-import { UsageError } from './output.js';
+import { UsageError } from './cli-output.js';
 
 export const SLACK_USAGE = `Usage: papers slack manifest [--socket | --http --url https://your.host] [--name "Papers"]
 

@@ -359,8 +359,5 @@ export interface DigestDispatcher {
    * Plans the channel's `now` digest at once (so "nothing new" is answered right away)
    * and posts it: in-process, or by queueing its delivery (`queued`, with what it holds).
    */
-  runNow(
-    sub: Subscription | (ChannelRef & Partial<Subscription>),
-    requestedBy: string,
-  ): Promise<DigestRunOutcome | { queued: true; date: string; papers: number }>;
+  runNow(sub: Subscription | (ChannelRef & Partial<Subscription>)): Promise<DigestRunOutcome | { queued: true; date: string; papers: number }>;
 }

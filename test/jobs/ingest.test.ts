@@ -6,15 +6,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultIngestDays, processIngest } from '../../jobs/ingest.js';
-import type { JobContext } from '../../jobs/context.js';
-import { INGEST_SCHEDULER_ID } from '../../jobs/queues.js';
+import { INGEST_PATTERN, INGEST_SCHEDULER_ID, processIngest, type JobContext } from '../../jobs/index.js';
+import { DigestService } from '../../src/core/digest/digest-service.js';
+import { BullmqScheduleSync } from '../../src/redis/job-schedulers.js';
+import { defaultIngestDays } from '../../src/core/ingest-papers.js';
 import { LunrPaperIndex, storeDocFeed } from '../../src/core/search/lunr-paper-index.js';
 import { silentLogger } from '../../src/log.js';
-import { followPapersChanged, publishPapersChanged } from '../../src/queue/events.js';
-import { upvoteRefresher } from '../../src/queue/freshness.js';
-import { Queues } from '../../src/queue/queues.js';
-import { INGEST_PATTERN, startWorkers } from '../../src/queue/workers.js';
+import { followPapersChanged, publishPapersChanged } from '../../src/redis/papers-changed.js';
+import { upvoteRefresher } from '../../src/core/digest/upvote-refresher.js';
+import { Queues } from '../../src/redis/bullmq-queues.js';
+import { startWorkers } from '../../src/redis/bullmq-workers.js';
 import { HfDailySource } from '../../src/sources/hf-daily.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { startHfReplayServer, type HfReplayServer } from '../support/hf-replay-server.js';
@@ -37,7 +38,7 @@ afterAll(async () => {
   await Promise.all([pub.quit(), sub.quit(), hf.close()]);
 });
 
-function context(store: MemoryStore, now = new Date('2026-08-21T12:00:00Z')): JobContext {
+function context(store: MemoryStore, now = new Date('2026-08-21T12:00:00Z')) {
   const source = new HfDailySource({ baseUrl: hf.url, timeoutMs: 2_000, retries: 0, pageSize: 100, log });
   return {
     store,
@@ -45,7 +46,7 @@ function context(store: MemoryStore, now = new Date('2026-08-21T12:00:00Z')): Jo
     clock: { now: () => now },
     log,
     papersChanged: (ids: readonly string[]) => publishPapersChanged(pub, ids),
-  } as unknown as JobContext;
+  };
 }
 
 describe('ingest job', () => {
@@ -81,7 +82,17 @@ describe('ingest job', () => {
   it('runs every 30 minutes on weekdays, and once at start', async () => {
     const queues = new Queues(redis.url);
     const store = new MemoryStore();
-    const ctx = context(store, new Date());
+    const index = new LunrPaperIndex({ feed: storeDocFeed(store), log, useWorker: false });
+    const clock = { now: () => new Date() };
+    const ctx: JobContext = {
+      ...context(store, clock.now()),
+      index,
+      digests: new DigestService({ store, index, clock, log }),
+      schedules: new BullmqScheduleSync(queues, log),
+      queue: queues,
+      platformFor: () => undefined,
+      ensureFreshUpvotes: async () => {},
+    };
     const running = await startWorkers({ queues, ctx, platforms: [], log, ingest: true });
     try {
       const scheduler = await queues.ingest().getJobScheduler(INGEST_SCHEDULER_ID);
@@ -90,6 +101,7 @@ describe('ingest job', () => {
     } finally {
       await running.close();
       await queues.close();
+      await index.close();
     }
   });
 });

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
 import { silentLogger } from '../../src/log.js';
-import { resolveRedis } from '../../src/queue/connection.js';
-import { freePort, pingRedis } from '../../src/queue/redis-server.js';
+import { resolveRedis } from '../../src/redis/redis-connection.js';
+import { freePort, pingRedis } from '../../src/redis/private-redis-server.js';
 import { startTestRedis } from '../support/redis.js';
 import { tempDir } from '../support/tmp.js';
 

@@ -8,18 +8,18 @@
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { processDigestTick } from '../../jobs/digest.js';
-import { digestQueue, JOB, schedulerId } from '../../jobs/queues.js';
-import type { Core } from '../../src/compose.js';
+import { processDigestTick } from '../../jobs/index.js';
+import { DELIVER_JOB, deliverQueue, PLAN_JOB, schedulerId } from '../../jobs/index.js';
 import { ChannelUnavailableError } from '../../src/core/errors.js';
 import type { ChannelRef, ChatPlatform, PostOptions, Subscription } from '../../src/core/ports.js';
 import type { OutboundMessage } from '../../src/core/reply.js';
 import { DEFAULT_SETTINGS } from '../../src/core/subscription.js';
-import { buildJobContext } from '../../src/queue/job-context.js';
-import { Queues } from '../../src/queue/queues.js';
-import { RedisRateLimiter } from '../../src/queue/rate-limit.js';
-import { BullmqScheduleSync, cronPattern } from '../../src/queue/schedules.js';
-import { startWorkers, type RunningWorkers } from '../../src/queue/workers.js';
+import { buildJobContext } from '../../src/app/job-context.js';
+import { Queues } from '../../src/redis/bullmq-queues.js';
+import { publishPapersChanged } from '../../src/redis/papers-changed.js';
+import { RedisRateLimiter } from '../../src/redis/gcra-rate-limiter.js';
+import { BullmqScheduleSync, cronPattern } from '../../src/redis/job-schedulers.js';
+import { startWorkers, type RunningWorkers } from '../../src/redis/bullmq-workers.js';
 import { makeHarness, type Harness } from '../support/bot-harness.js';
 import { startTestRedis, type TestRedis } from '../support/redis.js';
 
@@ -78,7 +78,7 @@ const sub = (channelId: string, over: Partial<Subscription> = {}): Subscription 
 beforeAll(async () => {
   redis = await startTestRedis();
   conn = new Redis(redis.url, { maxRetriesPerRequest: null });
-  events = new QueueEvents(digestQueue('discord'), { connection: { url: redis.url }, prefix: 'papers' });
+  events = new QueueEvents(deliverQueue('discord'), { connection: { url: redis.url }, prefix: 'papers' });
   await events.waitUntilReady();
 });
 
@@ -93,8 +93,8 @@ async function boot(): Promise<ReturnType<typeof buildJobContext>> {
   await conn.flushall();
   platform = new FlakyPlatform();
   const schedules = new BullmqScheduleSync(queues, h.services.log);
-  const core = { ...h.services, source: { name: 'none', fetchDay: async () => [], fetchRange: async function* () {} }, config: {} } as unknown as Core;
-  const ctx = buildJobContext({ core, queues, redis: conn, platforms: new Map([['discord', platform]]), schedules });
+  const core = { ...h.services, source: { name: 'none', fetchDay: async () => [], fetchRange: async function* () {} } };
+  const ctx = buildJobContext({ core, queue: queues, platforms: new Map([['discord', platform]]), schedules, papersChanged: (ids) => publishPapersChanged(conn, ids) });
   // Upvotes are fresh for these tests: the sample is what it is.
   await h.store.setMeta('ingest:lastAt', new Date().toISOString());
   return { ...ctx, clock: h.clock };
@@ -132,7 +132,7 @@ describe('digest schedules', () => {
     running = await startWorkers({ queues, ctx, platforms: ['discord'], log: h.services.log, ingest: false });
     await next!.promote(); // time moves on: the due job runs now
     await untilIdle(q);
-    await untilIdle(queues.digest('discord'));
+    await untilIdle(queues.deliveries('discord'));
     expect(platform.headersIn('c-paris')).toBe(1);
     expect(platform.papersIn('c-paris')).toHaveLength(5);
     expect(await h.store.listPosted(s, '2026-08-21')).toHaveLength(6);
@@ -169,12 +169,12 @@ describe('digest ticks and deliveries', () => {
     const ctx = await boot();
     const s = sub('c-dup');
     await h.store.saveSubscription(s);
-    const tick = { id: 't', name: JOB.digestTick, data: { platform: 'discord', workspaceId: 'g1', channelId: 'c-dup', mode: 'scheduled' }, attemptsStarted: 1 };
+    const tick = { id: 't', name: PLAN_JOB, data: { platform: 'discord', workspaceId: 'g1', channelId: 'c-dup', mode: 'scheduled' }, attemptsStarted: 1 };
     const first = await processDigestTick(tick, ctx);
     const second = await processDigestTick(tick, ctx); // e.g. settings moved the time after the first tick
     expect(first).toMatchObject({ status: 'queued', day: '2026-08-21', papers: 5 });
     expect(second).toEqual(first); // same plan, same job id: BullMQ keeps one job
-    const q = queues.digest('discord');
+    const q = queues.deliveries('discord');
     expect(await q.getJobCounts('waiting')).toMatchObject({ waiting: 1 });
     running = await startWorkers({ queues, ctx, platforms: ['discord'], log: h.services.log, ingest: false });
     await untilIdle(q);
@@ -190,8 +190,8 @@ describe('digest ticks and deliveries', () => {
     await h.store.saveSubscription(s);
     platform.failEvery = 3; // every third request fails with a 500
     running = await startWorkers({ queues, ctx, platforms: ['discord'], log: h.services.log, ingest: false });
-    const q = queues.digest('discord');
-    await queues.plan().add(JOB.digestTick, { platform: 'discord', workspaceId: 'g1', channelId: 'c-retry', mode: 'scheduled' }, { attempts: 1, backoff: { type: 'fixed', delay: 10 } });
+    const q = queues.deliveries('discord');
+    await queues.plan().add(PLAN_JOB, { platform: 'discord', workspaceId: 'g1', channelId: 'c-retry', mode: 'scheduled' }, { attempts: 1, backoff: { type: 'fixed', delay: 10 } });
     // Deliveries retry with backoff; shorten it by promoting delayed retries as they appear.
     for (let i = 0; i < 200 && platform.papersIn('c-retry').length < 5; i++) {
       for (const d of await q.getDelayed()) await d.promote().catch(() => {});
@@ -210,8 +210,8 @@ describe('digest ticks and deliveries', () => {
     await ctx.schedules.upsert(s);
     platform.failNext = () => new ChannelUnavailableError('10003', 'Unknown Channel');
     running = await startWorkers({ queues, ctx, platforms: ['discord'], log: h.services.log, ingest: false });
-    const q = queues.digest('discord');
-    await queues.plan().add(JOB.digestTick, { platform: 'discord', workspaceId: 'g1', channelId: 'c-gone', mode: 'scheduled' });
+    const q = queues.deliveries('discord');
+    await queues.plan().add(PLAN_JOB, { platform: 'discord', workspaceId: 'g1', channelId: 'c-gone', mode: 'scheduled' });
     await untilIdle(queues.plan());
     await expect.poll(async () => (await q.getFailed()).length, { timeout: 10_000 }).toBe(1);
     const [failed] = await q.getFailed();
@@ -224,8 +224,8 @@ describe('digest ticks and deliveries', () => {
   it('refuses a malformed payload for good', async () => {
     const ctx = await boot();
     running = await startWorkers({ queues, ctx, platforms: ['discord'], log: h.services.log, ingest: false });
-    const q = queues.digest('discord');
-    const job = await q.add(JOB.digestDeliver, { platform: 'discord', channelId: '' });
+    const q = queues.deliveries('discord');
+    const job = await q.add(DELIVER_JOB, { platform: 'discord', channelId: '' });
     await expect(job.waitUntilFinished(events, 10_000)).rejects.toThrow(/bad payload/);
     expect((await q.getJob(job.id!))!.attemptsMade).toBe(1);
   });

@@ -1,6 +1,6 @@
 /**
  * A digest fan-out to many Discord and Slack channels through the stand-ins, with the
- * real worker process (dist/src/worker.js) doing the posting: used by the crash tests
+ * real worker process (dist/src/app/worker.js) doing the posting: used by the crash tests
  * and by `npm run bench:fanout`. No vitest import, so the benchmark can use it too.
  *
  *   const f = await startFanout({ discordChannels: 100, slackChannels: 100 });
@@ -12,14 +12,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { digestQueue, JOB, PLAN_QUEUE, type DigestTickPayload } from '../../jobs/queues.js';
+import { deliverQueue, PLAN_JOB, PLAN_QUEUE, type DigestTickPayload } from '../../jobs/index.js';
 import { utcDay } from '../../src/core/dates.js';
-import { LAST_INGEST_KEY } from '../../src/core/ingest.js';
+import { LAST_INGEST_KEY } from '../../src/core/ingest-papers.js';
 import type { Subscription } from '../../src/core/ports.js';
 import { DEFAULT_SETTINGS } from '../../src/core/subscription.js';
 import { SAMPLE_DIR } from '../../src/paths.js';
-import { Queues } from '../../src/queue/queues.js';
-import { startRedisServer, type RunningRedis } from '../../src/queue/redis-server.js';
+import { Queues } from '../../src/redis/bullmq-queues.js';
+import { startRedisServer, type RunningRedis } from '../../src/redis/private-redis-server.js';
 import { readPaperFiles } from '../../src/sources/files.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { DEFAULT_GUILD, startDiscordStandin, type StandinOptions } from './discord-standin/index.js';
@@ -164,7 +164,7 @@ export async function startFanout(opts: FanoutOptions): Promise<Fanout> {
     slackChannels,
     startWorker(extra = {}) {
       const nodeArgs = (extra as Record<string, string>).NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-      const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'dist/src/worker.js')], { cwd: ROOT, env: { ...env, ...extra }, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'dist/src/app/worker.js')], { cwd: ROOT, env: { ...env, ...extra }, stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
       const w: Worker = { child, exited: new Promise((r) => child.on('close', r)), stderr: () => stderr };
@@ -174,8 +174,8 @@ export async function startFanout(opts: FanoutOptions): Promise<Fanout> {
     async enqueueTicks() {
       // What the channels' job schedulers do at their hour: one tick each.
       const tick = (platform: 'discord' | 'slack', workspaceId: string, channelId: string) => ({
-        name: JOB.digestTick,
-        data: { platform, workspaceId, channelId, mode: 'scheduled' } satisfies DigestTickPayload,
+        name: PLAN_JOB,
+        data: { platform, workspaceId, channelId } satisfies DigestTickPayload,
       });
       // Interleaved, as schedulers firing at the same hour on both platforms would be.
       const ticks = [];
@@ -200,7 +200,7 @@ export async function startFanout(opts: FanoutOptions): Promise<Fanout> {
     },
     async pending() {
       let n = 0;
-      for (const name of [PLAN_QUEUE, digestQueue('discord'), digestQueue('slack')]) {
+      for (const name of [PLAN_QUEUE, deliverQueue('discord'), deliverQueue('slack')]) {
         const q = queues.get(name);
         const c = await q.getJobCounts('waiting', 'active', 'prioritized');
         n += (c.waiting ?? 0) + (c.active ?? 0) + (c.prioritized ?? 0);

@@ -5,7 +5,7 @@
  * PATH; .ci/run installs it when missing.
  */
 import { afterAll } from 'vitest';
-import { findRedisServer, startRedisServer, type RunningRedis } from '../../src/queue/redis-server.js';
+import { findRedisServer, startRedisServer, type RunningRedis } from '../../src/redis/private-redis-server.js';
 import { tempDir } from './tmp.js';
 
 export interface TestRedis {

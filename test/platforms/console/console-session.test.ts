@@ -20,7 +20,7 @@ describe('console bot (npm start without tokens)', () => {
     const dataDir = tempDir();
     // The live fetch at start goes to a local replay server, which has no list for today.
     const hf = await startHfReplayServer({});
-    const bot = startSession([path.join(ROOT, 'dist/src/main.js')], { DATA_DIR: dataDir, FETCH_ON_START: 'true', HF_BASE_URL: hf.url, HF_RETRIES: '0', REDIS_URL: redis.url });
+    const bot = startSession([path.join(ROOT, 'dist/src/app/main.js')], { DATA_DIR: dataDir, FETCH_ON_START: 'true', HF_BASE_URL: hf.url, HF_RETRIES: '0', REDIS_URL: redis.url });
     try {
       await bot.waitFor(/console mode[\s\S]*seeded from the sample/);
 
@@ -69,16 +69,16 @@ describe('console bot (npm start without tokens)', () => {
   it('starts offline when the API cannot be reached, and a second start reuses the store', async () => {
     const dataDir = tempDir();
     const env = { DATA_DIR: dataDir, FETCH_ON_START: 'true', HF_BASE_URL: 'http://127.0.0.1:9', HF_RETRIES: '0', REDIS_URL: redis.url };
-    const first = await runNode([path.join(ROOT, 'dist/src/main.js')], { env, input: '/papers trending\nquit\n' });
+    const first = await runNode([path.join(ROOT, 'dist/src/app/main.js')], { env, input: '/papers trending\nquit\n' });
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/Trending · Fri,? 21 Aug 2026/);
-    const second = await runNode([path.join(ROOT, 'dist/src/main.js')], { env, input: 'quit\n' });
+    const second = await runNode([path.join(ROOT, 'dist/src/app/main.js')], { env, input: 'quit\n' });
     expect(second.code).toBe(0);
     expect(second.stdout).not.toMatch(/seeded from the sample/);
   });
 
   it('stops at start with the variable name when the configuration is wrong', async () => {
-    const r = await runNode([path.join(ROOT, 'dist/src/main.js')], { env: { DATA_DIR: tempDir(), HF_TIMEOUT_MS: 'soon' }, input: 'quit\n' });
+    const r = await runNode([path.join(ROOT, 'dist/src/app/main.js')], { env: { DATA_DIR: tempDir(), HF_TIMEOUT_MS: 'soon' }, input: 'quit\n' });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/HF_TIMEOUT_MS/);
   });

@@ -1,6 +1,6 @@
 /**
  * What users run, against the stand-in: `npm start` with DISCORD_TOKEN/DISCORD_APP_ID
- * (the built bot, dist/src/main.js) and `npx papers discord register` (bin/papers.js).
+ * (the built bot, dist/src/app/main.js) and `npx papers discord register` (bin/papers.js).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -33,7 +33,7 @@ describe('Discord from the command line', () => {
     const discord = await startDiscordStandin();
     // A Discord bot needs Redis (queues and schedules); a private one, never the machine's.
     const redis = await startTestRedis();
-    const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/main.js')], {
+    const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/app/main.js')], {
       cwd: ROOT,
       env: { ...process.env, DISCORD_TOKEN: discord.token, DISCORD_APP_ID: discord.appId, DISCORD_API_BASE: discord.apiBase, DATA_DIR: tempDir(), REDIS_URL: redis.url, FETCH_ON_START: 'false', HF_BASE_URL: 'http://127.0.0.1:9', HF_RETRIES: '0', LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],

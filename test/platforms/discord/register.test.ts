@@ -2,7 +2,7 @@ import { ApplicationCommandOptionType, REST, type RESTPostAPIChatInputApplicatio
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../../commands/index.js';
 import { discordCli, type CliIo } from '../../../src/cli/discord.js';
-import { UsageError } from '../../../src/cli/output.js';
+import { UsageError } from '../../../src/cli/cli-output.js';
 import { ConfigError } from '../../../src/core/errors.js';
 import { BOT_PERMISSIONS, buildCommand, inviteUrl, registerCommands, validateCommand } from '../../../src/platforms/discord/register.js';
 import { DEFAULT_GUILD, startDiscordStandin, type DiscordStandin } from '../../support/discord-standin/index.js';

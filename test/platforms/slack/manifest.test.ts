@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { commands } from '../../../commands/index.js';
 import { slackCli } from '../../../src/cli/slack.js';
-import { UsageError } from '../../../src/cli/output.js';
+import { UsageError } from '../../../src/cli/cli-output.js';
 import { BOT_SCOPES, buildManifest, usageHint } from '../../../src/platforms/slack/manifest.js';
 
 async function run(args: string[], config?: Parameters<typeof slackCli>[1]): Promise<string> {

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../../../src/queue/redis-server.js';
+import { freePort } from '../../../src/redis/private-redis-server.js';
 import { startTestRedis } from '../../support/redis.js';
 import { DEFAULT_WORKSPACE, SlackRequestSender, slashCommand, startSlackStandin } from '../../support/slack-standin/index.js';
 import { papers, ROOT } from '../../support/spawn.js';
@@ -28,7 +28,7 @@ describe('Slack from the command line', () => {
     const slack = await startSlackStandin();
     const redis = await startTestRedis();
     const port = await freePort();
-    const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/main.js')], {
+    const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/app/main.js')], {
       cwd: ROOT,
       env: {
         ...process.env,

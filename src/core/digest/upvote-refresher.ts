@@ -4,8 +4,8 @@
  * per process and the others wait for it. A failing refresh is logged and the digest
  * goes on with the upvotes it has.
  */
-import { LAST_INGEST_KEY } from '../core/ingest.js';
-import type { Clock, Logger, Store } from '../core/ports.js';
+import { LAST_INGEST_KEY } from '../ingest-papers.js';
+import type { Clock, Logger, Store } from '../ports.js';
 
 export const STALE_AFTER_MS = 30 * 60 * 1000;
 

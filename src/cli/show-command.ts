@@ -1,11 +1,11 @@
-import type { Core } from '../compose.js';
+import type { CliDeps } from './cli-deps.js';
 import { parseArxivId } from '../core/arxiv-id.js';
 import { NotFoundError, UserInputError } from '../core/errors.js';
 import { paperLinks } from '../core/paper.js';
-import { paperJson, printJson, println } from './output.js';
+import { paperJson, printJson, println } from './cli-output.js';
 import { tldrOf } from '../core/digest/tldr.js';
 
-export async function showCommand(core: Core, ref: string | undefined, json: boolean): Promise<void> {
+export async function showCommand(core: CliDeps, ref: string | undefined, json: boolean): Promise<void> {
   const id = parseArxivId(ref ?? '');
   if (!id) throw new UserInputError(`"${(ref ?? '').slice(0, 60)}" is not an arXiv id or paper URL (e.g. 2405.15738).`);
   const p = await core.store.getPaper(id);

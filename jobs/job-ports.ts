@@ -1,12 +1,15 @@
 /**
- * What the job processors may use. Built by the composition roots (src/worker.ts, or
- * src/main.ts when the bot runs its workers in-process) from the concrete store, index,
- * source, platforms and queues.
+ * What the job processors may use: narrow ports, built by the wiring (src/app/) from the
+ * concrete store, index, source, platforms and queues of the process.
  */
 import type { DigestService } from '../src/core/digest/digest-service.js';
 import type { ChatPlatform, Clock, Logger, PaperIndex, PaperSource, PlatformName, Store } from '../src/core/ports.js';
 import type { ScheduleSync } from '../src/core/services.js';
-import type { DigestDeliverPayload, HintsPayload } from './queues.js';
+
+/** Adds jobs; a job id that exists already is a no-op (that is the idempotency). */
+export interface JobQueue {
+  add(queue: string, name: string, payload: object, opts: { jobId: string; attempts?: number }): Promise<void>;
+}
 
 export interface JobContext {
   store: Store;
@@ -16,12 +19,9 @@ export interface JobContext {
   clock: Clock;
   log: Logger;
   schedules: ScheduleSync;
+  queue: JobQueue;
   /** The platform this process can post to, or undefined. */
   platformFor(name: PlatformName): ChatPlatform | undefined;
-  /** Adds a delivery job; a job id that exists already is a no-op. */
-  enqueueDeliver(payload: DigestDeliverPayload, jobId: string): Promise<void>;
-  /** Adds the 🔖 hints of a delivery as a low-priority job. */
-  enqueueHints(payload: HintsPayload, jobId: string): Promise<void>;
   /** Refreshes stored upvotes if the last ingest is older than 30 minutes (once per process at a time). */
   ensureFreshUpvotes(): Promise<void>;
   /** Tells every bot process that papers changed (their indexes catch up). */

@@ -1,23 +1,25 @@
 /**
- * `papers` — the command-line tool (package.json bin). A composition root like
- * src/main.ts: it reads DATA_DIR like the bot and works on the same store and index.
+ * `papers` — the command-line tool (package.json bin). An entry point like main.ts: it
+ * reads DATA_DIR like the bot and works on the same store and index; the subcommands
+ * live in src/cli/ and take the ports they use (CliDeps).
  *
  * Exit codes: 0 done, 1 failed (upstream, I/O, bug), 2 bad usage or bad input.
  */
 import { parseArgs } from 'node:util';
-import { openCore, type Core } from '../compose.js';
+import { digestCommand } from '../cli/digest-command.js';
+import { discordCli } from '../cli/discord.js';
+import { slackCli } from '../cli/slack.js';
+import { importCommand } from '../cli/import-command.js';
+import { ingestCommand } from '../cli/ingest-command.js';
+import { note, UsageError } from '../cli/cli-output.js';
+import { searchCommand } from '../cli/search-command.js';
+import { showCommand } from '../cli/show-command.js';
+import { statsCommand } from '../cli/stats-command.js';
+import type { CliDeps } from '../cli/cli-deps.js';
 import { loadConfig } from '../config.js';
 import { BotError, isUserFault } from '../core/errors.js';
 import { createLogger } from '../log.js';
-import { digestCommand } from './digest.js';
-import { discordCli } from './discord.js';
-import { slackCli } from './slack.js';
-import { importCommand } from './import.js';
-import { ingestCommand } from './ingest.js';
-import { note, UsageError } from './output.js';
-import { searchCommand } from './search.js';
-import { showCommand } from './show.js';
-import { statsCommand } from './stats.js';
+import { openCore } from './build.js';
 
 const USAGE = `Usage: papers <command> [options]
 
@@ -94,7 +96,8 @@ async function run(argv: string[]): Promise<void> {
 
   const config = loadConfig();
   const log = createLogger({ level: v.verbose ? 'info' : 'warn', file: config.logFile });
-  const core: Core = await openCore(config, log);
+  const opened = await openCore(config, log);
+  const core: CliDeps = { ...opened, dataDir: config.dataDir };
   try {
     switch (command) {
       case 'import':
@@ -129,7 +132,7 @@ async function run(argv: string[]): Promise<void> {
         return await statsCommand(core, v.json);
     }
   } finally {
-    await core.close();
+    await opened.close();
     log.flush();
   }
 }

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import type { Logger } from '../core/ports.js';
-import { pingRedis, startRedisServer, type RunningRedis } from './redis-server.js';
+import { pingRedis, startRedisServer, type RunningRedis } from './private-redis-server.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 

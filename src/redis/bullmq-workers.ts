@@ -5,12 +5,24 @@
  * channel holds one slot, never the others.
  */
 import { Worker, type Job } from 'bullmq';
-import { processDigestDeliver, processDigestTick, processHints } from '../../jobs/digest.js';
-import { processIngest } from '../../jobs/ingest.js';
-import { digestQueue, hintQueue, INGEST_QUEUE, INGEST_SCHEDULER_ID, ingestJobId, JOB, PLAN_QUEUE, type IngestPayload } from '../../jobs/queues.js';
-import type { JobContext } from '../../jobs/context.js';
+import {
+  deliverQueue,
+  hintQueue,
+  INGEST_JOB,
+  INGEST_PATTERN,
+  INGEST_QUEUE,
+  INGEST_SCHEDULER_ID,
+  ingestJobId,
+  PLAN_QUEUE,
+  processDigestDeliver,
+  processDigestTick,
+  processHints,
+  processIngest,
+  type IngestPayload,
+  type JobContext,
+} from '../../jobs/index.js';
 import type { Logger, PlatformName } from '../core/ports.js';
-import type { Queues } from './queues.js';
+import type { Queues } from './bullmq-queues.js';
 
 export interface WorkerOptions {
   queues: Queues;
@@ -32,9 +44,6 @@ export interface RunningWorkers {
   close(): Promise<void>;
 }
 
-/** Every 30 minutes on weekdays (UTC), when Daily Papers lists fill up. */
-export const INGEST_PATTERN = '*/30 * * * 1-5';
-
 export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers> {
   const { queues, ctx, log } = opts;
   const common = { connection: queues.connection, prefix: queues.prefix };
@@ -50,9 +59,9 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
     workers.push(w);
     const q = queues.ingest();
     const data: IngestPayload = { dates: [], reason: 'schedule' };
-    await q.upsertJobScheduler(INGEST_SCHEDULER_ID, { pattern: INGEST_PATTERN, tz: 'UTC' }, { name: JOB.ingest, data, opts: { attempts: 3, backoff: { type: 'exponential', delay: 30_000 } } });
+    await q.upsertJobScheduler(INGEST_SCHEDULER_ID, { pattern: INGEST_PATTERN, tz: 'UTC' }, { name: INGEST_JOB, data, opts: { attempts: 3, backoff: { type: 'exponential', delay: 30_000 } } });
     const now = ctx.clock.now();
-    await q.add(JOB.ingest, { dates: [], reason: 'start' } satisfies IngestPayload, { jobId: ingestJobId('start', now), attempts: 2 });
+    await q.add(INGEST_JOB, { dates: [], reason: 'start' } satisfies IngestPayload, { jobId: ingestJobId('start', now), attempts: 2 });
   }
 
   // The lock is renewed while a job runs; a crashed worker's job is taken over once it
@@ -67,7 +76,7 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
     workers.push(plan);
   }
   for (const platform of opts.platforms) {
-    const w = new Worker(digestQueue(platform), (job) => processDigestDeliver(job, ctx), { ...common, ...locks, concurrency: opts.concurrency ?? 100 });
+    const w = new Worker(deliverQueue(platform), (job) => processDigestDeliver(job, ctx), { ...common, ...locks, concurrency: opts.concurrency ?? 100 });
     w.on('failed', onFailed);
     w.on('error', (err) => log.error({ err, platform }, 'digest worker error'));
     workers.push(w);

@@ -1,9 +1,9 @@
-import type { Core } from '../compose.js';
+import type { CliDeps } from './cli-deps.js';
 import { readPaperFiles } from '../sources/files.js';
-import { note, printJson, println, seconds, UsageError } from './output.js';
+import { note, printJson, println, seconds, UsageError } from './cli-output.js';
 
 /** `papers import <file|dir>…`: everything is parsed and checked before anything is stored. */
-export async function importCommand(core: Core, paths: string[], json: boolean): Promise<void> {
+export async function importCommand(core: CliDeps, paths: string[], json: boolean): Promise<void> {
   if (!paths.length) throw new UsageError('import needs a file or directory: papers import ../shared/data/hf-daily');
   const t0 = Date.now();
   const { papers, files } = await readPaperFiles(paths);

@@ -1,13 +1,13 @@
-import type { Core } from '../compose.js';
+import type { CliDeps } from './cli-deps.js';
 import { formatDay, parseDay, utcDay } from '../core/dates.js';
 import { composeDigest } from '../core/digest/compose.js';
 import { tldrOf } from '../core/digest/tldr.js';
 import { NotFoundError, UserInputError } from '../core/errors.js';
 import { DEFAULT_SETTINGS, validateMinUpvotes, validateTopN } from '../core/subscription.js';
-import { paperJson, printJson, println } from './output.js';
+import { paperJson, printJson, println } from './cli-output.js';
 
 /** `papers digest`: what a channel would get for a featured day (no channel, so nothing counts as posted). */
-export async function digestCommand(core: Core, o: { date?: string; top?: number; topic?: string; minUpvotes?: number; json: boolean }): Promise<void> {
+export async function digestCommand(core: CliDeps, o: { date?: string; top?: number; topic?: string; minUpvotes?: number; json: boolean }): Promise<void> {
   const today = utcDay(new Date());
   const requested = o.date ? parseDay(o.date, today) : undefined;
   const [day] = await core.store.featuredDays({ onOrBefore: requested ?? today, limit: 1 });

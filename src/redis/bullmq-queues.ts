@@ -1,9 +1,10 @@
 /** The BullMQ queues this process adds to, created on first use and closed together. */
 import { Queue } from 'bullmq';
-import { digestQueue, INGEST_QUEUE, JOB_DEFAULTS, PLAN_QUEUE } from '../../jobs/queues.js';
+import { deliverQueue, INGEST_QUEUE, JOB_DEFAULTS, PLAN_QUEUE } from '../../jobs/index.js';
 import type { PlatformName } from '../core/ports.js';
+import type { JobQueue } from '../../jobs/index.js';
 
-export class Queues {
+export class Queues implements JobQueue {
   private readonly open = new Map<string, Queue>();
 
   constructor(private readonly redisUrl: string, readonly prefix = 'papers') {}
@@ -22,6 +23,10 @@ export class Queues {
     return q;
   }
 
+  async add(queue: string, name: string, payload: object, opts: { jobId: string; attempts?: number }): Promise<void> {
+    await this.get(queue).add(name, payload, opts);
+  }
+
   ingest(): Queue {
     return this.get(INGEST_QUEUE);
   }
@@ -32,8 +37,8 @@ export class Queues {
   }
 
   /** Deliveries to one platform. */
-  digest(platform: PlatformName): Queue {
-    return this.get(digestQueue(platform));
+  deliveries(platform: PlatformName): Queue {
+    return this.get(deliverQueue(platform));
   }
 
   async close(): Promise<void> {

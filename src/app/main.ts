@@ -8,22 +8,23 @@
  * Discord or Slack bot stops with the ways to get one.
  */
 import path from 'node:path';
-import { commands } from '../commands/index.js';
-import { botServices, openCore } from './compose.js';
-import { loadConfig } from './config.js';
-import { createHandlers } from './core/bot.js';
-import { utcDay } from './core/dates.js';
-import { InlineDigestDispatcher } from './core/digest/inline-dispatcher.js';
-import { BotError, ConfigError } from './core/errors.js';
-import { ingestDay } from './core/ingest.js';
-import type { ChatPlatform, DigestDispatcher, PlatformName } from './core/ports.js';
-import type { ScheduleSync } from './core/services.js';
-import { createLogger } from './log.js';
-import { SAMPLE_DIR } from './paths.js';
-import { ConsolePlatform } from './platforms/console/console-platform.js';
-import { createBotPlatforms } from './platforms/registry.js';
-import { resolveRedis, startQueueRuntime, type QueueRuntime } from './queue/runtime.js';
-import { seedIfEmpty } from './seed.js';
+import { commands } from '../../commands/index.js';
+import { loadConfig } from '../config.js';
+import { createHandlers } from '../core/bot.js';
+import { utcDay } from '../core/dates.js';
+import { InlineDigestDispatcher } from '../core/digest/inline-dispatcher.js';
+import { ConfigError } from '../core/errors.js';
+import { ingestDays } from '../core/ingest-papers.js';
+import type { ChatPlatform, DigestDispatcher, PlatformName } from '../core/ports.js';
+import type { ScheduleSync } from '../core/services.js';
+import { createLogger } from '../log.js';
+import { SAMPLE_DIR } from '../paths.js';
+import { ConsolePlatform } from '../platforms/console/console-platform.js';
+import { resolveRedis } from '../redis/redis-connection.js';
+import { botServices, buildPlatforms, openCore } from './build.js';
+import { Lifecycle, runEntry } from './lifecycle.js';
+import { startQueueSide, type QueueSide } from './queue-side.js';
+import { seedIfEmpty } from './seed-sample.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -31,7 +32,9 @@ async function main(): Promise<void> {
   // The terminal belongs to the console bot: its logs go to a file unless told otherwise.
   const logFile = config.logFile ?? (consoleMode ? path.join(config.dataDir, 'bot.log') : undefined);
   const log = createLogger({ level: config.logLevel, file: logFile });
+  const life = new Lifecycle(log);
   const core = await openCore(config, log);
+  life.onStop('store and index', () => core.close());
   const out = process.stdout;
 
   const seeded = config.seedSample ? await seedIfEmpty(core.store, SAMPLE_DIR, log) : 0;
@@ -50,14 +53,16 @@ async function main(): Promise<void> {
     });
     platforms.set('console', consolePlatform);
   }
-  for (const [name, platform] of createBotPlatforms(config, { store: core.store, log, commands })) platforms.set(name, platform);
+  for (const [name, platform] of buildPlatforms(core, commands, 'bot')) platforms.set(name, platform);
 
-  let queue: QueueRuntime | null = null;
+  let queue: QueueSide | null = null;
   let dispatcher: DigestDispatcher;
   let schedules: ScheduleSync | undefined;
   try {
     const redis = await resolveRedis({ redisUrl: config.redisUrl, dataDir: config.dataDir, log });
-    queue = await startQueueRuntime({ core, redis, platforms, runWorkers: config.runWorkers, followIndex: true, concurrency: config.workerConcurrency, ingest: config.fetchOnStart, lockMs: config.workerLockMs, rates: config.rates });
+    queue = await startQueueSide({ core, redis, platforms, runWorkers: config.runWorkers, followIndex: true, concurrency: config.workerConcurrency, ingest: config.fetchOnStart, lockMs: config.workerLockMs, rates: config.rates });
+    const started = queue;
+    life.onStop('queues', () => started.close());
     dispatcher = queue.dispatcher;
     schedules = queue.schedules;
   } catch (err) {
@@ -85,32 +90,18 @@ async function main(): Promise<void> {
     // Without workers here, today's list is fetched directly; offline, the bot carries on quietly.
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), 20_000);
-    ingestDay({ source: core.source, store: core.store, index: core.index, log, now: () => new Date() }, utcDay(new Date()), controller.signal)
+    ingestDays({ source: core.source, store: core.store, index: core.index, clock: core.clock, log }, [utcDay(core.clock.now())], { signal: controller.signal })
       .catch((err: unknown) => log.info({ err: err instanceof Error ? err.message : String(err) }, 'live fetch skipped (offline?)'))
       .finally(() => clearTimeout(timer));
   }
 
+  life.onStop('platforms', () => Promise.allSettled([...platforms.values()].map((p) => p.stop())));
   for (const p of platforms.values()) await p.start(handlers);
-
-  let stopping = false;
-  const shutdown = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    await Promise.allSettled([...platforms.values()].map((p) => p.stop()));
-    await queue?.close();
-    await core.close();
-    log.flush();
-    process.exit(code);
-  };
-  process.once('SIGINT', () => void shutdown(0));
-  process.once('SIGTERM', () => void shutdown(0));
+  life.handleSignals();
   if (consolePlatform) {
     await consolePlatform.done;
-    await shutdown(0);
+    await life.shutdown(0);
   }
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof BotError ? err.userMessage : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
-});
+runEntry(main);

@@ -13,7 +13,7 @@
 import { RateLimitedError } from '../core/errors.js';
 import type { ChannelRef, ChatPlatform, PlatformHandlers, PostedRef, PostOptions } from '../core/ports.js';
 import type { OutboundMessage } from '../core/reply.js';
-import type { Rate, RateLimiter } from './rate-limit.js';
+import type { Rate, RateLimiter } from './gcra-rate-limiter.js';
 
 /** After this many 429s in a row the post fails and the job's own retry (with backoff) takes over. */
 const MAX_RATE_LIMITED_ATTEMPTS = 8;

@@ -3,10 +3,10 @@
  * (cron with `tz`, so daylight-saving changes keep the local hour), upserted when the
  * settings change and removed on unsubscribe or pause.
  */
-import { JOB, schedulerId, schedulerPlatform, type DigestTickPayload } from '../../jobs/queues.js';
+import { PLAN_JOB, schedulerId, schedulerPlatform, type DigestTickPayload } from '../../jobs/index.js';
 import type { ChannelRef, Logger, Store, Subscription } from '../core/ports.js';
 import type { ScheduleSync } from '../core/services.js';
-import type { Queues } from './queues.js';
+import type { Queues } from './bullmq-queues.js';
 
 /** minute hour * * weekdays, e.g. "30 8 * * 1,2,3,4,5". */
 export function cronPattern(sub: Pick<Subscription, 'hour' | 'minute' | 'weekdays'>): string {
@@ -18,11 +18,11 @@ export class BullmqScheduleSync implements ScheduleSync {
 
   async upsert(sub: Subscription): Promise<void> {
     if (sub.paused || !sub.weekdays.length) return this.remove(sub);
-    const data: DigestTickPayload = { platform: sub.platform, workspaceId: sub.workspaceId, channelId: sub.channelId, mode: 'scheduled' };
+    const data: DigestTickPayload = { platform: sub.platform, workspaceId: sub.workspaceId, channelId: sub.channelId };
     await this.queues.plan().upsertJobScheduler(
       schedulerId(sub),
       { pattern: cronPattern(sub), tz: sub.timezone },
-      { name: JOB.digestTick, data, opts: { attempts: 3, backoff: { type: 'exponential', delay: 10_000 }, removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } } },
+      { name: PLAN_JOB, data, opts: { attempts: 3, backoff: { type: 'exponential', delay: 10_000 }, removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } } },
     );
     this.log.debug({ scheduler: schedulerId(sub), pattern: cronPattern(sub), tz: sub.timezone }, 'digest schedule upserted');
   }

@@ -4,20 +4,19 @@
  * subscription that keeps this process's index current, and (optionally) the workers.
  */
 import type { Redis } from 'ioredis';
-import type { Core } from '../compose.js';
 import type { ChatPlatform, DigestDispatcher, PlatformName } from '../core/ports.js';
 import type { ScheduleSync } from '../core/services.js';
-import { redisConnection, resolveRedis, type ResolvedRedis } from './connection.js';
-import { QueueDigestDispatcher } from './dispatcher.js';
-import { followPapersChanged } from './events.js';
-import { buildJobContext } from './job-context.js';
-import { platformRates, RateLimitedPlatform, type RateSettings } from './limited-platform.js';
-import { Queues } from './queues.js';
-import { RedisRateLimiter } from './rate-limit.js';
-import { BullmqScheduleSync } from './schedules.js';
-import { startWorkers, type RunningWorkers } from './workers.js';
+import { Queues } from '../redis/bullmq-queues.js';
+import { startWorkers, type RunningWorkers } from '../redis/bullmq-workers.js';
+import { RedisRateLimiter } from '../redis/gcra-rate-limiter.js';
+import { BullmqScheduleSync } from '../redis/job-schedulers.js';
+import { followPapersChanged, publishPapersChanged } from '../redis/papers-changed.js';
+import { QueueDigestDispatcher } from '../redis/queue-dispatcher.js';
+import { platformRates, RateLimitedPlatform, type RateSettings } from '../redis/rate-limited-platform.js';
+import { redisConnection, type ResolvedRedis } from '../redis/redis-connection.js';
+import { buildJobContext, type JobCore } from './job-context.js';
 
-export interface QueueRuntime {
+export interface QueueSide {
   redisUrl: string;
   dispatcher: DigestDispatcher;
   schedules: ScheduleSync;
@@ -25,8 +24,8 @@ export interface QueueRuntime {
   close(): Promise<void>;
 }
 
-export interface QueueRuntimeOptions {
-  core: Core;
+export interface QueueSideOptions {
+  core: JobCore;
   redis: ResolvedRedis;
   /** Platforms this process can post to (workers consume their digest queues). */
   platforms: ReadonlyMap<PlatformName, ChatPlatform>;
@@ -40,7 +39,7 @@ export interface QueueRuntimeOptions {
   rates?: RateSettings;
 }
 
-export async function startQueueRuntime(opts: QueueRuntimeOptions): Promise<QueueRuntime> {
+export async function startQueueSide(opts: QueueSideOptions): Promise<QueueSide> {
   const { core } = opts;
   const queues = new Queues(opts.redis.url);
   const redis: Redis = redisConnection(opts.redis.url, 'papers');
@@ -49,7 +48,8 @@ export async function startQueueRuntime(opts: QueueRuntimeOptions): Promise<Queu
   const limiter = new RedisRateLimiter(redis);
   const rates = platformRates(opts.rates);
   const limited = new Map([...opts.platforms].map(([name, p]) => [name, new RateLimitedPlatform(p, limiter, rates)] as const));
-  const ctx = buildJobContext({ core, queues, redis, platforms: limited, schedules });
+  const papersChanged = (ids: readonly string[]) => publishPapersChanged(redis, ids);
+  const ctx = buildJobContext({ core, queue: queues, platforms: limited, schedules, papersChanged });
   const dispatcher = new QueueDigestDispatcher(core.digests, queues, ctx.ensureFreshUpvotes);
 
   if (subscriber) await followPapersChanged(subscriber, { index: core.index, store: core.store, log: core.log });
@@ -74,5 +74,3 @@ export async function startQueueRuntime(opts: QueueRuntimeOptions): Promise<Queu
     },
   };
 }
-
-export { resolveRedis };

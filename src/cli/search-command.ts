@@ -1,10 +1,10 @@
 import readline from 'node:readline';
-import type { Core } from '../compose.js';
+import type { CliDeps } from './cli-deps.js';
 import { parseDay } from '../core/dates.js';
 import { BotError, userMessageOf } from '../core/errors.js';
 import type { SearchFilters, SearchOptions } from '../core/ports.js';
 import { makeSnippet } from '../core/search/snippet.js';
-import { hitJson, note, printJson, println } from './output.js';
+import { hitJson, note, printJson, println } from './cli-output.js';
 
 export interface SearchCliOptions {
   limit: number;
@@ -16,7 +16,7 @@ export interface SearchCliOptions {
   code?: boolean;
 }
 
-async function runOne(core: Core, query: string, opts: SearchOptions): Promise<{ rows: Record<string, unknown>[]; total: number; notice?: string }> {
+async function runOne(core: CliDeps, query: string, opts: SearchOptions): Promise<{ rows: Record<string, unknown>[]; total: number; notice?: string }> {
   const r = await core.index.search(query, opts);
   const papers = new Map((await core.store.getPapers(r.hits.map((h) => h.id))).map((p) => [p.id, p]));
   const rows = r.hits.map((h) => {
@@ -27,7 +27,7 @@ async function runOne(core: Core, query: string, opts: SearchOptions): Promise<{
 }
 
 /** `papers search "<q>"` and `papers search --stdin --json` (one query a line, the index loaded once). */
-export async function searchCommand(core: Core, query: string | undefined, o: SearchCliOptions): Promise<void> {
+export async function searchCommand(core: CliDeps, query: string | undefined, o: SearchCliOptions): Promise<void> {
   const filters: SearchFilters = {};
   if (o.from) filters.featuredFrom = parseDay(o.from);
   if (o.to) filters.featuredTo = parseDay(o.to);

@@ -1,0 +1,28 @@
+/** Fetches Daily Papers days into the store and tells the bots; scheduled every 30 minutes on weekdays. */
+import { z } from 'zod';
+import { defaultIngestDays, ingestDays, type IngestOutcome } from '../src/core/ingest-papers.js';
+import { dayString, jobKey } from './job-ids.js';
+import type { JobContext, JobLike } from './job-ports.js';
+import { parsePayload } from './parse-payload.js';
+
+export const INGEST_QUEUE = 'papers-ingest';
+export const INGEST_JOB = 'ingest';
+export const INGEST_SCHEDULER_ID = 'ingest|today';
+/** Every 30 minutes on weekdays (UTC), when Daily Papers lists fill up. */
+export const INGEST_PATTERN = '*/30 * * * 1-5';
+
+export const ingestPayload = z.object({
+  /** Days to fetch (YYYY-MM-DD); empty means today and the previous day (UTC). */
+  dates: z.array(dayString).max(31).default([]),
+  reason: z.enum(['schedule', 'start', 'stale-upvotes', 'manual']).default('manual'),
+});
+export type IngestPayload = z.infer<typeof ingestPayload>;
+
+export const ingestJobId = (reason: IngestPayload['reason'], at: Date): string => jobKey('ingest', reason, at.toISOString().slice(0, 16));
+
+export async function processIngest(job: JobLike, ctx: Pick<JobContext, 'store' | 'source' | 'clock' | 'log' | 'papersChanged'>): Promise<{ days: IngestOutcome[] }> {
+  const p = parsePayload(ingestPayload, job.data, INGEST_JOB);
+  const dates = p.dates.length ? p.dates : defaultIngestDays(ctx.clock.now());
+  const days = await ingestDays({ source: ctx.source, store: ctx.store, clock: ctx.clock, log: ctx.log.child({ job: job.id }), announce: ctx.papersChanged }, dates);
+  return { days };
+}

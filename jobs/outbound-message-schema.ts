@@ -1,0 +1,35 @@
+/**
+ * The planned messages a delivery job carries, validated like any payload: a job written
+ * by an older or broken process fails once, clearly, instead of posting half a card.
+ * Kept in step with OutboundMessage (src/core/reply.ts) by the `satisfies` checks below.
+ */
+import { z } from 'zod';
+import type { OutboundMessage, PaperView } from '../src/core/reply.js';
+
+const text = (max: number) => z.string().max(max);
+const nullableCount = z.number().int().nullable();
+
+const paperView = z.object({
+  id: text(100),
+  title: text(2_000),
+  tldr: text(4_000),
+  authorsLine: text(2_000),
+  authorsCount: z.number().int().nonnegative(),
+  upvotes: nullableCount,
+  comments: nullableCount,
+  featuredDate: text(10).nullable(),
+  publishedAt: text(10).nullable(),
+  links: z.object({ hf: text(2_000), arxiv: text(2_000), pdf: text(2_000), code: text(2_000).nullable(), project: text(2_000).nullable() }),
+  keywords: z.array(text(200)).max(100),
+  githubStars: nullableCount,
+  organization: text(500).nullable(),
+  snippet: text(4_000).optional(),
+  rank: z.number().int().optional(),
+  saveAction: text(100),
+}) satisfies z.ZodType<PaperView>;
+
+export const outboundMessage = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('digestHeader'), date: text(10), title: text(500), themesLine: text(2_000), count: z.number().int().nonnegative() }),
+  z.object({ kind: z.literal('digestPaper'), date: text(10), paper: paperView, position: z.number().int().positive(), of: z.number().int().positive() }),
+  z.object({ kind: z.literal('notice'), text: text(4_000) }),
+]) satisfies z.ZodType<OutboundMessage>;

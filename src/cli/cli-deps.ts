@@ -1,0 +1,12 @@
+/** What the `papers` subcommands use: the ports, built for them by src/app/cli.ts. */
+import type { Clock, Logger, PaperIndex, PaperSource, Store } from '../core/ports.js';
+
+export interface CliDeps {
+  store: Store;
+  index: PaperIndex;
+  source: PaperSource;
+  clock: Clock;
+  log: Logger;
+  /** Shown by `papers stats`. */
+  dataDir: string;
+}
