@@ -89,7 +89,11 @@ async function attemptOnce(url: string, opts: FetchJsonOptions): Promise<unknown
     if (opts.signal?.aborted) throw opts.signal.reason;
     if (timeout.aborted) throw new Retryable({ kind: 'timeout' });
     if (during === 'body') throw new Retryable({ kind: 'truncated', reason: networkReason(err) });
-    throw new Retryable({ kind: 'network', reason: networkReason(err) });
+    const reason = networkReason(err);
+    // No DNS answer means no network (or a wrong host): retrying only delays the one line
+    // the user needs. The schedule tries again in half an hour anyway.
+    if (reason === 'host not found') throw new UpstreamError(`${opts.label} cannot be reached${forWhat(opts)}: host ${hostOf(url)} not found (offline, or a wrong base URL?)`, { retryable: true });
+    throw new Retryable({ kind: 'network', reason });
   };
 
   let res: Response;
@@ -227,6 +231,14 @@ function networkReason(err: unknown): string {
       return 'connection timed out';
     default:
       return cause?.message ?? (err instanceof Error ? err.message : 'network error');
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '(invalid url)';
   }
 }
 

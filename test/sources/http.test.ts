@@ -46,6 +46,15 @@ async function failure(p: Promise<unknown>): Promise<Error> {
 }
 
 describe('fetchJson', () => {
+  it('fails at once, in one line, when the host does not resolve (offline): no retries', async () => {
+    const { waits, opts } = setup({ retries: 5 });
+    const err = await failure(fetchJson('http://papers-bot-test.invalid/api/daily_papers?date=2024-06-28', opts));
+    expect(err).toBeInstanceOf(UpstreamError);
+    expect(err.message).toMatch(/cannot be reached .*host papers-bot-test\.invalid not found/);
+    expect(err.message).not.toContain('\n');
+    expect(waits).toEqual([]);
+  });
+
   it('returns the parsed body', async () => {
     const { opts, url, waits } = setup();
     const body = (await fetchJson(url, opts)) as unknown[];
