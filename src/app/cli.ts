@@ -11,7 +11,8 @@ import { discordCli } from '../cli/discord.js';
 import { slackCli } from '../cli/slack.js';
 import { importCommand } from '../cli/import-command.js';
 import { ingestCommand } from '../cli/ingest-command.js';
-import { note, UsageError } from '../cli/cli-output.js';
+import { commandHelp, USAGE } from '../cli/cli-help.js';
+import { note, printJson, UsageError } from '../cli/cli-output.js';
 import { searchCommand } from '../cli/search-command.js';
 import { showCommand } from '../cli/show-command.js';
 import { statsCommand } from '../cli/stats-command.js';
@@ -20,23 +21,6 @@ import { loadConfig } from '../config.js';
 import { BotError, isUserFault } from '../core/errors.js';
 import { createLogger } from '../log.js';
 import { openCore } from './build.js';
-
-const USAGE = `Usage: papers <command> [options]
-
-  import <file|dir>…                 Store papers from HF day files (.json), .jsonl or .jsonl.gz
-  ingest [--from D] [--to D]         Fetch Daily Papers days from the Hugging Face API (default: today)
-  search "<query>" [--limit N]       Search stored papers; --from D --to D --min-upvotes N --code
-  search --stdin --json              One query per input line, one JSON array per output line
-  digest [--date D] [--top N] [--topic "<q>"] [--min-upvotes N]
-                                     The digest a channel would get for a featured day
-  show <arXiv id or URL>             One paper
-  stats                              What the store holds
-  discord register [--guild ID]      Register /papers with Discord (see docs/discord.md)
-  slack manifest [--socket | --http --url URL]
-                                     Print the Slack app manifest (see docs/slack.md)
-
-Every command takes --json (stdout then holds only JSON) and --verbose (logs on stderr).
-DATA_DIR (default ./data) selects the store, as for the bot.`;
 
 const common = { json: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } as const;
 
@@ -49,7 +33,8 @@ function int(name: string, v: string | undefined): number | undefined {
 
 async function run(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
-  if (!command || command === 'help' || command === '--help' || command === '-h') {
+  if (!command) throw new UsageError(`which command?\n\n${USAGE}`);
+  if (command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
@@ -76,7 +61,7 @@ async function run(argv: string[]): Promise<void> {
   }
   const { values: v, positionals } = parsed;
   if (v.help) {
-    process.stdout.write(`${USAGE}\n`);
+    process.stdout.write(`${commandHelp(command) ?? USAGE}\n`);
     return;
   }
   const allowed: Record<string, readonly string[]> = {
@@ -88,7 +73,7 @@ async function run(argv: string[]): Promise<void> {
     stats: [],
   };
   const own = allowed[command];
-  if (!own) throw new UsageError(`Unknown command "${command.slice(0, 30)}".\n\n${USAGE}`);
+  if (!own) throw new UsageError(`unknown command "${command.slice(0, 30)}". Commands: ${Object.keys(allowed).join(', ')}, discord, slack (papers --help).`);
   for (const k of Object.keys(v)) {
     if (k in common || own.includes(k)) continue;
     if (v[k as keyof typeof v] !== undefined && v[k as keyof typeof v] !== false) throw new UsageError(`${command} does not take --${k}`);
@@ -137,18 +122,19 @@ async function run(argv: string[]): Promise<void> {
   }
 }
 
-run(process.argv.slice(2)).then(
+/** Exit 2 for bad usage or input, 1 for a failure; with --json the error is a JSON object on stdout. */
+function fail(err: unknown, json: boolean): never {
+  const usage = err instanceof UsageError;
+  const bot = err instanceof BotError ? err : null;
+  const code = usage ? 'usage' : (bot?.code ?? 'internal');
+  const message = usage ? err.message : bot ? bot.userMessage : err instanceof Error ? (err.stack ?? err.message) : String(err);
+  if (json) printJson({ error: { code, message: usage || bot ? message : err instanceof Error ? err.message : message } });
+  else note(`papers: ${message}`);
+  process.exit(usage || (bot && (isUserFault(bot) || bot.code === 'malformed_data' || bot.code === 'config')) ? 2 : 1);
+}
+
+const argv = process.argv.slice(2);
+run(argv).then(
   () => process.exit(0),
-  (err: unknown) => {
-    if (err instanceof UsageError) {
-      note(`papers: ${err.message}`);
-      process.exit(2);
-    }
-    if (err instanceof BotError) {
-      note(`papers: ${err.userMessage}`);
-      process.exit(isUserFault(err) || err.code === 'malformed_data' || err.code === 'config' ? 2 : 1);
-    }
-    note(`papers: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    process.exit(1);
-  },
+  (err: unknown) => fail(err, argv.includes('--json')),
 );

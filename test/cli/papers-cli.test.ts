@@ -67,12 +67,13 @@ describe('papers CLI', () => {
   it.each([
     [['show', '2101.99999'], /No paper 2101\.99999/],
     [['show', 'mamba'], /not an arXiv id/],
-    [['search', '+', '--json'], /Type some words|search for/i],
+    [['search', '+'], /Type some words|search for/i],
     [['search', 'of the'], /common words/],
     [['digest', '--date', '2026-08-22'], /No papers featured on 2026-08-22/],
     [['digest', '--topic', '*'], /search for|words/i],
     [['digest', '--top', '25'], /1 to 10/],
-    [['frobnicate'], /Unknown command/],
+    [['frobnicate'], /unknown command "frobnicate"\. Commands: import, ingest, search/],
+    [[], /which command\?[\s\S]*Usage: papers <command>/],
     [['search', 'x', '--nope'], /Unknown option '--nope'/],
   ])('papers %j fails with a short message and exit code 2', async (args, message) => {
     const r = await papers(args, { env });
@@ -80,6 +81,26 @@ describe('papers CLI', () => {
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(r.stdout).toBe('');
+  });
+
+  it('with --json, an error is one JSON object on stdout, and the exit code still says what failed', async () => {
+    const bad = await papers(['search', '+', '--json'], { env });
+    expect(bad.code).toBe(2);
+    expect(json(bad.stdout)).toEqual({ error: { code: 'bad_input', message: expect.stringMatching(/Type some words|search for/i) } });
+    const usage = await papers(['show', '--json', '--nope'], { env });
+    expect(usage.code).toBe(2);
+    expect(json(usage.stdout)).toMatchObject({ error: { code: 'usage' } });
+  });
+
+  it('prints each command’s own help with --help', async () => {
+    const r = await papers(['search', '--help'], { env });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: papers search "<query>"/);
+    expect(r.stdout).toContain('--min-upvotes N');
+    expect(r.stdout).not.toContain('papers import');
+    const top = await papers(['--help'], { env });
+    expect(top.code).toBe(0);
+    expect(top.stdout).toContain('papers <command> --help');
   });
 
   it('refuses malformed files naming each, and keeps what is stored', async () => {
