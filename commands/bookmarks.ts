@@ -48,6 +48,10 @@ export const bookmarks: CommandSpec = {
     }
 
     if (action === 'export') {
+      // "export pdf": the word fell through to the paper slot, since it is no format.
+      if (o.format === undefined && o.paper !== undefined) {
+        throw new UserInputError(`"${clip(String(o.paper), 20)}" is not an export format: use bibtex or markdown (/papers bookmarks export markdown).`);
+      }
       if (!papers.length) return text('You have no bookmarks to export yet. React with 🔖 to a paper to save it.');
       const markdown = o.format === 'markdown';
       return {

@@ -22,7 +22,7 @@ export const digest: CommandSpec = {
       if ('skip' in plan) return text(`Nothing to post: ${plan.skip}.`);
       return {
         kind: 'papers',
-        heading: `Preview: ${plan.digest.title}`,
+        heading: `Preview: ${plan.messages[0]?.kind === 'digestHeader' ? plan.messages[0].title : plan.digest.title}`,
         subheading: plan.digest.themesLine,
         papers: plan.messages.flatMap((m) => (m.kind === 'digestPaper' ? [m.paper] : [])),
         ephemeral: true,

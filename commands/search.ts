@@ -4,7 +4,7 @@ import type { CommandSpec } from '../src/core/commands/spec.js';
 import type { SearchFilters } from '../src/core/ports.js';
 import { text } from '../src/core/reply.js';
 import { MAX_RESULTS } from '../src/core/search-service.js';
-import { clip } from './support.js';
+import { clip, quoted } from './support.js';
 
 export const search: CommandSpec = {
   name: 'search',
@@ -33,7 +33,7 @@ export const search: CommandSpec = {
     const r = await ctx.services.search.search(query, req);
     if (!r.papers.length) {
       const filtered = Object.keys(filters).length ? ' with these filters' : '';
-      return text(`No papers match "${clip(query)}"${filtered}. Try fewer or broader words.${r.notice ? ` (${r.notice})` : ''}`);
+      return text(`No papers match ${quoted(query)}${filtered}. Try fewer or broader words.${r.notice ? ` (${r.notice})` : ''}`);
     }
     const args: Record<string, string | number | boolean> = { query };
     for (const k of ['from', 'to', 'min_upvotes', 'code', 'top'] as const) if (o[k] !== undefined) args[k] = o[k]!;

@@ -1,7 +1,7 @@
 import type { CommandSpec } from '../src/core/commands/spec.js';
 import { text } from '../src/core/reply.js';
 import { describeSettings } from '../src/core/subscription.js';
-import { applySettings, channelOf, hasSettings, SETTINGS_OPTIONS } from './support.js';
+import { applySettings, channelOf, hasSettings, scheduleNote, SETTINGS_OPTIONS } from './support.js';
 
 export const settings: CommandSpec = {
   name: 'settings',
@@ -17,7 +17,8 @@ export const settings: CommandSpec = {
       const state = existing.paused ? ` Paused${existing.pausedReason ? ` (${existing.pausedReason})` : ''}.` : '';
       return text(`Digest settings: ${describeSettings(existing)}.${state}`);
     }
-    const next = await applySettings(ctx, existing, o);
+    const notes: string[] = [];
+    const next = await applySettings(ctx, existing, o, notes);
     const paused = o.paused === undefined ? existing.paused : Boolean(o.paused);
     const saved = await store.saveSubscription({
       ...existing,
@@ -28,6 +29,6 @@ export const settings: CommandSpec = {
     });
     if (saved.paused) await schedules?.remove(saved);
     else await schedules?.upsert(saved);
-    return text(`Saved: ${describeSettings(saved)}${saved.paused ? ' (paused)' : ''}.`, 'success');
+    return text(`Saved: ${describeSettings(saved)}${saved.paused ? ' (paused)' : ''}.${notes.map((n) => ` ${n}`).join('')}${saved.paused ? '' : scheduleNote(ctx)}`, 'success');
   },
 };

@@ -1,7 +1,7 @@
 import type { CommandSpec } from '../src/core/commands/spec.js';
 import { text } from '../src/core/reply.js';
 import { describeSettings } from '../src/core/subscription.js';
-import { applySettings, channelOf, defaultSettings, hasSettings, newSubscription, SETTINGS_OPTIONS } from './support.js';
+import { applySettings, channelOf, defaultSettings, hasSettings, newSubscription, scheduleNote, SETTINGS_OPTIONS } from './support.js';
 
 export const subscribe: CommandSpec = {
   name: 'subscribe',
@@ -16,13 +16,15 @@ export const subscribe: CommandSpec = {
       return text(`This channel is already subscribed: ${describeSettings(existing)}. Change it with /papers settings.`);
     }
     const base = existing ?? defaultSettings(ctx);
-    const settings = await applySettings(ctx, base, o);
+    const notes: string[] = [];
+    const settings = await applySettings(ctx, base, o, notes);
     const sub = existing
       ? { ...existing, ...settings, paused: false, pausedReason: null, updatedAt: ctx.services.clock.now().toISOString() }
       : newSubscription(ctx, settings);
     const saved = await store.saveSubscription(sub);
     await schedules?.upsert(saved);
     const verb = existing ? 'Subscription updated' : 'Subscribed';
-    return text(`${verb}: this channel gets a digest at ${describeSettings(saved)}. Change it with /papers settings, stop it with /papers unsubscribe.`, 'success');
+    const when = schedules ? `this channel gets a digest at ${describeSettings(saved)}` : `saved for ${describeSettings(saved)}`;
+    return text(`${verb}: ${when}.${notes.map((n) => ` ${n}`).join('')}${scheduleNote(ctx)} Change it with /papers settings, stop it with /papers unsubscribe.`, 'success');
   },
 };

@@ -8,7 +8,7 @@ import type { ChannelRef } from '../src/core/ports.js';
 import {
   DEFAULT_SETTINGS,
   MAX_TOPIC_LENGTH,
-  normalizeTimezone,
+  resolveTimezone,
   parseTimeOfDay,
   parseWeekdays,
   validateMinUpvotes,
@@ -22,10 +22,9 @@ export function channelOf(ctx: CommandContext): ChannelRef {
   return { platform, workspaceId, channelId };
 }
 
-export function clip(s: string, n = 60): string {
-  const one = s.replace(/\s+/g, ' ').trim();
-  return one.length > n ? `${one.slice(0, n - 1)}…` : one;
-}
+import { clip } from '../src/core/text.js';
+
+export { clip, quoted } from '../src/core/text.js';
 
 /** A paper from an id or URL the user typed; short errors for anything else. */
 export async function paperArg(ctx: CommandContext, value: unknown): Promise<Paper> {
@@ -58,11 +57,18 @@ export function hasSettings(o: OptionValues): boolean {
   return SETTINGS_OPTIONS.some((s) => o[s.name] !== undefined);
 }
 
-/** Applies the typed options to `base`, validating each; the topic is checked against the search parser. */
-export async function applySettings(ctx: CommandContext, base: DigestSettings, o: OptionValues): Promise<DigestSettings> {
+/**
+ * Applies the typed options to `base`, validating each; the topic is checked against the
+ * search parser. `notes` says how an input was read (a timezone abbreviation).
+ */
+export async function applySettings(ctx: CommandContext, base: DigestSettings, o: OptionValues, notes: string[] = []): Promise<DigestSettings> {
   const next: DigestSettings = { ...base, weekdays: [...base.weekdays] };
   if (o.time !== undefined) Object.assign(next, parseTimeOfDay(String(o.time)));
-  if (o.timezone !== undefined) next.timezone = normalizeTimezone(String(o.timezone));
+  if (o.timezone !== undefined) {
+    const tz = resolveTimezone(String(o.timezone));
+    next.timezone = tz.zone;
+    if (tz.note) notes.push(tz.note);
+  }
   if (o.weekdays !== undefined) next.weekdays = parseWeekdays(String(o.weekdays));
   if (o.top !== undefined) next.topN = validateTopN(Number(o.top));
   if (o.min_upvotes !== undefined) next.minUpvotes = validateMinUpvotes(Number(o.min_upvotes));
@@ -91,6 +97,11 @@ export function newSubscription(ctx: CommandContext, settings: DigestSettings): 
     createdAt: now,
     updatedAt: now,
   };
+}
+
+/** How the saved schedule will be kept: by the job scheduler, or not at all without Redis. */
+export function scheduleNote(ctx: CommandContext): string {
+  return ctx.services.schedules ? '' : ' No scheduler is running (no Redis), so digests come only on demand with /papers digest now until the bot runs with Redis.';
 }
 
 export function defaultSettings(ctx: CommandContext): DigestSettings {

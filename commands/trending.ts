@@ -33,7 +33,10 @@ export const trending: CommandSpec = {
     const first = (page - 1) * DEFAULT_PAGE_SIZE;
     const views = papers.slice(first, first + DEFAULT_PAGE_SIZE).map((p, i) => toPaperView(p, { rank: first + i + 1 }));
     const heading = period === 'today' ? `Trending · ${formatDay(latest)}` : `Trending this week · ${formatDay(from)} – ${formatDay(latest)}`;
-    const stale = latest !== today && period === 'today' ? `No list yet for ${formatDay(today)}; showing the latest one.` : undefined;
+    const stale =
+      period === 'today'
+        ? latest !== today ? `No list yet for ${formatDay(today)}; showing the latest one.` : undefined
+        : latest < addDays(today, -6) ? `No list in the week to ${formatDay(today)}; showing the week up to the latest list.` : undefined;
     const args: Record<string, string | number> = { period };
     if (o.top !== undefined) args.top = top;
     return {

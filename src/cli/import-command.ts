@@ -1,3 +1,4 @@
+import { pluralize } from '../core/text.js';
 import type { CliDeps } from './cli-deps.js';
 import { readPaperFiles } from '../sources/files.js';
 import { note, printJson, println, seconds, UsageError } from './cli-output.js';
@@ -10,7 +11,7 @@ export async function importCommand(core: CliDeps, paths: string[], json: boolea
   const tRead = Date.now();
   const res = await core.store.upsertPapers(papers);
   const tStore = Date.now();
-  if (!json) note(`Stored ${papers.length.toLocaleString('en-US')} papers from ${files.length} files; updating the search index…`);
+  if (!json) note(`Stored ${pluralize(papers.length, 'paper')} from ${pluralize(files.length, 'file')}; updating the search index…`);
   await core.index.refresh();
   const tIndex = Date.now();
   const total = await core.store.countPapers();

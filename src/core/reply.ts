@@ -110,6 +110,11 @@ export type OutboundMessage =
       /** e.g. "Today's themes: agents, video generation, RL". */
       themesLine: string;
       count: number;
+      /**
+       * A later `digest now` on a day whose digest was posted: the position of its first
+       * paper (the header says "More", and the numbering carries on from that day's).
+       */
+      continuedFrom?: number;
     }
   | {
       kind: 'digestPaper';

@@ -4,6 +4,7 @@
  * words.
  */
 import { UserInputError } from './errors.js';
+import { clip } from './text.js';
 
 export type PlatformName = 'discord' | 'slack' | 'console';
 
@@ -67,12 +68,12 @@ export function sameChannel(a: ChannelRef, b: ChannelRef): boolean {
 export function parseTimeOfDay(text: string): { hour: number; minute: number } {
   const t = text.trim().toLowerCase();
   const m = /^(\d{1,2})(?:[:h.](\d{2}))?\s*(am|pm|h)?$/.exec(t);
-  if (!m) throw new UserInputError(`"${clip(text)}" is not a time of day. Use HH:MM, e.g. 09:00 or 17:30.`);
+  if (!m) throw new UserInputError(`"${clip(text, 40)}" is not a time of day. Use HH:MM, e.g. 09:00 or 17:30.`);
   let hour = Number(m[1]);
   const minute = m[2] === undefined ? 0 : Number(m[2]);
   const suffix = m[3];
   if (suffix === 'am' || suffix === 'pm') {
-    if (hour < 1 || hour > 12) throw new UserInputError(`"${clip(text)}" is not a time: with am/pm the hour is 1–12.`);
+    if (hour < 1 || hour > 12) throw new UserInputError(`"${clip(text, 40)}" is not a time: with am/pm the hour is 1–12.`);
     hour = (hour % 12) + (suffix === 'pm' ? 12 : 0);
   }
   validateHour(hour);
@@ -101,9 +102,40 @@ export function allTimezones(): string[] {
   return [...new Set(zones().values())].sort();
 }
 
+/**
+ * Abbreviations people type for a zone. Node resolves some of them to a fixed-offset zone
+ * with no daylight saving (EST becomes America/Panama), which would move the digest by an
+ * hour twice a year; they are mapped to the zone people mean, and the reply says so.
+ * Abbreviations shared by several zones are refused with the choices.
+ */
+const ABBREVIATIONS: Record<string, string | readonly string[]> = {
+  et: 'America/New_York', est: 'America/New_York', edt: 'America/New_York',
+  ct: 'America/Chicago', cdt: 'America/Chicago',
+  mt: 'America/Denver', mst: 'America/Denver', mdt: 'America/Denver',
+  pt: 'America/Los_Angeles', pst: 'America/Los_Angeles', pdt: 'America/Los_Angeles',
+  akst: 'America/Anchorage', akdt: 'America/Anchorage', hst: 'Pacific/Honolulu',
+  cet: 'Europe/Berlin', cest: 'Europe/Berlin', eet: 'Europe/Athens', eest: 'Europe/Athens', wet: 'Europe/Lisbon', west: 'Europe/Lisbon',
+  bst: 'Europe/London', jst: 'Asia/Tokyo', kst: 'Asia/Seoul', sgt: 'Asia/Singapore', hkt: 'Asia/Hong_Kong',
+  aest: 'Australia/Sydney', aedt: 'Australia/Sydney', awst: 'Australia/Perth', nzst: 'Pacific/Auckland', nzdt: 'Pacific/Auckland',
+  cst: ['America/Chicago (US Central)', 'Asia/Shanghai (China)', 'America/Havana (Cuba)'],
+  ist: ['Asia/Kolkata (India)', 'Asia/Jerusalem (Israel)', 'Europe/Dublin (Ireland)'],
+  ast: ['America/Halifax (Atlantic)', 'Asia/Riyadh (Arabia)'],
+};
+
+/** The zone a typed name means, and a note when an abbreviation was read as a zone. */
+export function resolveTimezone(text: string): { zone: string; note?: string } {
+  const t = text.trim();
+  const abbr = ABBREVIATIONS[t.toLowerCase()];
+  if (typeof abbr === 'string') return { zone: abbr, note: `${clip(t, 40)} read as ${abbr} (with its daylight saving changes).` };
+  if (abbr) throw new UserInputError(`"${clip(t, 40)}" means several timezones: ${abbr.join(', ')}. Give the one you mean, e.g. --timezone ${abbr[0]!.split(' ')[0]}.`);
+  return { zone: normalizeTimezone(t) };
+}
+
 /** Canonical IANA name for a zone typed in any case; throws a user error otherwise. */
 export function normalizeTimezone(text: string): string {
   const t = text.trim();
+  const abbr = ABBREVIATIONS[t.toLowerCase()];
+  if (abbr) return resolveTimezone(t).zone;
   const known = zones().get(t.toLowerCase());
   if (known) return known;
   try {
@@ -112,7 +144,7 @@ export function normalizeTimezone(text: string): string {
   } catch {
     const suggestions = allTimezones().filter((z) => z.toLowerCase().includes(t.toLowerCase().slice(0, 12))).slice(0, 3);
     const hint = suggestions.length ? ` Did you mean ${suggestions.join(', ')}?` : ' Use an IANA name such as Europe/Paris or America/New_York.';
-    throw new UserInputError(`Unknown timezone "${clip(t)}".${hint}`);
+    throw new UserInputError(`Unknown timezone "${clip(t, 40)}".${hint}`);
   }
 }
 
@@ -144,7 +176,7 @@ export function parseWeekdays(text: string): Weekday[] {
 
 function dayIndex(word: string, whole: string): Weekday {
   const i = DAY_NAMES.findIndex((d) => word.startsWith(d) && d.length >= 3 && word.length <= 9);
-  if (i < 0) throw new UserInputError(`"${clip(whole)}" is not a list of weekdays. Use e.g. mon-fri, daily or mon,wed,fri.`);
+  if (i < 0) throw new UserInputError(`"${clip(whole, 40)}" is not a list of weekdays. Use e.g. mon-fri, daily or mon,wed,fri.`);
   return i as Weekday;
 }
 
@@ -180,8 +212,4 @@ export function describeSettings(s: DigestSettings): string {
   if (s.minUpvotes > 0) parts.push(`at least ${s.minUpvotes} upvotes`);
   if (s.topic) parts.push(`topic "${s.topic}"`);
   return parts.join(', ');
-}
-
-function clip(s: string, n = 40): string {
-  return s.length > n ? `${s.slice(0, n)}…` : s;
 }

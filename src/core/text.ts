@@ -39,6 +39,22 @@ export function shortenAuthors(authors: readonly string[], max = 3): string {
   return `${authors.slice(0, max).join(', ')} et al.`;
 }
 
+/** One line of at most `n` characters (the ellipsis included), for echoing user text. */
+export function clip(s: string, n = 60): string {
+  const one = s.replace(/\s+/g, ' ').trim();
+  return one.length > n ? `${one.slice(0, n - 1)}…` : one;
+}
+
+const CLOSING: Record<string, string> = { '"': '"', "'": "'", '“': '”', '‘': '’' };
+
+/** User text echoed in double quotes, without doubling a quote the user typed (or left open). */
+export function quoted(s: string, n = 60): string {
+  const c = clip(s, n);
+  const close = CLOSING[c[0] ?? ''];
+  if (!close) return `"${c}"`;
+  return c.length > 1 && c.endsWith(close) ? c : `${c}${close}`;
+}
+
 export function pluralize(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }

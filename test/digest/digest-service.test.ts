@@ -118,8 +118,25 @@ describe('DigestService.run', () => {
     const all = paperIds(platform.posts.map((p) => p.message));
     expect(all).toEqual(fridayTop.slice(0, 10).map((p) => p.id));
     expect(new Set(all).size).toBe(all.length);
-    // The day's header was already posted, so the leftovers come without a second one.
-    expect(postedKinds().filter((k) => k === 'digestHeader')).toHaveLength(1);
+    // The leftovers come under a header of their own that says so, numbered on from the first five.
+    const headers = platform.posts.map((p) => p.message).filter((m) => m.kind === 'digestHeader');
+    expect(headers.map((m) => [m.title.split(' · ')[0], m.continuedFrom])).toEqual([['Trending papers', undefined], ['More trending papers', 6]]);
+    const positions = platform.posts.map((p) => p.message).flatMap((m) => (m.kind === 'digestPaper' ? [m.position] : []));
+    expect(positions).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    // A third run follows on again, still without repeating a paper.
+    const again = await service.run(sub, 'now', platform.asPlatform());
+    expect(again.posted).toBe(5);
+    expect(new Set(paperIds(platform.posts.map((p) => p.message))).size).toBe(15);
+  });
+
+  it('delivering a continued digest again posts nothing twice, its header included', async () => {
+    await service.run(sub, 'scheduled', platform.asPlatform());
+    const plan = await service.plan(sub, 'now');
+    if ('skip' in plan) throw new Error(plan.skip);
+    await service.deliver(sub, plan, platform.asPlatform());
+    const sent = platform.posts.length;
+    await service.deliver(sub, plan, platform.asPlatform());
+    expect(platform.posts.length).toBe(sent);
   });
 
   it('`now` moves to an older day once a day is exhausted', async () => {

@@ -6,6 +6,7 @@
  * guess would surprise (an unknown flag or a bad number is a short error).
  */
 import { UserInputError } from '../errors.js';
+import { clip, quoted } from '../text.js';
 import type { CommandSpec, OptionSpec, OptionValues } from './spec.js';
 
 /** Text beyond this is dropped before parsing: bounded work whatever is pasted. */
@@ -72,7 +73,7 @@ export function coerceOption(spec: CommandSpec, opt: OptionSpec, input: string |
   }
   if (opt.type === 'integer') {
     const n = typeof input === 'number' ? input : Number(String(input).trim());
-    if (!Number.isInteger(n)) throw new UserInputError(`${label} must be a whole number, not "${clip(String(input))}".`);
+    if (!Number.isInteger(n)) throw new UserInputError(`${label} must be a whole number, not "${clip(String(input), 40)}".`);
     if (opt.min !== undefined && n < opt.min) throw new UserInputError(`${label} must be at least ${opt.min}.`);
     if (opt.max !== undefined && n > opt.max) throw new UserInputError(`${label} must be at most ${opt.max}.`);
     return n;
@@ -81,7 +82,7 @@ export function coerceOption(spec: CommandSpec, opt: OptionSpec, input: string |
   if (opt.choices) {
     const hit = opt.choices.find((c) => c.value.toLowerCase() === s.toLowerCase() || c.name.toLowerCase() === s.toLowerCase());
     if (!hit) {
-      throw new UserInputError(`"${clip(s)}" is not a choice for ${label} in ${spec.name}: use ${opt.choices.map((c) => c.value).join(', ')}.`);
+      throw new UserInputError(`"${clip(s, 40)}" is not a choice for ${label} in ${spec.name}: use ${opt.choices.map((c) => c.value).join(', ')}.`);
     }
     return hit.value;
   }
@@ -114,7 +115,7 @@ export function parseArgs(spec: CommandSpec, words: Word[]): OptionValues {
     const opt = findOption(spec, flag[1]!);
     if (!opt) {
       const known = spec.options.map((o) => `--${o.name.replace(/_/g, '-')}`).join(', ') || 'none';
-      throw new UserInputError(`Unknown option --${clip(flag[1]!)} for ${spec.name}. Options: ${known}.`);
+      throw new UserInputError(`Unknown option --${clip(flag[1]!, 40)} for ${spec.name}. Options: ${known}.`);
     }
     let value: string | undefined = flag[2];
     if (value === undefined) {
@@ -151,7 +152,10 @@ export function parseArgs(spec: CommandSpec, words: Word[]): OptionValues {
   }
   if (p < positionals.length) {
     const extra = positionals.slice(p).map((w) => w.raw).join(' ');
-    throw new UserInputError(`Unexpected "${clip(extra)}" after ${spec.name}. Try /papers help ${spec.name}.`);
+    // "settings time 9:00": an option name typed without its dashes.
+    const asOption = findOption(spec, positionals[p]!.value);
+    const hint = asOption ? ` Did you mean --${asOption.name.replace(/_/g, '-')}${positionals[p + 1] ? ` ${positionals[p + 1]!.raw}` : ''}?` : ` Try /papers help ${spec.name}.`;
+    throw new UserInputError(`Unexpected ${quoted(extra, 40)} after ${spec.name}.${hint}`);
   }
   return out;
 }
@@ -183,8 +187,4 @@ export function parseCommandLine(text: string, specs: readonly CommandSpec[]): P
   const options = parseArgs(spec, words.slice(1));
   checkRequired(spec, options);
   return { spec, options };
-}
-
-function clip(s: string, n = 40): string {
-  return s.length > n ? `${s.slice(0, n)}…` : s;
 }

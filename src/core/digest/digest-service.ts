@@ -40,7 +40,8 @@ export function digestMessageKey(ref: ChannelRef, message: OutboundMessage): str
   const base = `${ref.platform}:${ref.channelId}`;
   switch (message.kind) {
     case 'digestHeader':
-      return `${base}:${message.date}:header`;
+      // A continued header is not in the posted log (one header per day there); its key names where it starts.
+      return message.continuedFrom ? `${base}:${message.date}:header:${message.continuedFrom}` : `${base}:${message.date}:header`;
     case 'digestPaper':
       return `${base}:${message.date}:${message.paper.id}`;
     case 'notice':
@@ -129,7 +130,10 @@ export class DigestService {
       log.info({ reason, localToday }, 'digest skipped');
       return { skip: reason };
     }
-    return { day, digest, messages: toMessages(digest) };
+    // Papers already posted here from this day (an earlier digest): this one follows on from them.
+    const dayLog = logs.get(day) ?? (await this.deps.store.listPosted(ref, day));
+    const before = dayLog.some((e) => e.kind === 'header') ? dayLog.filter((e) => e.kind === 'paper').length : null;
+    return { day, digest, messages: toMessages(digest, before) };
   }
 
   /**
@@ -163,6 +167,9 @@ export class DigestService {
     // What an earlier attempt already posted: the day's header, any paper in this channel.
     const [entries, postedIds] = await Promise.all([store.listPosted(ref, plan.day), store.postedPaperIds(ref)]);
     const headerPosted = entries.some((e) => e.kind === 'header');
+    // A continued header went out before its papers: it is done once any of them is recorded.
+    const planPapers = plan.messages.flatMap((m) => (m.kind === 'digestPaper' ? [m.paper.id] : []));
+    const continuedDone = planPapers.some((id) => postedIds.has(id));
 
     let posted = 0;
     let skipped = 0;
@@ -170,7 +177,8 @@ export class DigestService {
     for (const message of plan.messages) {
       const idempotencyKey = digestMessageKey(ref, message);
       const record = recordOf(message);
-      const done = record?.kind === 'header' ? headerPosted : record?.paperId != null && postedIds.has(record.paperId);
+      const done =
+        message.kind === 'digestHeader' && message.continuedFrom ? continuedDone : record?.kind === 'header' ? headerPosted : record?.paperId != null && postedIds.has(record.paperId);
       if (done) {
         skipped++;
         continue;
@@ -244,19 +252,29 @@ export class DigestService {
 }
 
 /** Header first, then the papers in rank order. */
-function toMessages(digest: Digest): OutboundMessage[] {
-  const of = digest.papers.length;
+/**
+ * The header, then the papers in rank order. `before` is how many papers of this day the
+ * channel already got under a header of its own (null: none): the header then says
+ * "More" and the numbering carries on, as a reader scrolling the channel expects.
+ */
+function toMessages(digest: Digest, before: number | null = null): OutboundMessage[] {
+  const offset = before ?? 0;
+  const of = offset + digest.papers.length;
+  const header: OutboundMessage =
+    before === null
+      ? { kind: 'digestHeader', date: digest.day, title: digest.title, themesLine: digest.themesLine, count: digest.papers.length }
+      : { kind: 'digestHeader', date: digest.day, title: digest.title.replace(/^Trending papers/, 'More trending papers'), themesLine: digest.themesLine, count: digest.papers.length, continuedFrom: offset + 1 };
   return [
-    { kind: 'digestHeader', date: digest.day, title: digest.title, themesLine: digest.themesLine, count: of },
+    header,
     ...digest.papers.map(
-      (p, i): OutboundMessage => ({ kind: 'digestPaper', date: digest.day, paper: toPaperView(p, { rank: i + 1 }), position: i + 1, of }),
+      (p, i): OutboundMessage => ({ kind: 'digestPaper', date: digest.day, paper: toPaperView(p, { rank: offset + i + 1 }), position: offset + i + 1, of }),
     ),
   ];
 }
 
-/** How a message appears in the posted log; notices are not recorded. */
+/** How a message appears in the posted log; notices and continued headers (the day has its header) are not recorded. */
 function recordOf(m: OutboundMessage): Pick<PostedEntry, 'kind' | 'paperId'> | null {
-  if (m.kind === 'digestHeader') return { kind: 'header', paperId: null };
+  if (m.kind === 'digestHeader') return m.continuedFrom ? null : { kind: 'header', paperId: null };
   if (m.kind === 'digestPaper') return { kind: 'paper', paperId: m.paper.id };
   return null;
 }
