@@ -8,6 +8,7 @@
 import type { CommandSpec } from '../core/commands/spec.js';
 import type { Config } from '../config.js';
 import { DigestService } from '../core/digest/digest-service.js';
+import { BotError } from '../core/errors.js';
 import type { ChatPlatform, Clock, DigestDispatcher, Logger, PaperIndex, PaperSource, PlatformName, Store } from '../core/ports.js';
 import { systemClock } from '../core/ports.js';
 import { SearchService } from '../core/search-service.js';
@@ -33,7 +34,14 @@ export interface Core {
 
 /** PostgreSQL when DATABASE_URL is set (bots and workers on several machines), else the SQLite file. */
 export async function openStore(config: Config): Promise<Store> {
-  return config.database ? PostgresStore.open(config.database.url, { schema: config.database.schema }) : SqliteStore.open(config.dbPath);
+  try {
+    return config.database ? await PostgresStore.open(config.database.url, { schema: config.database.schema }) : SqliteStore.open(config.dbPath);
+  } catch (err) {
+    if (err instanceof BotError) throw err;
+    // The store's own message names the database without its password; one line is enough.
+    const what = config.database ? 'DATABASE_URL' : `the SQLite file ${config.dbPath} (DATA_DIR)`;
+    throw new BotError('unavailable', `${(err as Error).message.split('\n')[0]}. Check ${what}.`, { cause: err });
+  }
 }
 
 export async function openCore(config: Config, log: Logger, clock: Clock = systemClock): Promise<Core> {

@@ -21,6 +21,7 @@ import { loadConfig } from '../config.js';
 import { BotError, isUserFault } from '../core/errors.js';
 import { createLogger } from '../log.js';
 import { openCore } from './build.js';
+import { quietOnClosedPipe } from './lifecycle.js';
 
 const common = { json: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } as const;
 
@@ -133,6 +134,7 @@ function fail(err: unknown, json: boolean): never {
   process.exit(usage || (bot && (isUserFault(bot) || bot.code === 'malformed_data' || bot.code === 'config')) ? 2 : 1);
 }
 
+quietOnClosedPipe();
 const argv = process.argv.slice(2);
 run(argv).then(
   () => process.exit(0),

@@ -22,17 +22,17 @@ import { SAMPLE_DIR } from '../paths.js';
 import { ConsolePlatform } from '../platforms/console/console-platform.js';
 import { resolveRedis } from '../redis/redis-connection.js';
 import { botServices, buildPlatforms, openCore } from './build.js';
-import { Lifecycle, runEntry } from './lifecycle.js';
+import { Lifecycle, runEntry, startPlatform } from './lifecycle.js';
 import { startQueueSide, type QueueSide } from './queue-side.js';
 import { seedIfEmpty } from './seed-sample.js';
 
-async function main(): Promise<void> {
+async function main(life: Lifecycle): Promise<void> {
   const config = loadConfig();
   const consoleMode = !config.discord && !config.slack;
   // The terminal belongs to the console bot: its logs go to a file unless told otherwise.
   const logFile = config.logFile ?? (consoleMode ? path.join(config.dataDir, 'bot.log') : undefined);
   const log = createLogger({ level: config.logLevel, file: logFile });
-  const life = new Lifecycle(log);
+  life.useLog(log);
   const core = await openCore(config, log);
   life.onStop('store and index', () => core.close());
   const out = process.stdout;
@@ -60,6 +60,10 @@ async function main(): Promise<void> {
   let schedules: ScheduleSync | undefined;
   try {
     const redis = await resolveRedis({ redisUrl: config.redisUrl, dataDir: config.dataDir, log });
+    if (redis.owned) {
+      const owned = redis.owned;
+      life.onStop('private redis-server', () => owned.stop());
+    }
     queue = await startQueueSide({ core, redis, platforms, runWorkers: config.runWorkers, followIndex: true, concurrency: config.workerConcurrency, ingest: config.fetchOnStart, lockMs: config.workerLockMs, rates: config.rates });
     const started = queue;
     life.onStop('queues', () => started.close());
@@ -96,8 +100,7 @@ async function main(): Promise<void> {
   }
 
   life.onStop('platforms', () => Promise.allSettled([...platforms.values()].map((p) => p.stop())));
-  for (const p of platforms.values()) await p.start(handlers);
-  life.handleSignals();
+  for (const p of platforms.values()) await startPlatform(p, handlers);
   if (consolePlatform) {
     await consolePlatform.done;
     await life.shutdown(0);

@@ -24,6 +24,7 @@ export interface QueueSide {
   close(): Promise<void>;
 }
 
+/** The private redis-server, if the process started one, is stopped by its owner (src/app/lifecycle.ts), after this side closes. */
 export interface QueueSideOptions {
   core: JobCore;
   redis: ResolvedRedis;
@@ -42,8 +43,8 @@ export interface QueueSideOptions {
 export async function startQueueSide(opts: QueueSideOptions): Promise<QueueSide> {
   const { core } = opts;
   const queues = new Queues(opts.redis.url);
-  const redis: Redis = redisConnection(opts.redis.url, 'papers');
-  const subscriber: Redis | null = opts.followIndex ? redisConnection(opts.redis.url, 'papers-sub') : null;
+  const redis: Redis = redisConnection(opts.redis.url, 'papers', core.log);
+  const subscriber: Redis | null = opts.followIndex ? redisConnection(opts.redis.url, 'papers-sub', core.log) : null;
   const schedules = new BullmqScheduleSync(queues, core.log.child({ component: 'schedules' }));
   const limiter = new RedisRateLimiter(redis);
   const rates = platformRates(opts.rates);
@@ -70,7 +71,6 @@ export async function startQueueSide(opts: QueueSideOptions): Promise<QueueSide>
       await workers?.close();
       await queues.close();
       await Promise.allSettled([redis.quit(), subscriber?.quit()]);
-      await opts.redis.owned?.stop();
     },
   };
 }

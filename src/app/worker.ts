@@ -9,15 +9,15 @@ import { loadConfig } from '../config.js';
 import { ConfigError } from '../core/errors.js';
 import { createLogger } from '../log.js';
 import { NO_REDIS_HELP, pingRedis } from '../redis/private-redis-server.js';
-import { DEFAULT_REDIS_URL } from '../redis/redis-connection.js';
+import { DEFAULT_REDIS_URL, redactRedisUrl } from '../redis/redis-connection.js';
 import { buildPlatforms, openCore } from './build.js';
 import { Lifecycle, runEntry } from './lifecycle.js';
 import { startQueueSide } from './queue-side.js';
 
-async function main(): Promise<void> {
+async function main(life: Lifecycle): Promise<void> {
   const config = loadConfig();
   const log = createLogger({ level: config.logLevel, file: config.logFile, name: 'papers-worker' });
-  const life = new Lifecycle(log);
+  life.useLog(log);
   const url = config.redisUrl ?? DEFAULT_REDIS_URL;
   if (!config.redisUrl && !(await pingRedis('127.0.0.1', 6379))) throw new ConfigError(`npm run worker needs a shared Redis.\n${NO_REDIS_HELP}`);
   const core = await openCore(config, log);
@@ -34,8 +34,7 @@ async function main(): Promise<void> {
   const queue = await startQueueSide({ core, redis: { url }, platforms, runWorkers: true, followIndex: true, concurrency: config.workerConcurrency, ingest: config.fetchOnStart, lockMs: config.workerLockMs, rates: config.rates });
   life.onStop('queues (finishing active jobs)', () => queue.close());
   core.index.ready().catch((err: unknown) => log.error({ err }, 'index failed to load'));
-  log.info({ platforms: [...platforms.keys()], redis: url.replace(/\/\/[^@]*@/, '//***@') }, 'worker running');
-  life.handleSignals();
+  log.info({ platforms: [...platforms.keys()], redis: redactRedisUrl(url) }, 'worker running');
 }
 
 runEntry(main);

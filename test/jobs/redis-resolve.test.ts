@@ -12,8 +12,16 @@ import { tempDir } from '../support/tmp.js';
 const log = silentLogger();
 
 describe('resolveRedis', () => {
-  it('uses REDIS_URL as given', async () => {
-    expect(await resolveRedis({ redisUrl: 'redis://example.invalid:6400', dataDir: tempDir(), log })).toEqual({ url: 'redis://example.invalid:6400' });
+  it('uses REDIS_URL as given once it answers', async () => {
+    const running = await startTestRedis();
+    expect(await resolveRedis({ redisUrl: running.url, dataDir: tempDir(), log })).toEqual({ url: running.url });
+  });
+
+  it('refuses a REDIS_URL that does not answer, in one line without the password', async () => {
+    const port = await freePort();
+    const err = await resolveRedis({ redisUrl: `redis://app:s3cret@127.0.0.1:${port}`, dataDir: tempDir(), log }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).userMessage).toBe(`Redis at redis://app:***@127.0.0.1:${port} cannot be reached (ECONNREFUSED 127.0.0.1:${port}). Check REDIS_URL, or unset it to use a Redis on 127.0.0.1:6379 or a private one.`);
   });
 
   it('uses a Redis that answers on the default port', async () => {
