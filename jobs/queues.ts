@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { PLATFORM_NAME_PATTERN } from '../src/core/platform-descriptor.js';
 import type { PlatformName } from '../src/core/subscription.js';
 
 export const INGEST_QUEUE = 'papers-ingest';
@@ -30,7 +31,19 @@ export const JOB = {
   hints: 'hints',
 } as const;
 
-const platform = z.enum(['discord', 'slack', 'console']);
+/**
+ * The platforms this process runs, registered by the app from the platform list
+ * (src/platforms/registry.ts): jobs cannot import src/platforms, so the names are handed
+ * in. Until a process registers any (unit tests of a processor), a well-formed name passes.
+ */
+const registeredPlatforms = new Set<string>();
+export function registerPlatformNames(names: Iterable<string>): void {
+  for (const n of names) registeredPlatforms.add(n);
+}
+const platform = z
+  .string()
+  .regex(PLATFORM_NAME_PATTERN, 'is not a platform name')
+  .refine((p) => registeredPlatforms.size === 0 || registeredPlatforms.has(p), 'is not a registered platform');
 const channel = z.object({ platform, workspaceId: z.string().min(1).max(100), channelId: z.string().min(1).max(100) });
 
 export const ingestPayload = z.object({

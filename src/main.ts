@@ -21,13 +21,14 @@ import type { ScheduleSync } from './core/services.js';
 import { createLogger } from './log.js';
 import { SAMPLE_DIR } from './paths.js';
 import { ConsolePlatform } from './platforms/console/console-platform.js';
-import { createBotPlatforms } from './platforms/registry.js';
+import { PLATFORMS } from './platforms/index.js';
+import { createBotPlatforms, enabledPlatforms } from './platforms/registry.js';
 import { resolveRedis, startQueueRuntime, type QueueRuntime } from './queue/runtime.js';
 import { seedIfEmpty } from './seed.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const consoleMode = !config.discord && !config.slack;
+  const consoleMode = enabledPlatforms(config).length === 0;
   // The terminal belongs to the console bot: its logs go to a file unless told otherwise.
   const logFile = config.logFile ?? (consoleMode ? path.join(config.dataDir, 'bot.log') : undefined);
   const log = createLogger({ level: config.logLevel, file: logFile });
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
     });
     platforms.set('console', consolePlatform);
   }
-  for (const [name, platform] of createBotPlatforms(config, { store: core.store, log, commands })) platforms.set(name, platform);
+  for (const [name, platform] of await createBotPlatforms(config, { store: core.store, log, commands })) platforms.set(name, platform);
 
   let queue: QueueRuntime | null = null;
   let dispatcher: DigestDispatcher;
@@ -65,7 +66,7 @@ async function main(): Promise<void> {
     out.write(`(No Redis: digests run on demand only, without schedules. ${err.userMessage.split('\n')[0]})\n`);
     dispatcher = new InlineDigestDispatcher(core.digests, (name) => platforms.get(name));
   }
-  const handlers = createHandlers(botServices(core, dispatcher, schedules), commands);
+  const handlers = createHandlers(botServices(core, dispatcher, schedules), commands, PLATFORMS);
 
   if (consolePlatform) {
     out.write(

@@ -20,11 +20,11 @@ async function main(): Promise<void> {
   const url = config.redisUrl ?? DEFAULT_REDIS_URL;
   if (!config.redisUrl && !(await pingRedis('127.0.0.1', 6379))) throw new ConfigError(`npm run worker needs a shared Redis.\n${NO_REDIS_HELP}`);
   const core = await openCore(config, log);
-  const platforms = createPosters(config, { store: core.store, log, commands });
+  const platforms = await createPosters(config, { store: core.store, log, commands });
   // WORKER_PLATFORMS splits the posting between processes (one per platform, say), so a
   // burst on one platform never holds the event loop the other platform's pacing runs on.
   for (const name of [...platforms.keys()]) {
-    if (config.workerPlatforms.length && !config.workerPlatforms.includes(name as 'discord' | 'slack')) platforms.delete(name);
+    if (config.workerPlatforms.length && !config.workerPlatforms.includes(name)) platforms.delete(name);
   }
   if (!platforms.size) log.warn({}, 'no Discord or Slack configured: this worker only runs the scheduled ingest');
   // The worker searches too (a channel's topic), so its index follows new papers like a bot's.

@@ -9,9 +9,8 @@ import { openCore, type Core } from '../compose.js';
 import { loadConfig } from '../config.js';
 import { BotError, isUserFault } from '../core/errors.js';
 import { createLogger } from '../log.js';
+import { platformCli } from '../platforms/registry.js';
 import { digestCommand } from './digest.js';
-import { discordCli } from './discord.js';
-import { slackCli } from './slack.js';
 import { importCommand } from './import.js';
 import { ingestCommand } from './ingest.js';
 import { note, UsageError } from './output.js';
@@ -29,9 +28,7 @@ const USAGE = `Usage: papers <command> [options]
                                      The digest a channel would get for a featured day
   show <arXiv id or URL>             One paper
   stats                              What the store holds
-  discord register [--guild ID]      Register /papers with Discord (see docs/discord.md)
-  slack manifest [--socket | --http --url URL]
-                                     Print the Slack app manifest (see docs/slack.md)
+${[...platformCli().values()].map((c) => c.usage).join('\n')}
 
 Every command takes --json (stdout then holds only JSON) and --verbose (logs on stderr).
 DATA_DIR (default ./data) selects the store, as for the bot.`;
@@ -52,8 +49,8 @@ async function run(argv: string[]): Promise<void> {
     return;
   }
   // Platform chores have options of their own and need no store.
-  if (command === 'discord') return discordCli(rest, loadConfig());
-  if (command === 'slack') return slackCli(rest, loadConfig());
+  const platformCommand = platformCli().get(command);
+  if (platformCommand) return platformCommand.run(rest, loadConfig());
   const options = {
     ...common,
     limit: { type: 'string' },
