@@ -5,8 +5,22 @@
  * cannot produce a second delivery.
  */
 import { z } from 'zod';
+import { PLATFORM_NAME_PATTERN } from '../src/core/platform-descriptor.js';
 
-export const platformName = z.enum(['discord', 'slack', 'console']);
+/**
+ * The platforms this process runs, registered by the app from the platform list
+ * (src/platforms/registry.ts): jobs cannot import src/platforms, so the names are handed
+ * in. Until a process registers any (unit tests of a processor), a well-formed name passes.
+ */
+const registeredPlatforms = new Set<string>();
+export function registerPlatformNames(names: Iterable<string>): void {
+  for (const n of names) registeredPlatforms.add(n);
+}
+
+export const platformName = z
+  .string()
+  .regex(PLATFORM_NAME_PATTERN, 'is not a platform name')
+  .refine((p) => registeredPlatforms.size === 0 || registeredPlatforms.has(p), 'is not a registered platform');
 
 export const channelPayload = z.object({ platform: platformName, workspaceId: z.string().min(1).max(100), channelId: z.string().min(1).max(100) });
 export type ChannelIds = z.infer<typeof channelPayload>;

@@ -5,23 +5,10 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './core/errors.js';
-
-const optionalString = z
-  .string()
-  .trim()
-  .transform((s) => (s === '' ? undefined : s))
-  .optional();
-
-const url = (fallback: string) =>
-  z
-    .string()
-    .trim()
-    .default(fallback)
-    .refine((s) => /^https?:\/\/[^\s]+$/.test(s), 'must be an http(s) URL')
-    .transform((s) => s.replace(/\/+$/, ''));
-
-const int = (fallback: number, min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
+import type { RateRules } from './core/platform-descriptor.js';
+import { int, optionalString, url } from './env-schema.js';
+import type { AnyPlatformDescriptor } from './platforms/descriptor.js';
+import { PLATFORMS } from './platforms/index.js';
 
 const bool = (fallback: boolean) =>
   z
@@ -32,7 +19,7 @@ const bool = (fallback: boolean) =>
     .refine((s) => ['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'].includes(s), 'must be true or false')
     .transform((s) => ['1', 'true', 'yes', 'on'].includes(s));
 
-const schema = z.object({
+const baseShape = {
   DATA_DIR: z.string().trim().min(1).default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FILE: optionalString,
@@ -55,48 +42,22 @@ const schema = z.object({
   RUN_WORKERS: bool(true),
   /** Digest jobs in flight per worker process. */
   WORKER_CONCURRENCY: int(100, 1, 1000),
-  /** Platforms this worker process posts to (comma list); default every configured one. */
+  /** Platforms this worker process posts to (comma list); default every configured one. Checked against the platform list in loadConfig. */
   WORKER_PLATFORMS: z
     .string()
     .trim()
     .default('')
-    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
-    .refine((xs) => xs.every((x) => ['discord', 'slack'].includes(x)), 'must be a comma list of discord and slack'),
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
   /** Job lock in ms: a crashed worker's jobs are taken over after it lapses. */
   WORKER_LOCK_MS: int(60_000, 1_000, 600_000),
-  /** Discord requests per second for the bot, shared by every process (Discord's global limit is 50). */
-  DISCORD_REQUESTS_PER_SECOND: z.coerce.number().positive().max(10_000).default(48),
-  /** Slack messages per second per channel (Slack allows about one, with short bursts). */
-  SLACK_MESSAGES_PER_SECOND: z.coerce.number().positive().max(1_000).default(1),
-  /** Slack Tier 3 calls (reactions.add, conversations.history) per minute per workspace. */
-  SLACK_TIER3_PER_MINUTE: int(50, 1, 100_000),
-
-  // Discord: DISCORD_TOKEN and DISCORD_APP_ID turn the Discord platform on.
-  DISCORD_TOKEN: optionalString,
-  DISCORD_APP_ID: optionalString,
-  /** REST base; the gateway URL is then taken from GET /gateway/bot (tests point both at a stand-in). */
-  DISCORD_API_BASE: url('https://discord.com/api'),
-
-  // Slack: SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID/SECRET (OAuth, many) turn Slack on.
-  SLACK_BOT_TOKEN: optionalString,
-  /** Socket Mode when set (xapp-…): no public URL needed. */
-  SLACK_APP_TOKEN: optionalString,
-  SLACK_SIGNING_SECRET: optionalString,
-  SLACK_CLIENT_ID: optionalString,
-  SLACK_CLIENT_SECRET: optionalString,
-  SLACK_STATE_SECRET: optionalString,
-  SLACK_API_URL: url('https://slack.com/api').transform((s) => `${s}/`),
-  /** Who may subscribe a channel by default: everyone in it, or workspace admins and owners. */
-  SLACK_SUBSCRIBE_POLICY: z.enum(['everyone', 'admins']).default('everyone'),
-  /** HTTP port of the Slack events/commands/OAuth endpoints (HTTP mode). */
-  PORT: int(3000, 0, 65535),
-});
+  // Each platform's own variables come from its descriptor (src/platforms/<name>/config.ts).
+};
 
 export type Config = {
   dataDir: string;
   dbPath: string;
   indexDir: string;
-  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  logLevel: z.infer<z.ZodObject<typeof baseShape>>['LOG_LEVEL'];
   logFile: string | undefined;
   hf: { baseUrl: string; timeoutMs: number; retries: number; pageSize: number };
   seedSample: boolean;
@@ -109,25 +70,19 @@ export type Config = {
   workerConcurrency: number;
   workerLockMs: number;
   /** Empty: every configured platform. */
-  workerPlatforms: ('discord' | 'slack')[];
-  rates: { discordPerSecond: number; slackPerChannelPerSecond: number; slackTier3PerMinute: number };
-  /** Present when DISCORD_TOKEN and DISCORD_APP_ID are both set. */
-  discord: { token: string; appId: string; apiBase: string } | undefined;
-  /** Present when SLACK_BOT_TOKEN or the OAuth client credentials are set. */
-  slack:
-    | {
-        botToken: string | undefined;
-        appToken: string | undefined;
-        signingSecret: string | undefined;
-        oauth: { clientId: string; clientSecret: string; stateSecret: string } | undefined;
-        apiUrl: string;
-        subscribePolicy: 'everyone' | 'admins';
-        port: number;
-      }
-    | undefined;
+  workerPlatforms: string[];
+  /** Each platform's limiter buckets, by platform name (from its descriptor and section). */
+  rates: Readonly<Record<string, RateRules>>;
+  /** Each platform's own section, by platform name, as its descriptor reads it. */
+  platforms: Readonly<Record<string, unknown>>;
 };
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * `platforms` is the platform list (src/platforms/index.ts); each adds its variables to
+ * the one schema and builds its section from the parsed record.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, platforms: readonly AnyPlatformDescriptor[] = PLATFORMS): Config {
+  const schema = z.object(Object.assign({}, ...platforms.map((p) => p.config.env), baseShape) as typeof baseShape);
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
@@ -141,18 +96,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n  DEFAULT_TIMEZONE: "${tz}" is not an IANA timezone`);
   }
   const problems: string[] = [];
-  if (Boolean(e.DISCORD_TOKEN) !== Boolean(e.DISCORD_APP_ID)) {
-    problems.push(`  ${e.DISCORD_TOKEN ? 'DISCORD_APP_ID' : 'DISCORD_TOKEN'}: required when ${e.DISCORD_TOKEN ? 'DISCORD_TOKEN' : 'DISCORD_APP_ID'} is set`);
+  const sections: Record<string, unknown> = {};
+  const rates: Record<string, RateRules> = {};
+  for (const p of platforms) {
+    const r = p.config.read(parsed.data as Record<string, unknown>);
+    problems.push(...r.problems);
+    sections[p.name] = r.section;
+    rates[p.name] = p.rates(r.section);
   }
-  const oauthVars = [e.SLACK_CLIENT_ID, e.SLACK_CLIENT_SECRET, e.SLACK_STATE_SECRET];
-  if (oauthVars.some(Boolean) && !oauthVars.every(Boolean)) {
-    problems.push('  SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET: set all three for the OAuth install flow, or none');
-  }
-  const slackOn = Boolean(e.SLACK_BOT_TOKEN) || oauthVars.every(Boolean);
-  if (slackOn && !e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
-    problems.push('  SLACK_SIGNING_SECRET: required in HTTP mode (set it, or SLACK_APP_TOKEN for Socket Mode)');
-  }
-  if (e.SLACK_APP_TOKEN && !e.SLACK_BOT_TOKEN) problems.push('  SLACK_BOT_TOKEN: required with SLACK_APP_TOKEN (Socket Mode)');
+  const posters = platforms.filter((p) => p.createPoster).map((p) => p.name);
+  if (!e.WORKER_PLATFORMS.every((x) => posters.includes(x))) problems.push(`  WORKER_PLATFORMS: must be a comma list of ${posters.join(' and ')}`);
   if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}\nSee .env.example for every variable.`);
 
   const dataDir = path.resolve(e.DATA_DIR);
@@ -171,19 +124,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     runWorkers: e.RUN_WORKERS,
     workerConcurrency: e.WORKER_CONCURRENCY,
     workerLockMs: e.WORKER_LOCK_MS,
-    workerPlatforms: e.WORKER_PLATFORMS as ('discord' | 'slack')[],
-    rates: { discordPerSecond: e.DISCORD_REQUESTS_PER_SECOND, slackPerChannelPerSecond: e.SLACK_MESSAGES_PER_SECOND, slackTier3PerMinute: e.SLACK_TIER3_PER_MINUTE },
-    discord: e.DISCORD_TOKEN && e.DISCORD_APP_ID ? { token: e.DISCORD_TOKEN, appId: e.DISCORD_APP_ID, apiBase: e.DISCORD_API_BASE } : undefined,
-    slack: slackOn
-      ? {
-          botToken: e.SLACK_BOT_TOKEN,
-          appToken: e.SLACK_APP_TOKEN,
-          signingSecret: e.SLACK_SIGNING_SECRET,
-          oauth: oauthVars.every(Boolean) ? { clientId: e.SLACK_CLIENT_ID!, clientSecret: e.SLACK_CLIENT_SECRET!, stateSecret: e.SLACK_STATE_SECRET! } : undefined,
-          apiUrl: e.SLACK_API_URL,
-          subscribePolicy: e.SLACK_SUBSCRIBE_POLICY,
-          port: e.PORT,
-        }
-      : undefined,
+    workerPlatforms: e.WORKER_PLATFORMS,
+    rates,
+    platforms: sections,
   };
 }

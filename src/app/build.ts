@@ -81,7 +81,7 @@ export function botServices(core: Core, dispatcher: DigestDispatcher, schedules?
 }
 
 /** The chat platforms a process runs: full bots (gateway, receivers) or posters only (workers). */
-export function buildPlatforms(core: Core, commands: readonly CommandSpec[], role: 'bot' | 'poster'): Map<PlatformName, ChatPlatform> {
+export function buildPlatforms(core: Core, commands: readonly CommandSpec[], role: 'bot' | 'poster'): Promise<Map<PlatformName, ChatPlatform>> {
   const deps = { store: core.store, log: core.log, commands };
   return role === 'bot' ? createBotPlatforms(core.config, deps) : createPosters(core.config, deps);
 }

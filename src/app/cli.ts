@@ -7,8 +7,6 @@
  */
 import { parseArgs } from 'node:util';
 import { digestCommand } from '../cli/digest-command.js';
-import { discordCli } from '../cli/discord.js';
-import { slackCli } from '../cli/slack.js';
 import { importCommand } from '../cli/import-command.js';
 import { ingestCommand } from '../cli/ingest-command.js';
 import { commandHelp, USAGE } from '../cli/cli-help.js';
@@ -20,6 +18,7 @@ import type { CliDeps } from '../cli/cli-deps.js';
 import { loadConfig } from '../config.js';
 import { BotError, isUserFault } from '../core/errors.js';
 import { createLogger } from '../log.js';
+import { platformCli } from '../platforms/registry.js';
 import { openCore } from './build.js';
 import { quietOnClosedPipe } from './lifecycle.js';
 
@@ -40,8 +39,8 @@ async function run(argv: string[]): Promise<void> {
     return;
   }
   // Platform chores have options of their own and need no store.
-  if (command === 'discord') return discordCli(rest, loadConfig());
-  if (command === 'slack') return slackCli(rest, loadConfig());
+  const platformCommand = platformCli().get(command);
+  if (platformCommand) return platformCommand.run(rest, loadConfig());
   const options = {
     ...common,
     limit: { type: 'string' },
@@ -74,7 +73,7 @@ async function run(argv: string[]): Promise<void> {
     stats: [],
   };
   const own = allowed[command];
-  if (!own) throw new UsageError(`unknown command "${command.slice(0, 30)}". Commands: ${Object.keys(allowed).join(', ')}, discord, slack (papers --help).`);
+  if (!own) throw new UsageError(`unknown command "${command.slice(0, 30)}". Commands: ${Object.keys(allowed).join(', ')}, ${[...platformCli().keys()].join(', ')} (papers --help).`);
   for (const k of Object.keys(v)) {
     if (k in common || own.includes(k)) continue;
     if (v[k as keyof typeof v] !== undefined && v[k as keyof typeof v] !== false) throw new UsageError(`${command} does not take --${k}`);

@@ -20,6 +20,8 @@ import type { ScheduleSync } from '../core/services.js';
 import { createLogger } from '../log.js';
 import { SAMPLE_DIR } from '../paths.js';
 import { ConsolePlatform } from '../platforms/console/console-platform.js';
+import { PLATFORMS } from '../platforms/index.js';
+import { enabledPlatforms } from '../platforms/registry.js';
 import { resolveRedis } from '../redis/redis-connection.js';
 import { botServices, buildPlatforms, openCore } from './build.js';
 import { Lifecycle, runEntry, startPlatform } from './lifecycle.js';
@@ -28,7 +30,7 @@ import { seedIfEmpty } from './seed-sample.js';
 
 async function main(life: Lifecycle): Promise<void> {
   const config = loadConfig();
-  const consoleMode = !config.discord && !config.slack;
+  const consoleMode = enabledPlatforms(config).length === 0;
   // The terminal belongs to the console bot: its logs go to a file unless told otherwise.
   const logFile = config.logFile ?? (consoleMode ? path.join(config.dataDir, 'bot.log') : undefined);
   const log = createLogger({ level: config.logLevel, file: logFile });
@@ -53,7 +55,7 @@ async function main(life: Lifecycle): Promise<void> {
     });
     platforms.set('console', consolePlatform);
   }
-  for (const [name, platform] of buildPlatforms(core, commands, 'bot')) platforms.set(name, platform);
+  for (const [name, platform] of await buildPlatforms(core, commands, 'bot')) platforms.set(name, platform);
 
   let queue: QueueSide | null = null;
   let dispatcher: DigestDispatcher;
@@ -74,7 +76,7 @@ async function main(life: Lifecycle): Promise<void> {
     out.write(`(No Redis: digests run on demand only, without schedules. ${err.userMessage.split('\n')[0]})\n`);
     dispatcher = new InlineDigestDispatcher(core.digests, (name) => platforms.get(name));
   }
-  const handlers = createHandlers(botServices(core, dispatcher, schedules), commands);
+  const handlers = createHandlers(botServices(core, dispatcher, schedules), commands, PLATFORMS);
 
   if (consolePlatform) {
     out.write(

@@ -22,11 +22,11 @@ async function main(life: Lifecycle): Promise<void> {
   if (!config.redisUrl && !(await pingRedis('127.0.0.1', 6379))) throw new ConfigError(`npm run worker needs a shared Redis.\n${NO_REDIS_HELP}`);
   const core = await openCore(config, log);
   life.onStop('store and index', () => core.close());
-  const platforms = buildPlatforms(core, commands, 'poster');
+  const platforms = await buildPlatforms(core, commands, 'poster');
   // WORKER_PLATFORMS splits the posting between processes (one per platform, say), so a
   // burst on one platform never holds the event loop the other platform's pacing runs on.
   for (const name of [...platforms.keys()]) {
-    if (config.workerPlatforms.length && !config.workerPlatforms.includes(name as 'discord' | 'slack')) platforms.delete(name);
+    if (config.workerPlatforms.length && !config.workerPlatforms.includes(name)) platforms.delete(name);
   }
   life.onStop('platforms', () => Promise.allSettled([...platforms.values()].map((p) => p.stop())));
   if (!platforms.size) log.warn({}, 'no Discord or Slack configured: this worker only runs the scheduled ingest');

@@ -8,25 +8,18 @@ import { parseArxivId } from './arxiv-id.js';
 import { checkRequired, coerceOption } from './commands/parse-text.js';
 import type { CommandSpec, OptionValues } from './commands/spec.js';
 import { isUserFault, PermissionError, UserInputError, userMessageOf } from './errors.js';
-import type { ActionEvent, CommandInvocation, PlatformHandlers, PlatformName, ReactionEvent } from './ports.js';
+import { permissionRefusalFor, type PlatformTraits } from './platform-descriptor.js';
+import type { ActionEvent, CommandInvocation, PlatformHandlers, ReactionEvent } from './ports.js';
 import { errorReply, text, type Reply } from './reply.js';
 import type { BotServices } from './services.js';
 import { allTimezones } from './subscription.js';
 import { truncateWords } from './text.js';
 
-/** Who may change a channel's digest is decided per platform (see InvokerPermissions); so is the wording. */
-const PERMISSION_REFUSALS: Record<PlatformName, string> = {
-  discord: 'Only members with the Manage Channels permission in this channel can change its digest.',
-  slack:
-    'In this workspace only workspace admins and owners can subscribe a channel or change its digest. An admin can allow everyone from the Home tab of this app.',
-  console: "You cannot change this channel's digest.",
-};
-
-export function permissionRefusal(platform: PlatformName): string {
-  return PERMISSION_REFUSALS[platform];
-}
-
-export function createHandlers(services: BotServices, specs: readonly CommandSpec[]): PlatformHandlers {
+/**
+ * Who may change a channel's digest is decided per platform (see InvokerPermissions), and
+ * so is the refusal's wording: each platform's descriptor carries it, `platforms` lists them.
+ */
+export function createHandlers(services: BotServices, specs: readonly CommandSpec[], platforms: readonly PlatformTraits[]): PlatformHandlers {
   const { store, log } = services;
   const help = specs.find((s) => s.name === 'help');
   if (!help) throw new Error('createHandlers: the command list has no help');
@@ -55,7 +48,7 @@ export function createHandlers(services: BotServices, specs: readonly CommandSpe
   async function run(spec: CommandSpec, inv: CommandInvocation, options: CommandInvocation['options']): Promise<Reply> {
     const ilog = log.child({ interaction: inv.id, platform: inv.platform, channel: inv.channelId, command: spec.name });
     try {
-      if (spec.permission === 'manageChannel' && !inv.permissions.manageChannel) throw new PermissionError(permissionRefusal(inv.platform));
+      if (spec.permission === 'manageChannel' && !inv.permissions.manageChannel) throw new PermissionError(permissionRefusalFor(platforms, inv.platform));
       const opts = cleanOptions(spec, options);
       const started = Date.now();
       const reply = await finalize(await spec.handler({ inv, services }, opts));

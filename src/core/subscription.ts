@@ -6,7 +6,12 @@
 import { UserInputError } from './errors.js';
 import { clip } from './text.js';
 
-export type PlatformName = 'discord' | 'slack' | 'console';
+/**
+ * A platform's name. The core does not list them: the platforms registered with the app
+ * (src/platforms/index.ts) do, and the edges (job payloads, config, the store's callers)
+ * check a name against that list. See PlatformTraits in platform-descriptor.ts.
+ */
+export type PlatformName = string;
 
 /** A channel on a platform. `workspaceId` is the Discord guild or the Slack team. */
 export interface ChannelRef {

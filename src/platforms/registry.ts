@@ -1,49 +1,53 @@
 /**
- * Which chat platforms a process runs, from config. The bot gets full platforms
- * (gateway, receivers); a worker gets posters only (REST / Web API), enough to deliver
- * digests without receiving events.
+ * Which chat platforms a process runs, from config and the platform list. The bot gets
+ * full platforms (gateway, receivers); a worker gets posters only (REST / Web API),
+ * enough to deliver digests without receiving events. The list defaults to
+ * src/platforms/index.ts; tests pass their own.
  */
+import { registerPlatformNames } from '../../jobs/index.js';
 import type { Config } from '../config.js';
-import type { CommandSpec } from '../core/commands/spec.js';
-import type { ChatPlatform, Logger, PlatformName, Store } from '../core/ports.js';
-import { DiscordPlatform } from './discord/discord-platform.js';
-import { SlackPlatform } from './slack/slack-platform.js';
+import type { ChatPlatform, PlatformName } from '../core/ports.js';
+import type { AnyPlatformDescriptor, PlatformDeps } from './descriptor.js';
+import { PLATFORMS } from './index.js';
 
-export interface PlatformDeps {
-  store: Store;
-  log: Logger;
-  commands: readonly CommandSpec[];
+export type { PlatformDeps } from './descriptor.js';
+
+/** The platforms whose sections turn them on (tokens set). None: the bot runs in the console. */
+export function enabledPlatforms(config: Pick<Config, 'platforms'>, platforms: readonly AnyPlatformDescriptor[] = PLATFORMS): AnyPlatformDescriptor[] {
+  return platforms.filter((p) => p.enabled(config.platforms[p.name]));
 }
 
-/** Discord and Slack as configured, ready to start with the bot's handlers. */
-export function createBotPlatforms(config: Config, deps: PlatformDeps): Map<PlatformName, ChatPlatform> {
-  const out = new Map<PlatformName, ChatPlatform>();
-  if (config.discord) out.set('discord', new DiscordPlatform({ ...config.discord, commands: deps.commands, log: deps.log.child({ platform: 'discord' }), rest: discordRest(config) }));
-  if (config.slack) out.set('slack', new SlackPlatform({ slack: config.slack, store: deps.store, commands: deps.commands, log: deps.log.child({ platform: 'slack' }) }));
-  return out;
+/** The enabled platforms, ready to start with the bot's handlers. */
+export async function createBotPlatforms(config: Pick<Config, 'platforms'>, deps: PlatformDeps, platforms: readonly AnyPlatformDescriptor[] = PLATFORMS): Promise<Map<PlatformName, ChatPlatform>> {
+  return build(config, platforms, (p, section) => p.createBot?.(section, deps));
 }
 
 /** Posting-only platforms for worker processes. */
-export function createPosters(config: Config, deps: PlatformDeps): Map<PlatformName, ChatPlatform> {
+export async function createPosters(config: Pick<Config, 'platforms'>, deps: PlatformDeps, platforms: readonly AnyPlatformDescriptor[] = PLATFORMS): Promise<Map<PlatformName, ChatPlatform>> {
+  return build(config, platforms, (p, section) => p.createPoster?.(section, deps));
+}
+
+async function build(
+  config: Pick<Config, 'platforms'>,
+  platforms: readonly AnyPlatformDescriptor[],
+  make: (p: AnyPlatformDescriptor, section: unknown) => Promise<ChatPlatform> | undefined,
+): Promise<Map<PlatformName, ChatPlatform>> {
+  // Job payloads are checked against the platforms the app knows (jobs cannot import this folder).
+  registerPlatformNames(platforms.map((p) => p.name));
   const out = new Map<PlatformName, ChatPlatform>();
-  if (config.discord) {
-    out.set('discord', new DiscordPlatform({ ...config.discord, commands: deps.commands, log: deps.log.child({ platform: 'discord' }), gateway: false, rest: discordRest(config) }));
-  }
-  if (config.slack) {
-    out.set('slack', new SlackPlatform({ slack: config.slack, store: deps.store, commands: deps.commands, log: deps.log.child({ platform: 'slack' }), webOnly: true }));
+  for (const p of enabledPlatforms(config, platforms)) {
+    const made = await make(p, config.platforms[p.name]);
+    if (made) out.set(p.name, made);
   }
   return out;
 }
 
-/**
- * The global limit belongs to the worker's shared limiter (src/queue/rate-limit.ts), which
- * paces every process evenly. discord.js would pace each process on its own, with a fixed
- * one-second window that lets held-back requests leave in a clump, and would retry a
- * global 429 at once, outside the shared pacing: so its own limiter is lifted out of the
- * way and a global 429 is handed back (RateLimitedError) for the shared limiter to
- * reschedule. Per-route limits stay with discord.js, which reads them from the headers.
- * Interaction replies are not under the global limit.
- */
-function discordRest(_config: Config) {
-  return { globalRequestsPerSecond: 10_000, rejectOnRateLimit: (data: { global: boolean }) => data.global };
+/** The platform list's CLI subcommands, by platform name (`papers discord …`). */
+export function platformCli(platforms: readonly AnyPlatformDescriptor[] = PLATFORMS): Map<string, { usage: string; run(args: string[], config: Pick<Config, 'platforms'>): Promise<void> }> {
+  const out = new Map<string, { usage: string; run(args: string[], config: Pick<Config, 'platforms'>): Promise<void> }>();
+  for (const p of platforms) {
+    const cli = p.cli;
+    if (cli) out.set(p.name, { usage: cli.usage, run: (args, config) => cli.run(args, config.platforms[p.name]) });
+  }
+  return out;
 }

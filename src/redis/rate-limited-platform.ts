@@ -1,16 +1,13 @@
 /**
  * A ChatPlatform whose every outbound call first takes its turn from the shared rate
- * limiter. The limits are the platforms' own:
- *
- * - Discord: 50 requests per second for the bot across all channels (the global limit).
- *   Per-route buckets (5 messages / 5 s per channel, reactions) are handled by discord.js
- *   from the response headers; the global one needs coordination between processes.
- * - Slack: about one message per second per channel, short bursts allowed.
+ * limiter. The limits are the platforms' own, declared by each platform's descriptor
+ * (`rates` in src/platforms/<name>/index.ts) and handed in by name through config.
  *
  * Limits are a little under the platforms' so clock jitter does not produce 429s; any
  * 429 that still happens is waited out by the SDKs (Retry-After).
  */
 import { RateLimitedError } from '../core/errors.js';
+import type { PlatformCall, RateRules } from '../core/platform-descriptor.js';
 import type { ChannelRef, ChatPlatform, PlatformHandlers, PostedRef, PostOptions } from '../core/ports.js';
 import type { OutboundMessage } from '../core/reply.js';
 import type { Rate, RateLimiter } from './gcra-rate-limiter.js';
@@ -20,37 +17,19 @@ const MAX_RATE_LIMITED_ATTEMPTS = 8;
 
 export interface PlatformRates {
   /** Key and rate for one call on a channel. */
-  forCall(platform: string, channel: ChannelRef, call: 'post' | 'hint' | 'lookup'): { key: string; rate: Rate } | null;
+  forCall(platform: string, channel: ChannelRef, call: PlatformCall): { key: string; rate: Rate } | null;
 }
 
-export interface RateSettings {
-  /** Discord requests per second for the bot, all channels together (Discord allows 50). */
-  discordPerSecond: number;
-  /** Slack messages per second per channel (Slack allows about 1, with short bursts). */
-  slackPerChannelPerSecond: number;
-  /** Slack Tier 3 calls (reactions.add, conversations.history) per minute per workspace (Slack: 50+). */
-  slackTier3PerMinute: number;
-}
+/** Each platform's rate rules, by platform name (Config['rates']). A platform not listed is not paced. */
+export type RateSettings = Readonly<Record<string, RateRules>>;
 
-export const DEFAULT_RATE_SETTINGS: RateSettings = { discordPerSecond: 48, slackPerChannelPerSecond: 1, slackTier3PerMinute: 50 };
-
-export function platformRates(s: RateSettings = DEFAULT_RATE_SETTINGS): PlatformRates {
+export function platformRates(s: RateSettings = {}): PlatformRates {
   return {
-    forCall(platform, channel, call) {
-      // One bucket for every Discord call: the global limit counts messages and reactions alike.
-      if (platform === 'discord') return { key: 'discord:global', rate: { perSecond: s.discordPerSecond, burst: 1 } };
-      if (platform === 'slack') {
-        // A burst of 2 stays inside Slack's "short bursts" whatever their exact size.
-        if (call === 'post') return { key: `slack:${channel.workspaceId}:${channel.channelId}`, rate: { perSecond: s.slackPerChannelPerSecond, burst: 2 } };
-        // reactions.add and conversations.history are per workspace (Tier 3: 50+ per minute).
-        return { key: `slack:${channel.workspaceId}:tier3`, rate: { perSecond: s.slackTier3PerMinute / 60, burst: 5 } };
-      }
-      return null;
-    },
+    forCall: (platform, channel, call) => s[platform]?.(channel, call) ?? null,
   };
 }
 
-export const DEFAULT_RATES: PlatformRates = platformRates();
+const UNPACED: PlatformRates = platformRates();
 
 export class RateLimitedPlatform implements ChatPlatform {
   readonly name: ChatPlatform['name'];
@@ -60,7 +39,7 @@ export class RateLimitedPlatform implements ChatPlatform {
   constructor(
     private readonly inner: ChatPlatform,
     private readonly limiter: RateLimiter,
-    private readonly rates: PlatformRates = DEFAULT_RATES,
+    private readonly rates: PlatformRates = UNPACED,
   ) {
     this.name = inner.name;
     const hint = inner.addBookmarkHint?.bind(inner);
@@ -108,7 +87,7 @@ export class RateLimitedPlatform implements ChatPlatform {
     }
   }
 
-  private async turn(channel: ChannelRef, call: 'post' | 'hint' | 'lookup'): Promise<void> {
+  private async turn(channel: ChannelRef, call: PlatformCall): Promise<void> {
     const r = this.rates.forCall(this.inner.name, channel, call);
     if (r) await this.limiter.take(r.key, r.rate);
   }

@@ -1,6 +1,6 @@
 /** Every /papers subcommand end to end through the core, on the committed sample (2026-08-10 … 2026-08-21). */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { permissionRefusal } from '../../src/core/bot.js';
+import { consolePlatform } from '../../src/platforms/console/index.js';
 import type { PaperListReply, Reply } from '../../src/core/reply.js';
 import { CHANNEL, makeHarness, type Harness } from '../support/bot-harness.js';
 
@@ -116,7 +116,7 @@ describe('subscriptions', () => {
     for (const c of ['subscribe', 'unsubscribe', 'settings --top 3']) {
       const r = await h.run(c, { permissions: { manageChannel: false } });
       expect(r.kind === 'text' && r.tone).toBe('error');
-      expect(textOf(r)).toBe(permissionRefusal('console'));
+      expect(textOf(r)).toBe(consolePlatform.permissionRefusal);
     }
     expect(await h.store.getSubscription(CHANNEL)).toBeNull();
   });

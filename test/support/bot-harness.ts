@@ -5,6 +5,7 @@
  */
 import { commands } from '../../commands/index.js';
 import { createHandlers } from '../../src/core/bot.js';
+import { PLATFORMS } from '../../src/platforms/index.js';
 import { parseCommandLine } from '../../src/core/commands/parse-text.js';
 import { DigestService } from '../../src/core/digest/digest-service.js';
 import { InlineDigestDispatcher } from '../../src/core/digest/inline-dispatcher.js';
@@ -96,7 +97,7 @@ export async function makeTestServices(opts: { nowIso?: string; log?: Logger; pl
 export async function makeHarness(nowIso = '2026-08-21T10:00:00Z'): Promise<Harness> {
   const platform = new RecordingPlatform();
   const { services, store, clock } = await makeTestServices({ nowIso, platformFor: () => platform });
-  const handlers = createHandlers(services, commands);
+  const handlers = createHandlers(services, commands, PLATFORMS);
   return {
     services,
     handlers,

@@ -22,7 +22,7 @@ import type { CommandSpec } from '../../core/commands/spec.js';
 import { BotError, ChannelUnavailableError, ConfigError, UpstreamError, userMessageOf } from '../../core/errors.js';
 import type { ChannelRef, ChatPlatform, CommandInvocation, InvokerPermissions, Logger, PlatformHandlers, PostedRef, PostOptions, Store } from '../../core/ports.js';
 import { errorReply, text, type FileReply, type OutboundMessage, type Reply, type TextReply } from '../../core/reply.js';
-import type { Config } from '../../config.js';
+import type { SlackConnection } from './config.js';
 import { deliveryKey, SeenDeliveries } from './dedupe.js';
 import { slackErrorCode } from './errors.js';
 import { HOME_ACTION_PREFIX, HOME_ACTIONS, homeView, POLICY_LABEL } from './home.js';
@@ -33,7 +33,7 @@ import { escapeMrkdwn, LINK_ACTION_PREFIX, METADATA_EVENT_TYPE, postArgs, render
 import { actionSurface, actionTeam, APP_HOME_CHANNEL, parseSlash, toActionEvent, toInvocation, toReactionEvent, type BlockActionsBody, type ReactionEventBody, type SlashCommandBody } from './translate.js';
 import { slackSdkLogger, SlackWeb } from './web.js';
 
-export type SlackConfig = NonNullable<Config['slack']>;
+export type SlackConfig = SlackConnection;
 
 export interface SlackPlatformOptions {
   slack: SlackConfig;

@@ -6,7 +6,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { permissionRefusal } from '../../../src/core/bot.js';
+import { discordPlatform } from '../../../src/platforms/discord/index.js';
 import { BotError, ChannelUnavailableError, GENERIC_FAILURE } from '../../../src/core/errors.js';
 import type { ChannelRef, PlatformHandlers } from '../../../src/core/ports.js';
 import { text } from '../../../src/core/reply.js';
@@ -174,7 +174,7 @@ describe('Discord bot end to end (discord.js against the local stand-in)', () =>
     for (const subcommand of ['subscribe', 'unsubscribe', 'settings']) {
       const a = await bot.discord.answer(bot.discord.slashCommand({ channelId: C.sub, subcommand, permissions: PERMISSIONS.member, user: BOB }));
       expect(a.message!.flags & 64).toBe(64);
-      expect(a.message!.content).toBe(`❌ ${permissionRefusal('discord')}`);
+      expect(a.message!.content).toBe(`❌ ${discordPlatform.permissionRefusal}`);
     }
     expect(await bot.store.getSubscription(ref(C.sub))).toBeNull();
 

@@ -8,6 +8,7 @@
 import { pino } from 'pino';
 import { commands } from '../../../commands/index.js';
 import { createHandlers } from '../../../src/core/bot.js';
+import { PLATFORMS } from '../../../src/platforms/index.js';
 import type { PlatformHandlers } from '../../../src/core/ports.js';
 import type { BotServices } from '../../../src/core/services.js';
 import { DiscordPlatform, type DiscordPlatformOptions } from '../../../src/platforms/discord/discord-platform.js';
@@ -60,7 +61,7 @@ export async function startDiscordBot(
       ...opts.platform,
     });
   platform = makePlatform();
-  const real = createHandlers(services, commands);
+  const real = createHandlers(services, commands, PLATFORMS);
   const handlers = opts.wrapHandlers ? opts.wrapHandlers(real) : real;
   await platform.start(handlers);
   return {

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { permissionRefusal } from '../../../src/core/bot.js';
+import { slackPlatform } from '../../../src/platforms/slack/index.js';
 import {
   appHomeOpened,
   blockActions,
@@ -251,7 +251,7 @@ describe('App Home', () => {
     try {
       const refused = await command('subscribe --time 08:00', { channel: 'C0POLICY', user: 'U0GRACE' });
       expect(refused.response_type).toBe('ephemeral');
-      expect(textOf(refused)).toContain(permissionRefusal('slack'));
+      expect(textOf(refused)).toContain(slackPlatform.permissionRefusal);
       expect(await bot.store.getSubscription({ platform: 'slack', workspaceId: 'T0TEST', channelId: 'C0POLICY' })).toBeNull();
       expect(textOf(await command('subscribe --time 08:00', { channel: 'C0POLICY', user: 'U0ADMIN' }))).toMatch(/Subscribed/);
       // Commands without a permission never ask Slack who is an admin.

@@ -7,6 +7,7 @@
  */
 import { commands } from '../../../commands/index.js';
 import { createHandlers } from '../../../src/core/bot.js';
+import { PLATFORMS } from '../../../src/platforms/index.js';
 import type { PlatformHandlers } from '../../../src/core/ports.js';
 import type { BotServices } from '../../../src/core/services.js';
 import { SlackPlatform, type SlackConfig, type SlackPlatformOptions } from '../../../src/platforms/slack/slack-platform.js';
@@ -72,7 +73,7 @@ export async function startSlackBot(o: SlackBotOptions = {}): Promise<SlackBot> 
     log,
     ...(o.tuning ? { tuning: o.tuning } : {}),
   });
-  const handlers = createHandlers(services, commands);
+  const handlers = createHandlers(services, commands, PLATFORMS);
   await platform.start(handlers);
   const url = platform.address?.url ?? '';
   return {

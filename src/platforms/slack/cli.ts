@@ -5,10 +5,10 @@
  * Socket Mode when SLACK_APP_TOKEN is set or nothing is configured, HTTP otherwise.
  */
 import { parseArgs } from 'node:util';
-import { commands } from '../../commands/index.js';
-import type { Config } from '../config.js';
-import { buildManifest } from '../platforms/slack/manifest.js';
-import { UsageError } from './cli-output.js';
+import { commands } from '../../../commands/index.js';
+import { UsageError } from '../../cli/cli-output.js';
+import type { SlackConnection } from './config.js';
+import { buildManifest } from './manifest.js';
 
 export const SLACK_USAGE = `Usage: papers slack manifest [--socket | --http --url https://your.host] [--name "Papers"]
 
@@ -17,7 +17,7 @@ export const SLACK_USAGE = `Usage: papers slack manifest [--socket | --http --ur
   --url URL       Public https URL of the bot (HTTP mode)
   --name NAME     App name shown in Slack (default "Papers")`;
 
-export async function slackCli(args: string[], config?: Pick<Config, 'slack'>, out: (s: string) => void = (s) => void process.stdout.write(s)): Promise<void> {
+export async function slackCli(args: string[], config?: { slack: SlackConnection | undefined }, out: (s: string) => void = (s) => void process.stdout.write(s)): Promise<void> {
   const [sub, ...rest] = args;
   if (!sub || sub === 'help' || sub === '--help' || sub === '-h') {
     out(`${SLACK_USAGE}\n`);

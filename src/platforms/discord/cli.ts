@@ -8,12 +8,12 @@
  */
 import { parseArgs } from 'node:util';
 import { DiscordAPIError, REST } from 'discord.js';
-import { commands } from '../../commands/index.js';
-import type { Config } from '../config.js';
-import { BotError, ConfigError } from '../core/errors.js';
-import { fromDiscordError } from '../platforms/discord/errors.js';
-import { buildCommand, inviteUrl, registerCommands } from '../platforms/discord/register.js';
-import { note, printJson, println, UsageError } from './cli-output.js';
+import { commands } from '../../../commands/index.js';
+import { note, printJson, println, UsageError } from '../../cli/cli-output.js';
+import { BotError, ConfigError } from '../../core/errors.js';
+import type { DiscordConnection } from './config.js';
+import { fromDiscordError } from './errors.js';
+import { buildCommand, inviteUrl, registerCommands } from './register.js';
 
 export const DISCORD_USAGE = `Usage: papers discord register [--guild ID] [--json] [--dry-run]
 
@@ -32,7 +32,7 @@ export interface CliIo {
 
 const stdio: CliIo = { out: println, err: note, json: printJson };
 
-export async function discordCli(args: string[], config: Pick<Config, 'discord'>, io: CliIo = stdio): Promise<void> {
+export async function discordCli(args: string[], config: { discord: DiscordConnection | undefined }, io: CliIo = stdio): Promise<void> {
   const [sub, ...rest] = args;
   if (!sub || sub === 'help' || sub === '--help' || sub === '-h') {
     io.out(DISCORD_USAGE);

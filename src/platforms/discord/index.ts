@@ -1,0 +1,42 @@
+/**
+ * The Discord plug-in: everything the app knows about Discord, in one record. The SDK
+ * code loads only when a factory or the CLI runs, so reading config never loads discord.js.
+ */
+import { definePlatform } from '../descriptor.js';
+import { discordConfig, type DiscordSection } from './config.js';
+
+/**
+ * The global limit belongs to the worker's shared limiter (src/queue/rate-limit.ts), which
+ * paces every process evenly. discord.js would pace each process on its own, with a fixed
+ * one-second window that lets held-back requests leave in a clump, and would retry a
+ * global 429 at once, outside the shared pacing: so its own limiter is lifted out of the
+ * way and a global 429 is handed back (RateLimitedError) for the shared limiter to
+ * reschedule. Per-route limits stay with discord.js, which reads them from the headers.
+ * Interaction replies are not under the global limit.
+ */
+const REST_OPTIONS = { globalRequestsPerSecond: 10_000, rejectOnRateLimit: (data: { global: boolean }) => data.global };
+
+export const discordPlatform = definePlatform<DiscordSection>({
+  name: 'discord',
+  permissionRefusal: 'Only members with the Manage Channels permission in this channel can change its digest.',
+  config: discordConfig,
+  enabled: (s) => s.connection !== undefined,
+  // One bucket for every Discord call: the global limit (50/s) counts messages and reactions
+  // alike. Per-route buckets (5 messages / 5 s per channel) are discord.js's, from the headers.
+  rates: (s) => () => ({ key: 'discord:global', rate: { perSecond: s.requestsPerSecond, burst: 1 } }),
+  async createBot(s, deps) {
+    const { DiscordPlatform } = await import('./discord-platform.js');
+    return new DiscordPlatform({ ...s.connection!, commands: deps.commands, log: deps.log.child({ platform: 'discord' }), rest: REST_OPTIONS });
+  },
+  async createPoster(s, deps) {
+    const { DiscordPlatform } = await import('./discord-platform.js');
+    return new DiscordPlatform({ ...s.connection!, commands: deps.commands, log: deps.log.child({ platform: 'discord' }), gateway: false, rest: REST_OPTIONS });
+  },
+  cli: {
+    usage: '  discord register [--guild ID]      Register /papers with Discord (see docs/discord.md)',
+    async run(args, s) {
+      const { discordCli } = await import('./cli.js');
+      return discordCli(args, { discord: s.connection });
+    },
+  },
+});
