@@ -1,11 +1,13 @@
 /**
- * The only module that reads process.env. One zod schema; a bad value stops the
- * process at start with the variable's name and what is wrong with it.
+ * The only module that reads process.env (and `.env` in the working directory, which
+ * the environment overrides). One zod schema; a bad value stops the process at start
+ * with the variable's name and what is wrong with it.
  */
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './core/errors.js';
 import type { RateRules } from './core/platform-descriptor.js';
+import { readEnvFile } from './env-file.js';
 import { int, optionalString, url } from './env-schema.js';
 import type { AnyPlatformDescriptor } from './platforms/descriptor.js';
 import { PLATFORMS } from './platforms/index.js';
@@ -50,6 +52,19 @@ const baseShape = {
     .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
   /** Job lock in ms: a crashed worker's jobs are taken over after it lapses. */
   WORKER_LOCK_MS: int(60_000, 1_000, 600_000),
+  /** Prefix of every queue key: two installs sharing one Redis each take only their own jobs. */
+  QUEUE_PREFIX: z.string().trim().regex(/^[A-Za-z0-9_.-]{1,40}$/, 'must be 1–40 letters, digits, _ . or -').default('papers'),
+  /**
+   * Port of /healthz, /readyz, /metrics, /admin/queues and Slack's HTTP endpoints. PORT is
+   * the older name (Slack's HTTP receiver). Unset, a console in a terminal opens no port.
+   */
+  HTTP_PORT: optionalString
+    .refine((s) => s === undefined || (/^\d{1,5}$/.test(s) && Number(s) <= 65_535), 'must be a port number (0–65535)')
+    .transform((s) => (s === undefined ? undefined : Number(s))),
+  HTTP_HOST: z.string().trim().min(1).default('0.0.0.0'),
+  /** Turns the queue dashboard on, behind basic auth (user ADMIN_USER, default admin). */
+  ADMIN_PASSWORD: optionalString,
+  ADMIN_USER: z.string().trim().min(1).max(100).default('admin'),
   // Each platform's own variables come from its descriptor (src/platforms/<name>/config.ts).
 };
 
@@ -75,13 +90,23 @@ export type Config = {
   rates: Readonly<Record<string, RateRules>>;
   /** Each platform's own section, by platform name, as its descriptor reads it. */
   platforms: Readonly<Record<string, unknown>>;
+  queuePrefix: string;
+  /** undefined: not set (the process decides whether it needs a port). */
+  http: { port: number | undefined; host: string };
+  /** The dashboard's credentials, when ADMIN_PASSWORD is set. */
+  admin: { user: string; password: string } | undefined;
+  /** The .env file that was read, if any (its values never override the environment). */
+  envFile: string | undefined;
 };
 
 /**
  * `platforms` is the platform list (src/platforms/index.ts); each adds its variables to
  * the one schema and builds its section from the parsed record.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, platforms: readonly AnyPlatformDescriptor[] = PLATFORMS): Config {
+export function loadConfig(given?: NodeJS.ProcessEnv, platforms: readonly AnyPlatformDescriptor[] = PLATFORMS): Config {
+  // A caller passing its own record (a test) gets exactly that; the process gets .env under its environment.
+  const file = given ? null : readEnvFile();
+  const env: NodeJS.ProcessEnv = given ?? { ...file?.values, ...process.env };
   const schema = z.object(Object.assign({}, ...platforms.map((p) => p.config.env), baseShape) as typeof baseShape);
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
@@ -127,5 +152,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, platforms: read
     workerPlatforms: e.WORKER_PLATFORMS,
     rates,
     platforms: sections,
+    queuePrefix: e.QUEUE_PREFIX,
+    // PORT (validated by Slack's section) counts only when it was actually set.
+    http: { port: e.HTTP_PORT ?? (env.PORT?.trim() ? Number((parsed.data as Record<string, unknown>).PORT) : undefined), host: e.HTTP_HOST },
+    admin: e.ADMIN_PASSWORD ? { user: e.ADMIN_USER, password: e.ADMIN_PASSWORD } : undefined,
+    envFile: file?.path,
   };
 }

@@ -7,7 +7,9 @@
  */
 import type { CommandSpec } from '../core/commands/spec.js';
 import type { Config } from '../config.js';
+import type { RequestListener } from 'node:http';
 import { DigestService } from '../core/digest/digest-service.js';
+import { countingStore, noMetrics, timedIndex, type Metrics } from '../core/metrics.js';
 import { BotError } from '../core/errors.js';
 import type { ChatPlatform, Clock, DigestDispatcher, Logger, PaperIndex, PaperSource, PlatformName, Store } from '../core/ports.js';
 import { systemClock } from '../core/ports.js';
@@ -29,6 +31,9 @@ export interface Core {
   source: PaperSource;
   search: SearchService;
   digests: DigestService;
+  metrics: Metrics;
+  /** When the index last changed (refresh done), for /metrics. */
+  indexUpdatedAt(): number | null;
   close(): Promise<void>;
 }
 
@@ -44,9 +49,16 @@ export async function openStore(config: Config): Promise<Store> {
   }
 }
 
-export async function openCore(config: Config, log: Logger, clock: Clock = systemClock): Promise<Core> {
-  const store = await openStore(config);
-  const index = new LunrPaperIndex({ feed: storeDocFeed(store), snapshotDir: config.indexDir, log: log.child({ component: 'index' }) });
+export async function openCore(config: Config, log: Logger, opts: { clock?: Clock; metrics?: Metrics } = {}): Promise<Core> {
+  const clock = opts.clock ?? systemClock;
+  const metrics = opts.metrics ?? noMetrics;
+  const rawStore = await openStore(config);
+  const rawIndex = new LunrPaperIndex({ feed: storeDocFeed(rawStore), snapshotDir: config.indexDir, log: log.child({ component: 'index' }) });
+  let indexUpdatedAt: number | null = null;
+  const noteIndexChange = () => void (indexUpdatedAt = Date.now());
+  // Metrics observe the ports from outside: bookmarks in the store, latency and age of the index.
+  const store = countingStore(rawStore, metrics);
+  const index = timedIndex(rawIndex, metrics, noteIndexChange);
   const source = new HfDailySource({ ...config.hf, log: log.child({ component: 'hf' }) });
   const search = new SearchService({ index, store });
   const digests = new DigestService({ store, index, clock, log: log.child({ component: 'digest' }) });
@@ -59,6 +71,8 @@ export async function openCore(config: Config, log: Logger, clock: Clock = syste
     source,
     search,
     digests,
+    metrics,
+    indexUpdatedAt: () => indexUpdatedAt,
     async close() {
       await index.close();
       await store.close();
@@ -75,13 +89,19 @@ export function botServices(core: Core, dispatcher: DigestDispatcher, schedules?
     dispatcher,
     clock: core.clock,
     log: core.log,
+    metrics: core.metrics,
     ...(schedules ? { schedules } : {}),
     defaults: { timezone: core.config.defaultTimezone },
   };
 }
 
 /** The chat platforms a process runs: full bots (gateway, receivers) or posters only (workers). */
-export function buildPlatforms(core: Core, commands: readonly CommandSpec[], role: 'bot' | 'poster'): Promise<Map<PlatformName, ChatPlatform>> {
-  const deps = { store: core.store, log: core.log, commands };
+export function buildPlatforms(
+  core: Core,
+  commands: readonly CommandSpec[],
+  role: 'bot' | 'poster',
+  mountHttp?: (listener: RequestListener) => void,
+): Promise<Map<PlatformName, ChatPlatform>> {
+  const deps = { store: core.store, log: core.log, commands, ...(mountHttp ? { mountHttp } : {}) };
   return role === 'bot' ? createBotPlatforms(core.config, deps) : createPosters(core.config, deps);
 }

@@ -1,6 +1,7 @@
 /** Builds the JobContext the processors in jobs/ run with, from this process's parts. */
 import type { JobContext, JobQueue } from '../../jobs/index.js';
 import { upvoteRefresher } from '../core/digest/upvote-refresher.js';
+import type { Metrics } from '../core/metrics.js';
 import { defaultIngestDays, ingestDays } from '../core/ingest-papers.js';
 import type { ChatPlatform, PlatformName } from '../core/ports.js';
 import type { ScheduleSync } from '../core/services.js';
@@ -14,6 +15,7 @@ export function buildJobContext(deps: {
   platforms: ReadonlyMap<PlatformName, ChatPlatform>;
   schedules: ScheduleSync;
   papersChanged: (ids: readonly string[]) => Promise<void>;
+  metrics?: Metrics;
 }): JobContext {
   const { core } = deps;
   const ensureFreshUpvotes = upvoteRefresher({
@@ -21,7 +23,7 @@ export function buildJobContext(deps: {
     clock: core.clock,
     log: core.log,
     refresh: async () => {
-      await ingestDays({ source: core.source, store: core.store, clock: core.clock, log: core.log, announce: deps.papersChanged }, defaultIngestDays(core.clock.now()));
+      await ingestDays({ source: core.source, store: core.store, clock: core.clock, log: core.log, announce: deps.papersChanged, ...(deps.metrics ? { metrics: deps.metrics } : {}) }, defaultIngestDays(core.clock.now()));
     },
   });
   return {
@@ -36,5 +38,6 @@ export function buildJobContext(deps: {
     platformFor: (name) => deps.platforms.get(name),
     ensureFreshUpvotes,
     papersChanged: deps.papersChanged,
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
   };
 }

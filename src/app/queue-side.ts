@@ -3,7 +3,10 @@
  * the schedule sync and dispatcher the bot's commands use, the papers-changed
  * subscription that keeps this process's index current, and (optionally) the workers.
  */
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { deliverQueue, hintQueue, INGEST_QUEUE, PLAN_QUEUE } from '../../jobs/index.js';
+import { countingPlatform, noMetrics, type Metrics } from '../core/metrics.js';
 import type { ChatPlatform, DigestDispatcher, PlatformName } from '../core/ports.js';
 import type { ScheduleSync } from '../core/services.js';
 import { Queues } from '../redis/bullmq-queues.js';
@@ -11,6 +14,7 @@ import { startWorkers, type RunningWorkers } from '../redis/bullmq-workers.js';
 import { RedisRateLimiter } from '../redis/gcra-rate-limiter.js';
 import { BullmqScheduleSync } from '../redis/job-schedulers.js';
 import { followPapersChanged, publishPapersChanged } from '../redis/papers-changed.js';
+import { durabilityWarnings, readDurability } from '../redis/redis-durability.js';
 import { QueueDigestDispatcher } from '../redis/queue-dispatcher.js';
 import { platformRates, RateLimitedPlatform, type RateSettings } from '../redis/rate-limited-platform.js';
 import { redisConnection, type ResolvedRedis } from '../redis/redis-connection.js';
@@ -21,6 +25,14 @@ export interface QueueSide {
   dispatcher: DigestDispatcher;
   schedules: ScheduleSync;
   workers: RunningWorkers | null;
+  /** Whether the Redis connection is up now (for /readyz). */
+  redisReady(): boolean;
+  /** Every queue this process uses, for the dashboard. */
+  queues(): Queue[];
+  /** Job counts by queue and state, for /metrics. */
+  jobCounts(): Promise<{ queue: string; counts: Record<string, number> }[]>;
+  /** Warnings about this Redis (evicting, no persistence), read once at start. */
+  warnings: string[];
   close(): Promise<void>;
 }
 
@@ -34,6 +46,9 @@ export interface QueueSideOptions {
   runWorkers: boolean;
   /** Keep this process's search index current when another process ingests. */
   followIndex: boolean;
+  metrics?: Metrics;
+  /** QUEUE_PREFIX: two installs on one Redis never take each other's jobs. */
+  prefix?: string;
   concurrency?: number;
   ingest?: boolean;
   lockMs?: number;
@@ -42,15 +57,17 @@ export interface QueueSideOptions {
 
 export async function startQueueSide(opts: QueueSideOptions): Promise<QueueSide> {
   const { core } = opts;
-  const queues = new Queues(opts.redis.url);
+  const queues = new Queues(opts.redis.url, opts.prefix);
   const redis: Redis = redisConnection(opts.redis.url, 'papers', core.log);
   const subscriber: Redis | null = opts.followIndex ? redisConnection(opts.redis.url, 'papers-sub', core.log) : null;
   const schedules = new BullmqScheduleSync(queues, core.log.child({ component: 'schedules' }));
   const limiter = new RedisRateLimiter(redis);
   const rates = platformRates(opts.rates);
-  const limited = new Map([...opts.platforms].map(([name, p]) => [name, new RateLimitedPlatform(p, limiter, rates)] as const));
+  const metrics = opts.metrics ?? noMetrics;
+  // Counted inside the limiter: every message that went out, and every 429 the platform answered.
+  const limited = new Map([...opts.platforms].map(([name, p]) => [name, new RateLimitedPlatform(countingPlatform(p, metrics), limiter, rates)] as const));
   const papersChanged = (ids: readonly string[]) => publishPapersChanged(redis, ids);
-  const ctx = buildJobContext({ core, queue: queues, platforms: limited, schedules, papersChanged });
+  const ctx = buildJobContext({ core, queue: queues, platforms: limited, schedules, papersChanged, metrics });
   const dispatcher = new QueueDigestDispatcher(core.digests, queues, ctx.ensureFreshUpvotes);
 
   if (subscriber) await followPapersChanged(subscriber, { index: core.index, store: core.store, log: core.log });
@@ -62,11 +79,19 @@ export async function startQueueSide(opts: QueueSideOptions): Promise<QueueSide>
     core.log.info(r, 'digest schedules reconciled');
   }
 
+  // Every queue this process adds to or consumes, opened now so the dashboard lists them.
+  const names = [INGEST_QUEUE, PLAN_QUEUE, ...[...opts.platforms.keys()].flatMap((p) => [deliverQueue(p), hintQueue(p)])];
+  const all = names.map((n) => queues.get(n));
+  const warnings = durabilityWarnings(await readDurability(redis));
   return {
     redisUrl: opts.redis.url,
     dispatcher,
     schedules,
     workers,
+    warnings,
+    redisReady: () => redis.status === 'ready',
+    queues: () => all,
+    jobCounts: () => Promise.all(all.map(async (q) => ({ queue: q.name, counts: await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed') }))),
     async close() {
       await workers?.close();
       await queues.close();

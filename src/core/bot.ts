@@ -7,6 +7,7 @@ import { decodeAction, isBookmarkEmoji, withPagerActions } from './actions.js';
 import { parseArxivId } from './arxiv-id.js';
 import { checkRequired, coerceOption } from './commands/parse-text.js';
 import type { CommandSpec, OptionValues } from './commands/spec.js';
+import { noMetrics, type CommandOutcome } from './metrics.js';
 import { isUserFault, PermissionError, UserInputError, userMessageOf } from './errors.js';
 import { permissionRefusalFor, type PlatformTraits } from './platform-descriptor.js';
 import type { ActionEvent, CommandInvocation, PlatformHandlers, ReactionEvent } from './ports.js';
@@ -21,6 +22,7 @@ import { truncateWords } from './text.js';
  */
 export function createHandlers(services: BotServices, specs: readonly CommandSpec[], platforms: readonly PlatformTraits[]): PlatformHandlers {
   const { store, log } = services;
+  const metrics = services.metrics ?? noMetrics;
   const help = specs.find((s) => s.name === 'help');
   if (!help) throw new Error('createHandlers: the command list has no help');
 
@@ -47,16 +49,20 @@ export function createHandlers(services: BotServices, specs: readonly CommandSpe
 
   async function run(spec: CommandSpec, inv: CommandInvocation, options: CommandInvocation['options']): Promise<Reply> {
     const ilog = log.child({ interaction: inv.id, platform: inv.platform, channel: inv.channelId, command: spec.name });
+    const t0 = performance.now();
+    const done = (outcome: CommandOutcome) => metrics.commandDone(spec.name, outcome, (performance.now() - t0) / 1000);
     try {
       if (spec.permission === 'manageChannel' && !inv.permissions.manageChannel) throw new PermissionError(permissionRefusalFor(platforms, inv.platform));
       const opts = cleanOptions(spec, options);
       const started = Date.now();
       const reply = await finalize(await spec.handler({ inv, services }, opts));
       ilog.info({ ms: Date.now() - started, reply: reply.kind }, 'command answered');
+      done('ok');
       return reply;
     } catch (err) {
       if (isUserFault(err)) ilog.info({ code: (err as { code: string }).code, msg: userMessageOf(err) }, 'command refused');
       else ilog.error({ err }, 'command failed');
+      done(err instanceof PermissionError ? 'refused' : isUserFault(err) ? 'user_error' : 'error');
       return errorReply(userMessageOf(err));
     }
   }

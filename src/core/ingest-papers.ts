@@ -5,6 +5,7 @@
  * pass (a process with its own index passes it; a worker announces to the others).
  */
 import { addDays, utcDay, weekdayOf } from './dates.js';
+import type { Metrics } from './metrics.js';
 import type { Clock, Logger, PaperIndex, PaperSource, Store, UpsertResult } from './ports.js';
 import { toIndexDoc } from './ports.js';
 
@@ -32,6 +33,7 @@ export interface IngestDeps {
   index?: PaperIndex;
   /** Tells other processes which papers changed (their indexes catch up). */
   announce?: (ids: readonly string[]) => Promise<void>;
+  metrics?: Metrics;
 }
 
 /**
@@ -47,6 +49,7 @@ export async function ingestDays(
   const days: IngestOutcome[] = [];
   const fetchedIds: string[] = [];
   const changedIds: string[] = [];
+  let ok = false;
   try {
     for (const date of dates) {
       const before = await deps.store.revision();
@@ -61,7 +64,9 @@ export async function ingestDays(
       deps.log.info({ ...day }, 'ingested day');
       opts.onDay?.(day);
     }
+    ok = true;
   } finally {
+    deps.metrics?.ingestRun(ok ? 'ok' : 'failed', fetchedIds.length);
     await tellOthers(deps, fetchedIds, changedIds);
   }
   return days;

@@ -339,6 +339,8 @@ export interface ChatPlatform {
    * re-sending after an attempt that may have posted without recording it.
    */
   findPosted?(channel: ChannelRef, idempotencyKey: string): Promise<PostedRef | null>;
+  /** Optional: whether the connection is up now (gateway ready, receiver listening), for /readyz. */
+  isConnected?(): boolean;
 }
 
 // ─── Digest delivery ─────────────────────────────────────────────────────────────────

@@ -3,6 +3,7 @@
  * composition root and passed down; tests build it from fakes.
  */
 import type { DigestService } from './digest/digest-service.js';
+import type { Metrics } from './metrics.js';
 import type { Clock, DigestDispatcher, Logger, PaperIndex, Store } from './ports.js';
 import type { SearchService } from './search-service.js';
 import type { ChannelRef, Subscription } from './subscription.js';
@@ -24,4 +25,6 @@ export interface BotServices {
   /** Optional: absent where nothing schedules digests (the CLI). */
   schedules?: ScheduleSync;
   defaults: { timezone: string };
+  /** Optional: counts commands (absent: nothing counted). */
+  metrics?: Metrics;
 }

@@ -6,6 +6,7 @@
  * platform. The pure part (name, refusal wording, rate rules) is the core's
  * PlatformTraits, so the core can be handed the list without importing this folder.
  */
+import type { RequestListener } from 'node:http';
 import type { z } from 'zod';
 import type { CommandSpec } from '../core/commands/spec.js';
 import type { PlatformTraits, RateRules } from '../core/platform-descriptor.js';
@@ -16,6 +17,12 @@ export interface PlatformDeps {
   store: Store;
   log: Logger;
   commands: readonly CommandSpec[];
+  /**
+   * The process's HTTP server (src/http/), for a platform that receives HTTP requests:
+   * it mounts its listener there instead of opening a port of its own, so one HTTP_PORT
+   * serves health, metrics and the platform.
+   */
+  mountHttp?: (listener: RequestListener) => void;
 }
 
 /**
@@ -41,6 +48,8 @@ export interface PlatformDescriptor<S = unknown> extends PlatformTraits {
   readonly config: PlatformConfig<S>;
   /** The section turns the platform on (its tokens are set). */
   enabled(section: S): boolean;
+  /** How the start-up line names it, e.g. "Slack Socket Mode". */
+  describe?(section: S): string;
   /** The platform's own limits, as the shared limiter's buckets. */
   rates(section: S): RateRules;
   /** The full platform a bot process starts (gateway, receivers). */

@@ -14,7 +14,8 @@ export function runNode(args: string[], opts: { env?: NodeJS.ProcessEnv; input?:
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, {
       cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: 'warn', FETCH_ON_START: 'false', ...opts.env },
+      // HTTP_PORT 0: a free port each, so bots started side by side never collide on 3000.
+      env: { ...process.env, LOG_LEVEL: 'warn', FETCH_ON_START: 'false', ...(opts.env?.PORT ? {} : { HTTP_PORT: '0' }), ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -155,6 +155,11 @@ export class DiscordPlatform implements ChatPlatform {
   }
 
   /** Lets in-flight interactions finish (up to 5 s), then disconnects. */
+  /** A poster (no gateway) is connected once constructed: REST needs no session. */
+  isConnected(): boolean {
+    return this.client ? this.client.isReady() : true;
+  }
+
   async stop(): Promise<void> {
     await within(this.idle(), 5000);
     if (this.client) await this.client.destroy();

@@ -21,6 +21,7 @@ export const discordPlatform = definePlatform<DiscordSection>({
   permissionRefusal: 'Only members with the Manage Channels permission in this channel can change its digest.',
   config: discordConfig,
   enabled: (s) => s.connection !== undefined,
+  describe: () => 'Discord',
   // One bucket for every Discord call: the global limit (50/s) counts messages and reactions
   // alike. Per-route buckets (5 messages / 5 s per channel) are discord.js's, from the headers.
   rates: (s) => () => ({ key: 'discord:global', rate: { perSecond: s.requestsPerSecond, burst: 1 } }),

@@ -11,6 +11,7 @@ export const slackPlatform = definePlatform<SlackSection>({
     'In this workspace only workspace admins and owners can subscribe a channel or change its digest. An admin can allow everyone from the Home tab of this app.',
   config: slackConfig,
   enabled: (s) => s.connection !== undefined,
+  describe: (s) => (s.connection?.appToken ? 'Slack Socket Mode' : s.connection?.oauth ? 'Slack HTTP (OAuth, many workspaces)' : 'Slack HTTP'),
   rates: (s) => (channel, call) =>
     // A burst of 2 stays inside Slack's "short bursts" (about 1 message/s per channel) whatever their exact size.
     call === 'post'
@@ -19,7 +20,7 @@ export const slackPlatform = definePlatform<SlackSection>({
         { key: `slack:${channel.workspaceId}:tier3`, rate: { perSecond: s.tier3PerMinute / 60, burst: 5 } },
   async createBot(s, deps) {
     const { SlackPlatform } = await import('./slack-platform.js');
-    return new SlackPlatform({ slack: s.connection!, store: deps.store, commands: deps.commands, log: deps.log.child({ platform: 'slack' }) });
+    return new SlackPlatform({ slack: s.connection!, store: deps.store, commands: deps.commands, log: deps.log.child({ platform: 'slack' }), ...(deps.mountHttp ? { mountHttp: deps.mountHttp } : {}) });
   },
   async createPoster(s, deps) {
     const { SlackPlatform } = await import('./slack-platform.js');

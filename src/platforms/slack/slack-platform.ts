@@ -15,7 +15,7 @@
  * `webOnly: true` builds no receiver: post / findPosted / addBookmarkHint work through
  * the Web API alone, for a worker process that only delivers digests.
  */
-import type { Server } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, SocketModeReceiver, type Receiver, type RespondArguments, type RespondFn } from '@slack/bolt';
 import type { CommandSpec } from '../../core/commands/spec.js';
@@ -42,6 +42,8 @@ export interface SlackPlatformOptions {
   log: Logger;
   /** No receiver: only post / findPosted / addBookmarkHint (a digest worker). */
   webOnly?: boolean;
+  /** HTTP mode on the app's own server (shared HTTP_PORT) instead of a port of Bolt's. */
+  mountHttp?: (listener: RequestListener) => void;
   /** Tuning, mostly for tests. */
   tuning?: { maxRateLimitWaitSec?: number; adminCacheMs?: number; dedupeTtlMs?: number; historyLimit?: number };
 }
@@ -59,6 +61,7 @@ export class SlackPlatform implements ChatPlatform {
   private readonly log: Logger;
   private readonly inflight = new Set<Promise<unknown>>();
   private app: App | undefined;
+  private sharedHttp = false;
   private server: Server | undefined;
   private handlers: PlatformHandlers | undefined;
 
@@ -129,7 +132,12 @@ export class SlackPlatform implements ChatPlatform {
     });
     this.app = app;
     this.register(app);
-    if (this.mode === 'http') {
+    if (this.mode === 'http' && this.opts.mountHttp) {
+      // Bolt's App constructor has initialised the receiver; its listener serves /slack/*.
+      this.opts.mountHttp((receiver as HTTPReceiver).requestListener);
+      this.sharedHttp = true;
+      this.log.info({ oauth: Boolean(oauth) }, 'Slack HTTP endpoints on the shared HTTP server');
+    } else if (this.mode === 'http') {
       this.server = (await app.start(slack.port)) as Server;
       this.log.info({ port: this.address?.port, oauth: Boolean(oauth) }, 'Slack HTTP receiver listening');
     } else {
@@ -144,11 +152,17 @@ export class SlackPlatform implements ChatPlatform {
     }
   }
 
+  /** Web-only posters need no connection; the bot's receiver is up once started. */
+  isConnected(): boolean {
+    return this.mode === 'web' || this.app !== undefined;
+  }
+
   async stop(): Promise<void> {
     const app = this.app;
     this.app = undefined;
     if (!app) return;
     await this.idle(10_000);
+    if (this.sharedHttp) return; // the app's HTTP server is closed by its owner
     this.server?.closeIdleConnections?.();
     await app.stop().catch((err: unknown) => this.log.warn({ err }, 'Slack receiver did not stop cleanly'));
     this.server = undefined;

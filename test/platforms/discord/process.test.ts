@@ -35,7 +35,7 @@ describe('Discord from the command line', () => {
     const redis = await startTestRedis();
     const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/app/main.js')], {
       cwd: ROOT,
-      env: { ...process.env, DISCORD_TOKEN: discord.token, DISCORD_APP_ID: discord.appId, DISCORD_API_BASE: discord.apiBase, DATA_DIR: tempDir(), REDIS_URL: redis.url, FETCH_ON_START: 'false', HF_BASE_URL: 'http://127.0.0.1:9', HF_RETRIES: '0', LOG_LEVEL: 'warn' },
+      env: { ...process.env, DISCORD_TOKEN: discord.token, DISCORD_APP_ID: discord.appId, DISCORD_API_BASE: discord.apiBase, DATA_DIR: tempDir(), REDIS_URL: redis.url, HTTP_PORT: '0', FETCH_ON_START: 'false', HF_BASE_URL: 'http://127.0.0.1:9', HF_RETRIES: '0', LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
