@@ -9,18 +9,23 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-/** Pids of redis-server processes whose command line names a dir under `root`. */
+/**
+ * redis-server processes working under `root`. redis-server rewrites its command line to
+ * "host:port" but chdirs to its --dir, so the working directory says whose it is.
+ */
 function redisServersUnder(root: string): { pid: number; cmd: string }[] {
   const found: { pid: number; cmd: string }[] = [];
   for (const name of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     let cmd: string;
+    let cwd: string;
     try {
-      cmd = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').join(' ');
+      cmd = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').join(' ').trim();
+      cwd = fs.readlinkSync(`/proc/${name}/cwd`);
     } catch {
-      continue; // exited meanwhile
+      continue; // exited meanwhile, or not ours to read
     }
-    if (cmd.includes('redis-server') && cmd.includes(root)) found.push({ pid: Number(name), cmd: cmd.trim() });
+    if (cmd.includes('redis-server') && cwd.startsWith(root)) found.push({ pid: Number(name), cmd: `${cmd} in ${cwd}` });
   }
   return found;
 }
