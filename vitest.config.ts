@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The extended suite reads the full corpus (PAPERS_DATA_DIR): `npm run test:extended`.
+    exclude: ['test/**/*.extended.test.ts', '**/node_modules/**'],
     environment: 'node',
     // Forks, not threads: the index spawns worker_threads and the store opens native handles.
     pool: 'forks',

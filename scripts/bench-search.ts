@@ -24,11 +24,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { PROJECT_ROOT } from '../src/paths.js';
+import { corpusDir } from './corpus-dir.js';
 import { TOPICAL_QUERIES } from './topical-queries.js';
 
 const SELF = fileURLToPath(import.meta.url);
-const DATA = path.resolve(PROJECT_ROOT, '../shared/data');
+const DATA = corpusDir();
 const HF_DIR = path.join(DATA, 'hf-daily');
 const ARXIV_FILE = path.join(DATA, 'arxiv-cs-2025-2026.jsonl.gz');
 

@@ -10,10 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { LunrPaperIndex, storeDocFeed } from '../src/core/search/lunr-paper-index.js';
 import { silentLogger } from '../src/log.js';
-import { PROJECT_ROOT } from '../src/paths.js';
 import { TOPICAL_QUERIES } from './topical-queries.js';
 import { readPaperFiles } from '../src/sources/files.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { corpusDir } from './corpus-dir.js';
 
 const QUERIES = TOPICAL_QUERIES;
 
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     const log = silentLogger();
     const store = SqliteStore.open(path.join(dir, 'papers.sqlite'));
     let t = performance.now();
-    const { papers, files } = await readPaperFiles([path.resolve(PROJECT_ROOT, '../shared/data/hf-daily')]);
+    const { papers, files } = await readPaperFiles([path.join(corpusDir(), 'hf-daily')]);
     const readMs = ms(t);
     t = performance.now();
     const res = await store.upsertPapers(papers);

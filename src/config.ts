@@ -159,3 +159,13 @@ export function loadConfig(given?: NodeJS.ProcessEnv, platforms: readonly AnyPla
     envFile: file?.path,
   };
 }
+
+/**
+ * The full paper corpus (../shared/data layout) for benchmarks and the extended test suite,
+ * from PAPERS_DATA_DIR; undefined when unset. Read here because this is the one module that
+ * reads process.env; the bot itself never needs it.
+ */
+export function papersDataDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const v = env['PAPERS_DATA_DIR']?.trim();
+  return v ? v : undefined;
+}

@@ -1,29 +1,34 @@
 /**
  * `npx papers …` as a user runs it: the package's bin against a temp DATA_DIR, on the
- * real data in ../shared/data. One import of all 558 days is shared by the file.
+ * real data (the test fixture, or the full corpus under PAPERS_DATA_DIR). One import of
+ * every day is shared by the file.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startHfReplayServer } from '../support/hf-replay-server.js';
 import { papers } from '../support/spawn.js';
+import { allDays, loadDays } from '../support/real-data.js';
 import { HF_DAILY_DIR, MALFORMED_DIR, tempDir } from '../support/tmp.js';
 
 const dataDir = tempDir();
 const env = { DATA_DIR: dataDir };
 const json = (s: string) => JSON.parse(s) as unknown;
+// What the importer must report, counted by the normaliser: 558 files and 9,577 papers on the full corpus.
+const DAYS = allDays().length;
+const TOTAL = loadDays(allDays()).length;
 
 beforeAll(async () => {
   const r = await papers(['import', HF_DAILY_DIR, '--json'], { env, timeoutMs: 180_000 });
   expect(r.code, r.stderr).toBe(0);
-  expect(json(r.stdout)).toMatchObject({ files: 558, inserted: 9577, updated: 0, total: 9577 });
+  expect(json(r.stdout)).toMatchObject({ files: DAYS, inserted: TOTAL, updated: 0, total: TOTAL });
 }, 200_000);
 
 describe('papers CLI', () => {
   it('re-importing the same days stores nothing new', async () => {
     const r = await papers(['import', HF_DAILY_DIR, '--json'], { env, timeoutMs: 120_000 });
     expect(r.code, r.stderr).toBe(0);
-    expect(json(r.stdout)).toMatchObject({ inserted: 0, updated: 0, unchanged: 9577, total: 9577 });
+    expect(json(r.stdout)).toMatchObject({ inserted: 0, updated: 0, unchanged: TOTAL, total: TOTAL });
   });
 
   it('search --json puts ConvLLaVA first, and stdout holds only JSON', async () => {
@@ -48,7 +53,7 @@ describe('papers CLI', () => {
 
   it('stats --json reports the number of papers stored', async () => {
     const r = await papers(['stats', '--json'], { env });
-    expect(json(r.stdout)).toMatchObject({ papers: 9577, featuredDays: 558, firstFeaturedDate: '2024-05-27', lastFeaturedDate: '2026-08-21' });
+    expect(json(r.stdout)).toMatchObject({ papers: TOTAL, featuredDays: DAYS, firstFeaturedDate: allDays()[0], lastFeaturedDate: allDays().at(-1) });
   });
 
   it('show and digest print what a channel would see', async () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bestSentence, cleanText, methodName, splitSentences, tldrOf } from '../../src/core/digest/tldr.js';
 import type { Paper } from '../../src/core/paper.js';
+import { HF_DAILY_DIR } from '../support/real-data.js';
 import { allDays, loadDay } from './helpers.js';
 
 const byTitle = (day: string, start: string): Paper => {
@@ -103,7 +104,7 @@ describe('tldrOf', () => {
   });
 
   it('reads abstracts with hard line breaks straight from the 2024 API body', () => {
-    const file = path.resolve(import.meta.dirname, '../../../shared/data/hf-daily/2024-06-12.json');
+    const file = path.join(HF_DAILY_DIR, '2024-06-12.json');
     const raw = (JSON.parse(fs.readFileSync(file, 'utf8')) as { title: string; paper: { summary: string } }[])[0]!;
     expect(raw.paper.summary).toContain('\n');
     const tldr = tldrOf({ title: raw.title, abstract: raw.paper.summary, aiSummary: null });
@@ -123,7 +124,7 @@ describe('tldrOf', () => {
     expect(tldrOf({ title: 'Untitled', abstract: '', aiSummary: null })).toBe('');
   });
 
-  it('stays within maxLen and never cuts a word, on every 2024 abstract', () => {
+  it('stays within maxLen and never cuts a word, on every 2024 abstract in the data', () => {
     const days = allDays().filter((d) => d < '2025-01-01');
     let checked = 0;
     for (const day of days) {
@@ -139,6 +140,7 @@ describe('tldrOf', () => {
         checked++;
       }
     }
-    expect(checked).toBeGreaterThan(1000);
+    // 1,000+ on the full corpus (extended suite); the fixture's 2024 days hold a few hundred.
+    expect(checked).toBeGreaterThan(100);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * A local stand-in for the Hugging Face Daily Papers API that replays the archived day
- * files (../shared/data/hf-daily/<date>.json) on 127.0.0.1, with faults programmed per
+ * files (<data dir>/hf-daily/<date>.json, see test/support/real-data.ts) on 127.0.0.1, with faults programmed per
  * request. For source tests and for end-to-end tests of the bot (point HF_BASE_URL at
  * `srv.url`).
  *

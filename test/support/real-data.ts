@@ -1,14 +1,36 @@
 /**
- * The real data in ../shared/data, read through the real normaliser. No vitest import,
- * so benchmark scripts can use it too.
+ * Real paper data read through the real normaliser: by default the compact fixture in
+ * test/fixtures (real days from every HF schema generation, built by
+ * scripts/make-fixture.mjs), so `npm test` passes on any clone. The extended suite and the
+ * benchmarks point it at the full corpus with PAPERS_DATA_DIR (see fullDataDir()).
+ * No vitest import, so benchmark scripts can use it too.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { papersDataDir } from '../../src/config.js';
 import { normalizeHfDay } from '../../src/core/normalize/hf.js';
 import { mergeBatch, type Paper } from '../../src/core/paper.js';
 import { toIndexDoc, type IndexDoc } from '../../src/core/ports.js';
 
-export const SHARED_DATA = path.resolve(import.meta.dirname, '../../../shared/data');
+
+export const FIXTURE_DATA = path.resolve(import.meta.dirname, '../fixtures');
+
+/**
+ * The full corpus from PAPERS_DATA_DIR, checked: throws one line saying what is needed when
+ * the variable is unset or the directory is not the corpus.
+ */
+export function fullDataDir(): string {
+  const dir = papersDataDir();
+  if (!dir) throw new Error('PAPERS_DATA_DIR is not set: point it at the full paper corpus (hf-daily/, arxiv-cs-2025-2026.jsonl.gz, malformed/)');
+  const abs = path.resolve(dir);
+  if (!fs.existsSync(path.join(abs, 'hf-daily')) || !fs.existsSync(path.join(abs, 'arxiv-cs-2025-2026.jsonl.gz'))) {
+    throw new Error(`PAPERS_DATA_DIR=${dir} is not the paper corpus: it needs hf-daily/ and arxiv-cs-2025-2026.jsonl.gz`);
+  }
+  return abs;
+}
+
+/** The fixture under `npm test`; the full corpus when PAPERS_DATA_DIR is set (extended suite). */
+export const SHARED_DATA = path.resolve(papersDataDir() ?? FIXTURE_DATA);
 export const HF_DAILY_DIR = path.join(SHARED_DATA, 'hf-daily');
 export const ARXIV_FILE = path.join(SHARED_DATA, 'arxiv-cs-2025-2026.jsonl.gz');
 export const MALFORMED_DIR = path.join(SHARED_DATA, 'malformed');

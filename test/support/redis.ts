@@ -8,6 +8,13 @@ import { afterAll } from 'vitest';
 import { findRedisServer, startRedisServer, type RunningRedis } from '../../src/redis/private-redis-server.js';
 import { tempDir } from './tmp.js';
 
+const started: TestRedis[] = [];
+// Registered at module load, i.e. at the importing test file's top level: vitest 4 ignores
+// afterAll registered inside beforeAll or a test, which left servers running after `npm test`.
+afterAll(async () => {
+  for (const r of started.splice(0)) await r.stop();
+});
+
 export interface TestRedis {
   url: string;
   port: number;
@@ -33,6 +40,6 @@ export async function startTestRedis(): Promise<TestRedis> {
       await server.stop();
     },
   };
-  afterAll(() => handle.stop());
+  started.push(handle);
   return handle;
 }
