@@ -20,9 +20,9 @@ export type IngestPayload = z.infer<typeof ingestPayload>;
 
 export const ingestJobId = (reason: IngestPayload['reason'], at: Date): string => jobKey('ingest', reason, at.toISOString().slice(0, 16));
 
-export async function processIngest(job: JobLike, ctx: Pick<JobContext, 'store' | 'source' | 'clock' | 'log' | 'papersChanged'>): Promise<{ days: IngestOutcome[] }> {
+export async function processIngest(job: JobLike, ctx: Pick<JobContext, 'store' | 'source' | 'clock' | 'log' | 'papersChanged' | 'metrics'>): Promise<{ days: IngestOutcome[] }> {
   const p = parsePayload(ingestPayload, job.data, INGEST_JOB);
   const dates = p.dates.length ? p.dates : defaultIngestDays(ctx.clock.now());
-  const days = await ingestDays({ source: ctx.source, store: ctx.store, clock: ctx.clock, log: ctx.log.child({ job: job.id }), announce: ctx.papersChanged }, dates);
+  const days = await ingestDays({ source: ctx.source, store: ctx.store, clock: ctx.clock, log: ctx.log.child({ job: job.id }), announce: ctx.papersChanged, ...(ctx.metrics ? { metrics: ctx.metrics } : {}) }, dates);
   return { days };
 }

@@ -4,6 +4,7 @@
  */
 import type { DigestService } from '../src/core/digest/digest-service.js';
 import type { ChatPlatform, Clock, Logger, PaperIndex, PaperSource, PlatformName, Store } from '../src/core/ports.js';
+import type { Metrics } from '../src/core/metrics.js';
 import type { ScheduleSync } from '../src/core/services.js';
 
 /** Adds jobs; a job id that exists already is a no-op (that is the idempotency). */
@@ -26,6 +27,8 @@ export interface JobContext {
   ensureFreshUpvotes(): Promise<void>;
   /** Tells every bot process that papers changed (their indexes catch up). */
   papersChanged(ids: readonly string[]): Promise<void>;
+  /** Optional: counts ingest runs. */
+  metrics?: Metrics;
 }
 
 /** The part of a BullMQ Job the processors read; a real Job satisfies it. */
