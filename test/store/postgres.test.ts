@@ -79,6 +79,19 @@ describe('PostgresStore on a real server', () => {
     }
   });
 
+  it('migration 2: a version-1 schema upgrades, then takes any well-formed platform name and refuses a malformed one', async () => {
+    const schema = freshSchema();
+    await withClient(async (c) => {
+      expect(await migrate(c, schema, 'test', MIGRATIONS.slice(0, 1))).toEqual([1]);
+      await c.query(`INSERT INTO "${schema}".bookmarks (platform, user_id, paper_id, created_at) VALUES ('slack', 'U1', '2401.00001', 'x')`);
+      await expect(c.query(`INSERT INTO "${schema}".bookmarks (platform, user_id, paper_id, created_at) VALUES ('matrix', 'U1', '2401.00001', 'x')`)).rejects.toThrow(/check constraint/);
+      expect(await migrate(c, schema, 'test')).toEqual([2]);
+      await c.query(`INSERT INTO "${schema}".bookmarks (platform, user_id, paper_id, created_at) VALUES ('matrix', 'U1', '2401.00001', 'x')`);
+      await expect(c.query(`INSERT INTO "${schema}".bookmarks (platform, user_id, paper_id, created_at) VALUES ('Not A Name', 'U1', '2401.00001', 'x')`)).rejects.toThrow(/check constraint/);
+      expect((await c.query(`SELECT platform FROM "${schema}".bookmarks ORDER BY platform`)).rows.map((r) => r.platform)).toEqual(['matrix', 'slack']);
+    });
+  });
+
   it('rolls a failing migration back whole', async () => {
     const schema = freshSchema();
     await withClient(async (c) => {
