@@ -3,7 +3,8 @@ import { DigestService, digestMessageKey, type DigestPlan, type DigestTarget } f
 import { rankForDigest } from '../../src/core/digest/rank.js';
 import { mergeBatch } from '../../src/core/paper.js';
 import type { OutboundMessage } from '../../src/core/reply.js';
-import { FakeIndex, FakePlatform, FakeStore, fakeLogger, fixedClock, type LogLine } from './fakes.js';
+import { FakePlatform, recordingLogger as fakeLogger, type LogLine } from '../support/fakes/index.js';
+import { FakeIndex, FakeStore, fixedClock } from './fakes.js';
 import { loadDay } from './helpers.js';
 
 const FRIDAY = '2026-08-21';
@@ -22,7 +23,7 @@ let service: DigestService;
 beforeEach(() => {
   store = new FakeStore(papers);
   index = new FakeIndex(store);
-  platform = new FakePlatform();
+  platform = new FakePlatform({ name: 'discord', idPrefix: 'msg-' });
   lines = [];
   clock = fixedClock('2026-08-21T07:00:00Z'); // 09:00 in Paris
   service = new DigestService({ store: store.asStore(), index: index.asIndex(), clock, log: fakeLogger(lines) });
@@ -149,7 +150,7 @@ describe('DigestService.run', () => {
   it('stops at a failed post, keeps what was posted recorded, and delivering the plan again finishes it', async () => {
     const plan = await planOf();
     platform.failOnPost = 4; // header + 2 papers go out, the third paper fails
-    await expect(service.deliver(sub, plan, platform.asPlatform())).rejects.toThrow('Discord 503');
+    await expect(service.deliver(sub, plan, platform.asPlatform())).rejects.toThrow('upstream 503');
     expect(store.posted.map((e) => e.kind)).toEqual(['header', 'paper', 'paper']);
     expect(lines.some((l) => l.level === 'warn' && l.msg === 'digest post failed')).toBe(true);
 

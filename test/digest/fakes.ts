@@ -1,23 +1,19 @@
 /**
  * Tiny fakes of the ports, implementing only what the digest service calls, cast to the
- * port types. (The real in-memory store and index are written elsewhere and have their
+ * port types. The platform and logger fakes are the shared ones (test/support/fakes/). (The real in-memory store and index are written elsewhere and have their
  * own contract tests; these keep the digest tests independent of them.)
  */
 import { UserInputError } from '../../src/core/errors.js';
 import type { Paper, PaperId } from '../../src/core/paper.js';
 import type {
   ChannelRef,
-  ChatPlatform,
   Clock,
-  Logger,
   PaperIndex,
   PostedEntry,
-  PostOptions,
   SearchOptions,
   SearchResult,
   Store,
 } from '../../src/core/ports.js';
-import type { OutboundMessage } from '../../src/core/reply.js';
 
 const sameRef = (a: ChannelRef, b: ChannelRef): boolean =>
   a.platform === b.platform && a.workspaceId === b.workspaceId && a.channelId === b.channelId;
@@ -88,61 +84,6 @@ export class FakeIndex {
   asIndex(): PaperIndex {
     return this as unknown as PaperIndex;
   }
-}
-
-export interface PostCall {
-  channel: ChannelRef;
-  message: OutboundMessage;
-  key: string | undefined;
-}
-
-export class FakePlatform {
-  readonly name = 'discord' as const;
-  readonly posts: PostCall[] = [];
-  readonly hints: string[] = [];
-  /** Throw on the post with this 1-based number (counted across the fake's life). */
-  failOnPost: number | null = null;
-  hintFails = false;
-  private n = 0;
-
-  async post(channel: ChannelRef, message: OutboundMessage, opts?: PostOptions): Promise<{ messageId: string }> {
-    this.n++;
-    if (this.failOnPost === this.n) throw new Error('Discord 503');
-    this.posts.push({ channel, message, key: opts?.idempotencyKey });
-    return { messageId: `msg-${this.n}` };
-  }
-
-  async addBookmarkHint(_channel: ChannelRef, messageId: string): Promise<void> {
-    if (this.hintFails) throw new Error('Missing Permissions');
-    this.hints.push(messageId);
-  }
-
-  asPlatform(): ChatPlatform {
-    return this as unknown as ChatPlatform;
-  }
-}
-
-export interface LogLine {
-  level: 'debug' | 'info' | 'warn' | 'error';
-  obj: object;
-  msg: string | undefined;
-}
-
-export function fakeLogger(lines: LogLine[] = []): Logger & { lines: LogLine[] } {
-  const at =
-    (level: LogLine['level']) =>
-    (obj: object, msg?: string): void => {
-      lines.push({ level, obj, msg });
-    };
-  const log = {
-    lines,
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    child: () => log,
-  };
-  return log;
 }
 
 /** A clock that reads `iso` until moved. */

@@ -2,7 +2,7 @@
  * Real papers for the search tests: a small spread of days (old and new schema) and the
  * whole archive, read through the real normaliser (test/support/real-data.ts).
  */
-import type { IndexDoc, Logger } from '../../src/core/ports.js';
+import type { IndexDoc } from '../../src/core/ports.js';
 import { allDays, docsOfDays } from '../support/real-data.js';
 
 export { allDays, docsOfDays, HF_DAILY_DIR } from '../support/real-data.js';
@@ -27,22 +27,5 @@ export function smallDocs(): IndexDoc[] {
   return small.map((d) => ({ ...d, featuredDates: [...d.featuredDates] }));
 }
 
-/** A Logger that keeps warnings (and info messages) for assertions. */
-export function recordingLogger(): Logger & { warnings: { obj: object; msg?: string }[]; infos: string[] } {
-  const warnings: { obj: object; msg?: string }[] = [];
-  const infos: string[] = [];
-  const log = {
-    warnings,
-    infos,
-    debug() {},
-    info(_obj: object, msg?: string) {
-      if (msg) infos.push(msg);
-    },
-    warn(obj: object, msg?: string) {
-      warnings.push(msg === undefined ? { obj } : { obj, msg });
-    },
-    error() {},
-    child: () => log,
-  };
-  return log;
-}
+/** The shared recording logger (test/support/fakes/logger.ts), re-exported for the search tests. */
+export { recordingLogger } from '../support/fakes/logger.js';

@@ -5,6 +5,7 @@ import { MalformedDataError, UpstreamError } from '../../src/core/errors.js';
 import { fetchJson, requestedWaitMs, type FetchJsonOptions } from '../../src/sources/http.js';
 import { startHfReplayServer, type HfReplayServer } from '../support/hf-replay-server.js';
 import { HF_DAILY_DIR } from '../support/tmp.js';
+import { recordingLogger } from '../support/fakes/index.js';
 
 let srv: HfReplayServer;
 beforeAll(async () => {
@@ -210,19 +211,12 @@ describe('fetchJson', () => {
 
   it('logs retries without headers', async () => {
     srv.faults.push('500');
-    const lines: [object, string | undefined][] = [];
-    const log = {
-      debug: () => undefined,
-      info: () => undefined,
-      warn: (o: object, m?: string) => void lines.push([o, m]),
-      error: () => undefined,
-      child: () => log,
-    };
+    const log = recordingLogger();
     const { opts, url } = setup({ log, headers: { authorization: 'Bearer hf_secret' } });
     await fetchJson(url, opts);
-    expect(lines).toHaveLength(1);
-    expect(JSON.stringify(lines)).not.toContain('hf_secret');
-    expect(lines[0]![0]).toMatchObject({ attempt: 1, failure: 'HTTP 500' });
+    expect(log.warnings).toHaveLength(1);
+    expect(JSON.stringify(log.lines)).not.toContain('hf_secret');
+    expect(log.warnings[0]!.obj).toMatchObject({ attempt: 1, failure: 'HTTP 500' });
   });
 });
 

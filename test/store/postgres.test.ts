@@ -64,7 +64,7 @@ describe('PostgresStore on a real server', () => {
       await stores[0]!.upsertPapers([makePaper({ id: '1' })]);
       for (const s of stores) expect(await s.countPapers()).toBe(1);
     });
-    expect((await migrationRows(schema)).map((r) => r.version)).toEqual([1]);
+    expect((await migrationRows(schema)).map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
 
     // The same race one level down, where each caller reports what it applied.
     const other = freshSchema();
@@ -73,20 +73,33 @@ describe('PostgresStore on a real server', () => {
     try {
       await Promise.all(clients.map((c) => c.connect()));
       const applied = await Promise.all(clients.map((c) => migrate(c, other, 'test')));
-      expect(applied.flat()).toEqual([1]);
+      expect(applied.flat().sort((a, b) => a - b)).toEqual(MIGRATIONS.map((m) => m.version));
     } finally {
       await Promise.all(clients.map((c) => c.end()));
     }
   });
 
+  it('migration 2: a version-1 schema upgrades, then takes any well-formed platform name and refuses a malformed one', async () => {
+    const schema = freshSchema();
+    await withClient(async (c) => {
+      expect(await migrate(c, schema, 'test', MIGRATIONS.slice(0, 1))).toEqual([1]);
+      await c.query(`INSERT INTO "${schema}".bookmarks (platform, user_id, paper_id, created_at) VALUES ('slack', 'U1', '2401.00001', 'x')`);
+      await expect(c.query(`INSERT INTO "${schema}".bookmarks (platform, user_id, paper_id, created_at) VALUES ('matrix', 'U1', '2401.00001', 'x')`)).rejects.toThrow(/check constraint/);
+      expect(await migrate(c, schema, 'test')).toEqual([2]);
+      await c.query(`INSERT INTO "${schema}".bookmarks (platform, user_id, paper_id, created_at) VALUES ('matrix', 'U1', '2401.00001', 'x')`);
+      await expect(c.query(`INSERT INTO "${schema}".bookmarks (platform, user_id, paper_id, created_at) VALUES ('Not A Name', 'U1', '2401.00001', 'x')`)).rejects.toThrow(/check constraint/);
+      expect((await c.query(`SELECT platform FROM "${schema}".bookmarks ORDER BY platform`)).rows.map((r) => r.platform)).toEqual(['matrix', 'slack']);
+    });
+  });
+
   it('rolls a failing migration back whole', async () => {
     const schema = freshSchema();
     await withClient(async (c) => {
-      expect(await migrate(c, schema, 'test')).toEqual([1]);
-      const broken = [...MIGRATIONS, { version: 2, name: 'broken', up: 'CREATE TABLE half_done (x int); SELECT * FROM missing_table;' }];
+      expect(await migrate(c, schema, 'test')).toEqual(MIGRATIONS.map((m) => m.version));
+      const broken = [...MIGRATIONS, { version: LATEST_VERSION + 1, name: 'broken', up: 'CREATE TABLE half_done (x int); SELECT * FROM missing_table;' }];
       await expect(migrate(c, schema, 'test', broken)).rejects.toThrow(/missing_table/);
       expect((await c.query('SELECT to_regclass($1) AS t', [`"${schema}".half_done`])).rows[0].t).toBeNull();
-      expect((await c.query(`SELECT max(version) AS v FROM "${schema}".schema_migrations`)).rows[0].v).toBe(1);
+      expect((await c.query(`SELECT max(version) AS v FROM "${schema}".schema_migrations`)).rows[0].v).toBe(LATEST_VERSION);
     });
   });
 

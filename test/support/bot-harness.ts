@@ -9,8 +9,8 @@ import { PLATFORMS } from '../../src/platforms/index.js';
 import { parseCommandLine } from '../../src/core/commands/parse-text.js';
 import { DigestService } from '../../src/core/digest/digest-service.js';
 import { InlineDigestDispatcher } from '../../src/core/digest/inline-dispatcher.js';
-import type { ChannelRef, ChatPlatform, CommandInvocation, InvokerPermissions, Logger, PlatformHandlers, PlatformName, PostOptions, ReactionEvent } from '../../src/core/ports.js';
-import type { OutboundMessage, Reply } from '../../src/core/reply.js';
+import type { ChannelRef, ChatPlatform, CommandInvocation, InvokerPermissions, Logger, PlatformHandlers, PlatformName, ReactionEvent } from '../../src/core/ports.js';
+import type { Reply } from '../../src/core/reply.js';
 import { SearchService } from '../../src/core/search-service.js';
 import { LunrPaperIndex, storeDocFeed } from '../../src/core/search/lunr-paper-index.js';
 import type { BotServices } from '../../src/core/services.js';
@@ -18,30 +18,17 @@ import { silentLogger } from '../../src/log.js';
 import { SAMPLE_DIR } from '../../src/paths.js';
 import { readPaperFiles } from '../../src/sources/files.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
+import { FakePlatform } from './fakes/index.js';
 
 export const CHANNEL: ChannelRef = { platform: 'console', workspaceId: 'w1', channelId: 'c1' };
 
-export class RecordingPlatform implements ChatPlatform {
-  readonly name = 'console' as const;
-  readonly posts: { channel: ChannelRef; message: OutboundMessage; key?: string; messageId: string }[] = [];
-  readonly hints: string[] = [];
-  private seq = 0;
-  async start(): Promise<void> {}
-  async stop(): Promise<void> {}
-  async post(channel: ChannelRef, message: OutboundMessage, opts?: PostOptions) {
-    const messageId = `m${++this.seq}`;
-    this.posts.push({ channel, message, messageId, ...(opts?.idempotencyKey ? { key: opts.idempotencyKey } : {}) });
-    return { messageId };
-  }
-  async addBookmarkHint(_c: ChannelRef, messageId: string): Promise<void> {
-    this.hints.push(messageId);
-  }
-}
+/** The harness's platform: the shared fake, named console (kept under its old name for the tests using it). */
+export { FakePlatform as RecordingPlatform } from './fakes/index.js';
 
 export interface Harness {
   services: BotServices;
   handlers: PlatformHandlers;
-  platform: RecordingPlatform;
+  platform: FakePlatform;
   store: MemoryStore;
   clock: { now: () => Date; set(iso: string): void };
   /** Runs a text command as typed after /papers. */
@@ -95,7 +82,7 @@ export async function makeTestServices(opts: { nowIso?: string; log?: Logger; pl
 }
 
 export async function makeHarness(nowIso = '2026-08-21T10:00:00Z'): Promise<Harness> {
-  const platform = new RecordingPlatform();
+  const platform = new FakePlatform();
   const { services, store, clock } = await makeTestServices({ nowIso, platformFor: () => platform });
   const handlers = createHandlers(services, commands, PLATFORMS);
   return {

@@ -17,7 +17,15 @@ export interface Migration {
 }
 
 const DAY_PATTERN = `'^[0-9]{4}-[0-9]{2}-[0-9]{2}$'`;
+/** Version 1 listed the platforms; version 2 dropped the list (see below). Kept so version 1 still means what it shipped as. */
 const PLATFORMS = `('discord', 'slack', 'console')`;
+/**
+ * Since version 2 the schema checks only that a platform name is well-formed
+ * (PLATFORM_NAME_PATTERN in src/core/platform-descriptor.ts): which names exist is the
+ * platform list's business (src/platforms/index.ts), so adding a platform needs no migration.
+ */
+const PLATFORM_NAME = `'^[a-z][a-z0-9-]{0,31}$'`;
+const PLATFORM_TABLES = ['subscriptions', 'bookmarks', 'posted', 'installs'] as const;
 
 /*
  * Keys, days and timestamps that are sorted are `COLLATE "C"` (byte order, i.e. code
@@ -122,6 +130,14 @@ export const MIGRATIONS: readonly Migration[] = [
         value text NOT NULL
       );
     `,
+  },
+  {
+    version: 2,
+    name: 'platform names from the platform list, not a CHECK list',
+    // Version 1's column CHECKs got PostgreSQL's default names (<table>_platform_check).
+    up: PLATFORM_TABLES.map(
+      (t) => `ALTER TABLE ${t} DROP CONSTRAINT ${t}_platform_check, ADD CONSTRAINT ${t}_platform_name CHECK (platform ~ ${PLATFORM_NAME});`,
+    ).join('\n'),
   },
 ];
 

@@ -16,7 +16,62 @@ export interface Migration {
 }
 
 const DAY_GLOB = `'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'`;
+/** Version 1 listed the platforms; version 2 dropped the list (see below). Kept so version 1 still means what it shipped as. */
 const PLATFORMS = `('discord', 'slack', 'console')`;
+/**
+ * Since version 2 the schema checks only that a platform name is well-formed (the shape
+ * of PLATFORM_NAME_PATTERN in src/core/platform-descriptor.ts): which names exist is the
+ * platform list's business (src/platforms/index.ts), checked at the edges, so adding a
+ * platform needs no migration.
+ */
+const PLATFORM_NAME = `platform GLOB '[a-z]*' AND platform NOT GLOB '*[^a-z0-9-]*' AND length(platform) <= 32`;
+
+/** Version 2's four tables, as version 1 had them but without the platform list. */
+const V2_TABLES = `
+      CREATE TABLE subscriptions_v2 (
+        platform      TEXT NOT NULL CHECK (${PLATFORM_NAME}),
+        workspace_id  TEXT NOT NULL,
+        channel_id    TEXT NOT NULL,
+        hour          INTEGER NOT NULL CHECK (hour BETWEEN 0 AND 23),
+        minute        INTEGER NOT NULL CHECK (minute BETWEEN 0 AND 59),
+        timezone      TEXT NOT NULL,
+        weekdays      TEXT NOT NULL,  -- "1,2,3,4,5", 0 = Sunday
+        top_n         INTEGER NOT NULL CHECK (top_n >= 1),
+        min_upvotes   INTEGER NOT NULL CHECK (min_upvotes >= 0),
+        topic         TEXT,
+        paused        INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),
+        paused_reason TEXT,
+        created_by    TEXT NOT NULL,
+        created_at    TEXT NOT NULL,
+        updated_at    TEXT NOT NULL,
+        PRIMARY KEY (platform, workspace_id, channel_id)
+      );
+      CREATE TABLE bookmarks_v2 (
+        platform   TEXT NOT NULL CHECK (${PLATFORM_NAME}),
+        user_id    TEXT NOT NULL,
+        paper_id   TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (platform, user_id, paper_id)
+      );
+      CREATE TABLE posted_v2 (
+        platform     TEXT NOT NULL CHECK (${PLATFORM_NAME}),
+        workspace_id TEXT NOT NULL,
+        channel_id   TEXT NOT NULL,
+        day          TEXT NOT NULL CHECK (day GLOB ${DAY_GLOB}),
+        kind         TEXT NOT NULL CHECK (kind IN ('header', 'paper')),
+        paper_id     TEXT,
+        message_id   TEXT NOT NULL,
+        posted_at    TEXT NOT NULL,
+        CHECK ((kind = 'header') = (paper_id IS NULL))
+      );
+      CREATE TABLE installs_v2 (
+        platform     TEXT NOT NULL CHECK (${PLATFORM_NAME}),
+        workspace_id TEXT NOT NULL,
+        data_json    TEXT NOT NULL CHECK (json_valid(data_json)),
+        installed_at TEXT NOT NULL,
+        PRIMARY KEY (platform, workspace_id)
+      );
+`;
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -109,6 +164,32 @@ export const MIGRATIONS: readonly Migration[] = [
         key   TEXT PRIMARY KEY,
         value TEXT NOT NULL
       );
+    `,
+  },
+  {
+    version: 2,
+    name: 'platform names from the platform list, not a CHECK list',
+    // SQLite cannot alter a CHECK: each table is rebuilt (SQLite's documented 12-step way,
+    // within the migration's transaction; no foreign key points at these tables).
+    // posted keeps its rowid order: rows are copied in rowid order with their rowids.
+    up: `${V2_TABLES}
+      INSERT INTO subscriptions_v2 SELECT * FROM subscriptions;
+      INSERT INTO bookmarks_v2 SELECT * FROM bookmarks;
+      INSERT INTO posted_v2 (rowid, platform, workspace_id, channel_id, day, kind, paper_id, message_id, posted_at)
+        SELECT rowid, platform, workspace_id, channel_id, day, kind, paper_id, message_id, posted_at FROM posted ORDER BY rowid;
+      INSERT INTO installs_v2 SELECT * FROM installs;
+      DROP TABLE subscriptions;
+      DROP TABLE bookmarks;
+      DROP TABLE posted;
+      DROP TABLE installs;
+      ALTER TABLE subscriptions_v2 RENAME TO subscriptions;
+      ALTER TABLE bookmarks_v2 RENAME TO bookmarks;
+      ALTER TABLE posted_v2 RENAME TO posted;
+      ALTER TABLE installs_v2 RENAME TO installs;
+      CREATE UNIQUE INDEX posted_header_once ON posted(platform, workspace_id, channel_id, day) WHERE kind = 'header';
+      CREATE UNIQUE INDEX posted_paper_once ON posted(platform, workspace_id, channel_id, paper_id) WHERE kind = 'paper';
+      CREATE INDEX posted_by_message ON posted(platform, channel_id, message_id);
+      CREATE INDEX posted_by_day ON posted(platform, workspace_id, channel_id, day);
     `,
   },
 ];

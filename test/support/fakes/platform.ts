@@ -1,0 +1,59 @@
+/**
+ * The one fake ChatPlatform for tests: records what it was asked to post and which 🔖
+ * hints it added, and can be told to fail. Its name, and the shape of the message ids it
+ * hands back, are the test's choice.
+ */
+import type { ChannelRef, ChatPlatform, PlatformName, PostOptions } from '../../../src/core/ports.js';
+import type { OutboundMessage } from '../../../src/core/reply.js';
+
+export interface PostCall {
+  channel: ChannelRef;
+  message: OutboundMessage;
+  key: string | undefined;
+  messageId: string;
+}
+
+export interface FakePlatformOptions {
+  /** Default 'console'. */
+  name?: PlatformName;
+  /** Message ids are `${idPrefix}${n}`, n counting every post attempt from 1. Default 'm'. */
+  idPrefix?: string;
+}
+
+export class FakePlatform implements ChatPlatform {
+  readonly name: PlatformName;
+  readonly posts: PostCall[] = [];
+  readonly hints: string[] = [];
+  /** Throw on the post with this 1-based number (counted across the fake's life). */
+  failOnPost: number | null = null;
+  /** Every addBookmarkHint throws (as a channel without Add Reactions would). */
+  hintFails = false;
+  private n = 0;
+  private readonly idPrefix: string;
+
+  constructor(opts: FakePlatformOptions = {}) {
+    this.name = opts.name ?? 'console';
+    this.idPrefix = opts.idPrefix ?? 'm';
+  }
+
+  async start(): Promise<void> {}
+  async stop(): Promise<void> {}
+
+  async post(channel: ChannelRef, message: OutboundMessage, opts?: PostOptions): Promise<{ messageId: string }> {
+    this.n++;
+    if (this.failOnPost === this.n) throw new Error('upstream 503');
+    const messageId = `${this.idPrefix}${this.n}`;
+    this.posts.push({ channel, message, key: opts?.idempotencyKey, messageId });
+    return { messageId };
+  }
+
+  async addBookmarkHint(_channel: ChannelRef, messageId: string): Promise<void> {
+    if (this.hintFails) throw new Error('Missing Permissions');
+    this.hints.push(messageId);
+  }
+
+  /** Kept for tests written against the old digest fake. */
+  asPlatform(): ChatPlatform {
+    return this;
+  }
+}
