@@ -126,8 +126,8 @@ async function main(life: Lifecycle): Promise<void> {
   if (consolePlatform) {
     out.write(
       [
+        'papers bot — console mode (no DISCORD_TOKEN or SLACK_BOT_TOKEN set; see README for Discord and Slack).',
         line,
-        'No DISCORD_TOKEN or SLACK_BOT_TOKEN set: this is the console (see README for Discord and Slack).',
         `${stats.papers.toLocaleString('en-US')} papers${seeded ? ' (seeded from the sample)' : ''}, featured ${stats.firstFeaturedDate ?? '–'} … ${stats.lastFeaturedDate ?? '–'}. Logs: ${logFile}`,
         'Try: /papers search sparse attention · react 2 🔖 · /papers bookmarks · /papers digest now · /papers help · quit',
         '',
