@@ -8,7 +8,7 @@ import { DigestService } from './core/digest/digest-service.js';
 import type { Clock, DigestDispatcher, Logger, PaperIndex, PaperSource, Store } from './core/ports.js';
 import { systemClock } from './core/ports.js';
 import { SearchService } from './core/search-service.js';
-import { LunrPaperIndex, storeDocFeed } from './core/search/lunr-paper-index.js';
+import { LunrPaperIndex, storeDocFeed } from './search/lunr-paper-index.js';
 import type { BotServices, ScheduleSync } from './core/services.js';
 import { HfDailySource } from './sources/hf-daily.js';
 import { PostgresStore } from './store/postgres/postgres-store.js';

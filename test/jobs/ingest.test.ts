@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultIngestDays, processIngest } from '../../jobs/ingest.js';
 import type { JobContext } from '../../jobs/context.js';
 import { INGEST_SCHEDULER_ID } from '../../jobs/queues.js';
-import { LunrPaperIndex, storeDocFeed } from '../../src/core/search/lunr-paper-index.js';
+import { LunrPaperIndex, storeDocFeed } from '../../src/search/lunr-paper-index.js';
 import { silentLogger } from '../../src/log.js';
 import { followPapersChanged, publishPapersChanged } from '../../src/queue/events.js';
 import { upvoteRefresher } from '../../src/queue/freshness.js';
