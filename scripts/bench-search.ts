@@ -328,7 +328,7 @@ function allTermsFirstCheck(
 
 async function oursChild(dir: string): Promise<void> {
   const { SqliteStore } = await import('../src/store/sqlite/sqlite-store.js');
-  const { LunrPaperIndex, storeDocFeed } = await import('../src/core/search/lunr-paper-index.js');
+  const { LunrPaperIndex, storeDocFeed } = await import('../src/search/lunr-paper-index.js');
   const { toIndexDoc } = await import('../src/core/ports.js');
   const { silentLogger } = await import('../src/log.js');
   type Paper = import('../src/core/paper.js').Paper;
@@ -533,7 +533,7 @@ async function oursChild(dir: string): Promise<void> {
 
 async function firstAnswerOursChild(dbPath: string, snapshotDir: string, q: string): Promise<void> {
   const { SqliteStore } = await import('../src/store/sqlite/sqlite-store.js');
-  const { LunrPaperIndex, storeDocFeed } = await import('../src/core/search/lunr-paper-index.js');
+  const { LunrPaperIndex, storeDocFeed } = await import('../src/search/lunr-paper-index.js');
   const { silentLogger } = await import('../src/log.js');
   const store = SqliteStore.open(dbPath);
   const index = new LunrPaperIndex({ feed: storeDocFeed(store), snapshotDir, log: silentLogger() });

@@ -14,7 +14,7 @@ import { BotError } from '../core/errors.js';
 import type { ChatPlatform, Clock, DigestDispatcher, Logger, PaperIndex, PaperSource, PlatformName, Store } from '../core/ports.js';
 import { systemClock } from '../core/ports.js';
 import { SearchService } from '../core/search-service.js';
-import { LunrPaperIndex, storeDocFeed } from '../core/search/lunr-paper-index.js';
+import { LunrPaperIndex, storeDocFeed } from '../search/lunr-paper-index.js';
 import type { BotServices, ScheduleSync } from '../core/services.js';
 import { createBotPlatforms, createPosters } from '../platforms/registry.js';
 import { HfDailySource } from '../sources/hf-daily.js';

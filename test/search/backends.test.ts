@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Worker } from 'node:worker_threads';
-import { InlineBackend, PoolBackend, WorkerStoppedError } from '../../src/core/search/backends.js';
+import { InlineBackend, PoolBackend, WorkerStoppedError } from '../../src/search/backends.js';
 import { parseQuery } from '../../src/core/search/query.js';
-import { SegmentBuilder } from '../../src/core/search/segment-builder.js';
+import { SegmentBuilder } from '../../src/search/segment-builder.js';
 import { smallDocs } from './fixture.js';
 
 const pools: PoolBackend[] = [];

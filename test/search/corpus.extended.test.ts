@@ -6,9 +6,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { UserInputError } from '../../src/core/errors.js';
 import type { IndexDoc, SearchOptions, SearchResult } from '../../src/core/ports.js';
 import { SHORTENED_NOTICE, analyze, parseQuery } from '../../src/core/search/query.js';
-import { Corpus } from '../../src/core/search/searcher.js';
-import { Segment } from '../../src/core/search/segment.js';
-import { SegmentBuilder, type BuiltSegment } from '../../src/core/search/segment-builder.js';
+import { Corpus } from '../../src/search/searcher.js';
+import { Segment } from '../../src/search/segment.js';
+import { SegmentBuilder, type BuiltSegment } from '../../src/search/segment-builder.js';
 import { plainText } from '../../src/core/text.js';
 import { allDays, allDocs } from './fixture.js';
 

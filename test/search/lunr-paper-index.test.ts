@@ -4,8 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BotError, NotFoundError, UserInputError } from '../../src/core/errors.js';
 import type { Paper } from '../../src/core/paper.js';
 import type { IndexDoc, SearchResult, Store } from '../../src/core/ports.js';
-import { LunrPaperIndex, storeDocFeed, type DocFeed } from '../../src/core/search/lunr-paper-index.js';
-import { snapshotPath } from '../../src/core/search/snapshot.js';
+import { LunrPaperIndex, storeDocFeed, type DocFeed } from '../../src/search/lunr-paper-index.js';
+import { snapshotPath } from '../../src/search/snapshot.js';
 import { tempDir } from '../support/tmp.js';
 import { recordingLogger, smallDocs } from './fixture.js';
 

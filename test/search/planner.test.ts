@@ -6,11 +6,11 @@
 import lunr from 'lunr';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { IndexDoc, SearchOptions, SearchResult } from '../../src/core/ports.js';
-import { IndexBuilder, buildMeta, runQuery, similarQuery, type IndexMeta } from '../../src/core/search/engine.js';
+import { IndexBuilder, buildMeta, runQuery, similarQuery, type IndexMeta } from '../../src/search/engine.js';
 import { parseQuery, type ParsedQuery } from '../../src/core/search/query.js';
-import { Corpus } from '../../src/core/search/searcher.js';
-import { Segment } from '../../src/core/search/segment.js';
-import { SegmentBuilder } from '../../src/core/search/segment-builder.js';
+import { Corpus } from '../../src/search/searcher.js';
+import { Segment } from '../../src/search/segment.js';
+import { SegmentBuilder } from '../../src/search/segment-builder.js';
 import { plainText } from '../../src/core/text.js';
 import { allDays, docsOfDays } from './fixture.js';
 

@@ -6,10 +6,10 @@ import lunr from 'lunr';
 import zlib from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { IndexDoc } from '../../src/core/ports.js';
-import { IndexBuilder } from '../../src/core/search/engine.js';
+import { IndexBuilder } from '../../src/search/engine.js';
 import { INDEX_FIELDS } from '../../src/core/search/query.js';
-import { NF, Segment, readSegmentHeader } from '../../src/core/search/segment.js';
-import { SegmentBuilder, fingerprint } from '../../src/core/search/segment-builder.js';
+import { NF, Segment, readSegmentHeader } from '../../src/search/segment.js';
+import { SegmentBuilder, fingerprint } from '../../src/search/segment-builder.js';
 import { smallDocs } from './fixture.js';
 
 /** Every field vector of a plain lunr index, as term → weight per "field/id". */

@@ -3,9 +3,9 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseQuery } from '../../src/core/search/query.js';
-import { Corpus } from '../../src/core/search/searcher.js';
-import { Segment } from '../../src/core/search/segment.js';
-import { SegmentBuilder } from '../../src/core/search/segment-builder.js';
+import { Corpus } from '../../src/search/searcher.js';
+import { Segment } from '../../src/search/segment.js';
+import { SegmentBuilder } from '../../src/search/segment-builder.js';
 import {
   SNAPSHOT_VERSION,
   readSnapshot,
@@ -13,7 +13,7 @@ import {
   writeManifest,
   writeSegment,
   type SegmentImage,
-} from '../../src/core/search/snapshot.js';
+} from '../../src/search/snapshot.js';
 import { tempDir } from '../support/tmp.js';
 import { recordingLogger, smallDocs } from './fixture.js';
 

@@ -12,7 +12,7 @@ import { InlineDigestDispatcher } from '../../src/core/digest/inline-dispatcher.
 import type { ChannelRef, ChatPlatform, CommandInvocation, InvokerPermissions, Logger, PlatformHandlers, PlatformName, ReactionEvent } from '../../src/core/ports.js';
 import type { Reply } from '../../src/core/reply.js';
 import { SearchService } from '../../src/core/search-service.js';
-import { LunrPaperIndex, storeDocFeed } from '../../src/core/search/lunr-paper-index.js';
+import { LunrPaperIndex, storeDocFeed } from '../../src/search/lunr-paper-index.js';
 import type { BotServices } from '../../src/core/services.js';
 import { silentLogger } from '../../src/log.js';
 import { SAMPLE_DIR } from '../../src/paths.js';

@@ -8,9 +8,9 @@
  * searcher.ts), which must answer exactly as this does; the tests hold them to it.
  */
 import lunr from 'lunr';
-import type { IndexDoc, SearchFilters, SearchHit, SearchOptions, SearchResult } from '../ports.js';
-import { plainText } from '../text.js';
-import { INDEX_FIELDS, analyze, indexTerm, normalizeTitle, type ParsedQuery, type Presence, type QueryTerm } from './query.js';
+import type { IndexDoc, SearchFilters, SearchHit, SearchOptions, SearchResult } from '../core/ports.js';
+import { plainText } from '../core/text.js';
+import { INDEX_FIELDS, analyze, indexTerm, normalizeTitle, type ParsedQuery, type Presence, type QueryTerm } from '../core/search/query.js';
 
 export const FIELD_BOOSTS: Record<(typeof INDEX_FIELDS)[number], number> = {
   title: 10,

@@ -5,8 +5,8 @@
  */
 import v8 from 'node:v8';
 import { parentPort, type MessagePort } from 'node:worker_threads';
-import type { SearchOptions } from '../ports.js';
-import { parseQuery, type ParsedQuery } from './query.js';
+import type { SearchOptions } from '../core/ports.js';
+import { parseQuery, type ParsedQuery } from '../core/search/query.js';
 import { SearchHost, type GenPayload } from './search-host.js';
 import type { MetaPatch } from './searcher.js';
 

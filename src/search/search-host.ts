@@ -4,8 +4,8 @@
  * a request names. The same object serves inline (tests, tiny corpora) and inside each
  * search worker (query-worker.ts).
  */
-import type { SearchOptions, SearchResult } from '../ports.js';
-import type { ParsedQuery } from './query.js';
+import type { SearchOptions, SearchResult } from '../core/ports.js';
+import type { ParsedQuery } from '../core/search/query.js';
 import { Corpus, type MetaPatch, type QueryCost } from './searcher.js';
 import { Segment } from './segment.js';
 import { verifySegments, type SegmentImage } from './snapshot.js';

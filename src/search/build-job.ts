@@ -10,7 +10,7 @@
  *   added to the current delta, so they are searchable within moments; the reconcile that
  *   follows makes the index exactly current.
  */
-import type { IndexDoc } from '../ports.js';
+import type { IndexDoc } from '../core/ports.js';
 import type { MetaPatch } from './searcher.js';
 import { Segment, dayNumber } from './segment.js';
 import { SegmentBuilder, fingerprint } from './segment-builder.js';

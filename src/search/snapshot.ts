@@ -10,7 +10,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
-import type { Logger } from '../ports.js';
+import type { Logger } from '../core/ports.js';
 import { readSegmentHeader, type SegmentHeader } from './segment.js';
 
 /** Bump when the manifest layout changes (segment layout changes bump SEGMENT_FORMAT). */

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { parentPort, type MessagePort } from 'node:worker_threads';
-import type { IndexDoc } from '../ports.js';
+import type { IndexDoc } from '../core/ports.js';
 import { BuildRun, type BuildJob, type BuildResult } from './build-job.js';
 
 export type BuildRequest = { type: 'job'; job: BuildJob } | { type: 'docs'; docs: IndexDoc[] } | { type: 'end' };

@@ -19,15 +19,15 @@
  */
 import os from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { BotError, NotFoundError } from '../errors.js';
-import type { PaperId } from '../paper.js';
-import type { IndexDoc, Logger, PaperIndex, SearchOptions, SearchResult, Store } from '../ports.js';
-import { toIndexDoc } from '../ports.js';
+import { BotError, NotFoundError } from '../core/errors.js';
+import type { PaperId } from '../core/paper.js';
+import type { IndexDoc, Logger, PaperIndex, SearchOptions, SearchResult, Store } from '../core/ports.js';
+import { toIndexDoc } from '../core/ports.js';
 import { InlineBackend, PoolBackend, WorkerStoppedError, startWorker, type SearchBackend } from './backends.js';
 import { BuildRun, type BuildJob, type BuildResult } from './build-job.js';
 import type { BuildReply, BuildRequest } from './build-worker.js';
 import { similarQuery } from './engine.js';
-import { parseQuery } from './query.js';
+import { parseQuery } from '../core/search/query.js';
 import type { ThreadMemory } from './query-worker.js';
 import type { MetaPatch } from './searcher.js';
 import { Segment } from './segment.js';
