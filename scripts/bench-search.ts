@@ -132,7 +132,7 @@ interface DocLite {
 
 /** Known-item queries that name exactly one paper, deterministic, about `perKind` of each kind. */
 async function knownItems(docs: DocLite[], perKind: number): Promise<KnownItem[]> {
-  const { normalizeTitle } = await import('../src/core/search/query.js');
+  const { normalizeTitle } = await import('../src/search/query.js');
   const { plainText } = await import('../src/core/text.js');
   const sorted = [...docs].sort((a, b) => (a.id < b.id ? -1 : 1));
   const titles = sorted.map((d) => ({ id: d.id, title: plainText(d.title), key: normalizeTitle(plainText(d.title)) }));
@@ -660,7 +660,7 @@ async function main(): Promise<void> {
   const child = argv[0] === '--child' ? argv[1] : null;
   if (child === 'first-ours') return firstAnswerOursChild(argv[2]!, argv[3]!, argv[4]!);
   if (child === 'first-baseline') return firstAnswerBaselineChild(argv[2]!, argv[3]!);
-  const { analyze } = await import('../src/core/search/query.js');
+  const { analyze } = await import('../src/search/query.js');
   analyzeFn = analyze;
   if (child === 'baseline') return baselineChild(argv[2]!);
   if (child === 'ours') return oursChild(argv[2]!);

@@ -15,6 +15,7 @@ import type { ChatPlatform, Clock, DigestDispatcher, Logger, PaperIndex, PaperSo
 import { systemClock } from '../core/ports.js';
 import { SearchService } from '../core/search-service.js';
 import { LunrPaperIndex, storeDocFeed } from '../search/lunr-paper-index.js';
+import { makeSnippet } from '../search/snippet.js';
 import type { BotServices, ScheduleSync } from '../core/services.js';
 import { createBotPlatforms, createPosters } from '../platforms/registry.js';
 import { HfDailySource } from '../sources/hf-daily.js';
@@ -60,7 +61,7 @@ export async function openCore(config: Config, log: Logger, opts: { clock?: Cloc
   const store = countingStore(rawStore, metrics);
   const index = timedIndex(rawIndex, metrics, noteIndexChange);
   const source = new HfDailySource({ ...config.hf, log: log.child({ component: 'hf' }) });
-  const search = new SearchService({ index, store });
+  const search = new SearchService({ index, store, snippet: makeSnippet });
   const digests = new DigestService({ store, index, clock, log: log.child({ component: 'digest' }) });
   return {
     config,

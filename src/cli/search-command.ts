@@ -3,7 +3,7 @@ import type { CliDeps } from './cli-deps.js';
 import { parseDay } from '../core/dates.js';
 import { BotError, userMessageOf } from '../core/errors.js';
 import type { SearchFilters, SearchOptions } from '../core/ports.js';
-import { makeSnippet } from '../core/search/snippet.js';
+import { makeSnippet } from '../search/snippet.js';
 import { hitJson, note, printJson, println } from './cli-output.js';
 
 export interface SearchCliOptions {

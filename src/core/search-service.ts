@@ -4,7 +4,6 @@
  */
 import type { PaperIndex, SearchFilters, SearchResult, Store } from './ports.js';
 import type { PaperView } from './reply.js';
-import { makeSnippet } from './search/snippet.js';
 import { toPaperView } from './views.js';
 
 export interface PagedPapers {
@@ -28,8 +27,11 @@ export interface PageRequest {
 export const DEFAULT_PAGE_SIZE = 5;
 export const MAX_RESULTS = 50;
 
+/** The sentence of a text that shows the matched terms; the search engine knows how it matched (stemming). */
+export type Snippeter = (text: string, terms: readonly string[]) => string;
+
 export class SearchService {
-  constructor(private readonly deps: { index: PaperIndex; store: Store }) {}
+  constructor(private readonly deps: { index: PaperIndex; store: Store; snippet: Snippeter }) {}
 
   search(query: string, req: PageRequest = {}): Promise<PagedPapers> {
     return this.paged(req, (limit, offset) => this.deps.index.search(query, { limit, offset, filters: req.filters ?? {} }));
@@ -59,7 +61,7 @@ export class SearchService {
       const p = byId.get(h.id);
       if (!p) return; // indexed but gone from the store: skip rather than show a stub
       const terms = h.matched.length ? h.matched : result.terms;
-      views.push(toPaperView(p, { rank: firstRank + i, snippet: makeSnippet(p.abstract, terms) }));
+      views.push(toPaperView(p, { rank: firstRank + i, snippet: this.deps.snippet(p.abstract, terms) }));
     });
     const out: PagedPapers = { papers: views, total: result.total, page, pageCount };
     if (result.notice) out.notice = result.notice;

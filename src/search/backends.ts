@@ -10,7 +10,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { SearchOptions, SearchResult } from '../core/ports.js';
-import type { ParsedQuery } from '../core/search/query.js';
+import type { ParsedQuery } from './query.js';
 import { threadMemory, type QueryReply, type QueryRequest, type ThreadMemory } from './query-worker.js';
 import { SearchHost, type GenPayload } from './search-host.js';
 import type { MetaPatch } from './searcher.js';

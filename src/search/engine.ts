@@ -10,7 +10,7 @@
 import lunr from 'lunr';
 import type { IndexDoc, SearchFilters, SearchHit, SearchOptions, SearchResult } from '../core/ports.js';
 import { plainText } from '../core/text.js';
-import { INDEX_FIELDS, analyze, indexTerm, normalizeTitle, type ParsedQuery, type Presence, type QueryTerm } from '../core/search/query.js';
+import { INDEX_FIELDS, analyze, indexTerm, normalizeTitle, type ParsedQuery, type Presence, type QueryTerm } from './query.js';
 
 export const FIELD_BOOSTS: Record<(typeof INDEX_FIELDS)[number], number> = {
   title: 10,

@@ -27,7 +27,7 @@ import { InlineBackend, PoolBackend, WorkerStoppedError, startWorker, type Searc
 import { BuildRun, type BuildJob, type BuildResult } from './build-job.js';
 import type { BuildReply, BuildRequest } from './build-worker.js';
 import { similarQuery } from './engine.js';
-import { parseQuery } from '../core/search/query.js';
+import { parseQuery } from './query.js';
 import type { ThreadMemory } from './query-worker.js';
 import type { MetaPatch } from './searcher.js';
 import { Segment } from './segment.js';

@@ -6,7 +6,7 @@
 import v8 from 'node:v8';
 import { parentPort, type MessagePort } from 'node:worker_threads';
 import type { SearchOptions } from '../core/ports.js';
-import { parseQuery, type ParsedQuery } from '../core/search/query.js';
+import { parseQuery, type ParsedQuery } from './query.js';
 import { SearchHost, type GenPayload } from './search-host.js';
 import type { MetaPatch } from './searcher.js';
 

@@ -5,7 +5,7 @@
  * search worker (query-worker.ts).
  */
 import type { SearchOptions, SearchResult } from '../core/ports.js';
-import type { ParsedQuery } from '../core/search/query.js';
+import type { ParsedQuery } from './query.js';
 import { Corpus, type MetaPatch, type QueryCost } from './searcher.js';
 import { Segment } from './segment.js';
 import { verifySegments, type SegmentImage } from './snapshot.js';

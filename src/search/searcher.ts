@@ -28,7 +28,7 @@
 import lunr from 'lunr';
 import type { SearchFilters, SearchHit, SearchOptions, SearchResult } from '../core/ports.js';
 import { DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET, addClauses, clampInt, rankKey, similarFromKeys } from './engine.js';
-import type { ParsedQuery, QueryTerm } from '../core/search/query.js';
+import type { ParsedQuery, QueryTerm } from './query.js';
 import { FIELD_NAMES, NF, Segment, dayNumber, dayString } from './segment.js';
 
 /** Tiers with at most this many papers are scored whole. */

@@ -21,7 +21,7 @@ import v8 from 'node:v8';
 import lunr from 'lunr';
 import type { IndexDoc } from '../core/ports.js';
 import { docMeta, toLunrDoc } from './engine.js';
-import { indexTerm } from '../core/search/query.js';
+import { indexTerm } from './query.js';
 import { BOOSTS, FIELD_NAMES, NF, NO_UPVOTES, SEGMENT_FORMAT, SegmentWriter, dayNumber, type Segment, type SegmentHeader } from './segment.js';
 
 /** Papers per lunr.Builder: bounds the build's peak heap. */

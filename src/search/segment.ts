@@ -18,7 +18,7 @@
 import zlib from 'node:zlib';
 import lunr from 'lunr';
 import { FIELD_BOOSTS } from './engine.js';
-import { INDEX_FIELDS } from '../core/search/query.js';
+import { INDEX_FIELDS } from './query.js';
 
 export const SEGMENT_MAGIC = 'LUNRSEG1';
 /** Bump when the layout or anything that changes weights (tokenising, fields, boosts) changes. */

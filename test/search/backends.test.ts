@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Worker } from 'node:worker_threads';
 import { InlineBackend, PoolBackend, WorkerStoppedError } from '../../src/search/backends.js';
-import { parseQuery } from '../../src/core/search/query.js';
+import { parseQuery } from '../../src/search/query.js';
 import { SegmentBuilder } from '../../src/search/segment-builder.js';
 import { smallDocs } from './fixture.js';
 

@@ -7,7 +7,7 @@ import lunr from 'lunr';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { IndexDoc, SearchOptions, SearchResult } from '../../src/core/ports.js';
 import { IndexBuilder, buildMeta, runQuery, similarQuery, type IndexMeta } from '../../src/search/engine.js';
-import { parseQuery, type ParsedQuery } from '../../src/core/search/query.js';
+import { parseQuery, type ParsedQuery } from '../../src/search/query.js';
 import { Corpus } from '../../src/search/searcher.js';
 import { Segment } from '../../src/search/segment.js';
 import { SegmentBuilder } from '../../src/search/segment-builder.js';

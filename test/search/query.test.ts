@@ -10,7 +10,7 @@ import {
   normalizeTitle,
   parseQuery,
   type ParsedQuery,
-} from '../../src/core/search/query.js';
+} from '../../src/search/query.js';
 import { smallDocs } from './fixture.js';
 
 const userError = (q: string): UserInputError => {

@@ -7,7 +7,7 @@ import zlib from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { IndexDoc } from '../../src/core/ports.js';
 import { IndexBuilder } from '../../src/search/engine.js';
-import { INDEX_FIELDS } from '../../src/core/search/query.js';
+import { INDEX_FIELDS } from '../../src/search/query.js';
 import { NF, Segment, readSegmentHeader } from '../../src/search/segment.js';
 import { SegmentBuilder, fingerprint } from '../../src/search/segment-builder.js';
 import { smallDocs } from './fixture.js';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseQuery } from '../../src/core/search/query.js';
+import { parseQuery } from '../../src/search/query.js';
 import { Corpus } from '../../src/search/searcher.js';
 import { Segment } from '../../src/search/segment.js';
 import { SegmentBuilder } from '../../src/search/segment-builder.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeSnippet } from '../../src/core/search/snippet.js';
+import { makeSnippet } from '../../src/search/snippet.js';
 
 const ABSTRACT =
   'Large language models are strong. We study how to compress the KV cache of long contexts. ' +

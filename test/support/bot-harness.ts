@@ -13,6 +13,7 @@ import type { ChannelRef, ChatPlatform, CommandInvocation, InvokerPermissions, L
 import type { Reply } from '../../src/core/reply.js';
 import { SearchService } from '../../src/core/search-service.js';
 import { LunrPaperIndex, storeDocFeed } from '../../src/search/lunr-paper-index.js';
+import { makeSnippet } from '../../src/search/snippet.js';
 import type { BotServices } from '../../src/core/services.js';
 import { silentLogger } from '../../src/log.js';
 import { SAMPLE_DIR } from '../../src/paths.js';
@@ -71,7 +72,7 @@ export async function makeTestServices(opts: { nowIso?: string; log?: Logger; pl
   const services: BotServices = {
     store,
     index,
-    search: new SearchService({ index, store }),
+    search: new SearchService({ index, store, snippet: makeSnippet }),
     digests,
     dispatcher: new InlineDigestDispatcher(digests, opts.platformFor),
     clock,

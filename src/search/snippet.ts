@@ -3,7 +3,7 @@
  * query terms, cut around the first match.
  */
 import lunr from 'lunr';
-import { plainText, truncateWords } from '../text.js';
+import { plainText, truncateWords } from '../core/text.js';
 import { stem, trimWord } from './query.js';
 
 /** Splits after . ! ? when the next sentence starts like one (capital, digit, bracket). */
@@ -34,7 +34,7 @@ function wordsOf(sentence: string): Word[] {
  * `terms` may be typed words ("diffusion") or index terms ("diffus"); a word matches a
  * term when its lowercase form or its stem starts with the term or the term's stem.
  */
-export function makeSnippet(text: string, terms: string[], maxLen = 180): string {
+export function makeSnippet(text: string, terms: readonly string[], maxLen = 180): string {
   const plain = plainText(text ?? '');
   if (!plain) return '';
   const max = Math.max(20, maxLen);

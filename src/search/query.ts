@@ -12,8 +12,8 @@
  * them to Lunr with `usePipeline: false`.
  */
 import lunr from 'lunr';
-import { parseArxivId } from '../arxiv-id.js';
-import { UserInputError } from '../errors.js';
+import { parseArxivId } from '../core/arxiv-id.js';
+import { UserInputError } from '../core/errors.js';
 
 export const INDEX_FIELDS = ['title', 'abstract', 'authors', 'keywords'] as const;
 export type IndexField = (typeof INDEX_FIELDS)[number];
