@@ -50,7 +50,10 @@ for (const day of all) {
 // Keep only the first pair of featured-twice days beyond the named list, to stay small.
 const days = [...new Set([...DAYS.filter((d) => have.has(d)), ...[...quirks].sort().slice(0, 4)])].sort();
 
-fs.rmSync(dest, { recursive: true, force: true });
+// Everything but README.md (hand-written) is regenerated.
+for (const f of fs.existsSync(dest) ? fs.readdirSync(dest) : []) {
+  if (f !== 'README.md') fs.rmSync(path.join(dest, f), { recursive: true, force: true });
+}
 fs.mkdirSync(path.join(dest, 'hf-daily'), { recursive: true });
 fs.mkdirSync(path.join(dest, 'malformed'), { recursive: true });
 const ids = new Set();
