@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Rebuilds test/fixtures/ (the data `npm test` runs on, so a fresh clone needs no ../shared)
-// from the full corpus: node scripts/make-fixture.mjs [DATA_DIR], default $PAPERS_DATA_DIR
-// or ../shared/data. Deterministic: fixed day list, arXiv lines chosen by file order.
+// from the full corpus: node scripts/make-fixture.mjs [DATA_DIR] (a CLI argument, not the
+// environment, so scripts/ need not read process.env), default ../shared/data.
+// Deterministic: fixed day list, arXiv lines chosen by file order.
 // Day files are copied byte for byte, so the importer sees exactly what upstream sent.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -49,7 +50,10 @@ for (const day of all) {
 // Keep only the first pair of featured-twice days beyond the named list, to stay small.
 const days = [...new Set([...DAYS.filter((d) => have.has(d)), ...[...quirks].sort().slice(0, 4)])].sort();
 
-fs.rmSync(dest, { recursive: true, force: true });
+// Everything but README.md (hand-written) is regenerated.
+for (const f of fs.existsSync(dest) ? fs.readdirSync(dest) : []) {
+  if (f !== 'README.md') fs.rmSync(path.join(dest, f), { recursive: true, force: true });
+}
 fs.mkdirSync(path.join(dest, 'hf-daily'), { recursive: true });
 fs.mkdirSync(path.join(dest, 'malformed'), { recursive: true });
 const ids = new Set();
