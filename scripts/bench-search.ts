@@ -25,6 +25,9 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { corpusDir } from './corpus-dir.js';
+
+/** Timed rounds per query set (--rounds). */
+let benchRounds = 5;
 import { TOPICAL_QUERIES } from './topical-queries.js';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -196,7 +199,7 @@ async function baselineChild(dir: string): Promise<void> {
     keywords: string[];
   }[];
   const known = JSON.parse(fs.readFileSync(path.join(dir, 'known-baseline.json'), 'utf8')) as KnownItem[];
-  const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+  const rounds = benchRounds;
   const notes: string[] = [];
 
   gc();
@@ -333,7 +336,7 @@ async function oursChild(dir: string): Promise<void> {
   const { silentLogger } = await import('../src/log.js');
   type Paper = import('../src/core/paper.js').Paper;
 
-  const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+  const rounds = benchRounds;
   const notes: string[] = [];
   let papers: Paper[] | null = JSON.parse(fs.readFileSync(path.join(dir, 'papers.json'), 'utf8')) as Paper[];
   const holdoutIds = new Set(JSON.parse(fs.readFileSync(path.join(dir, 'holdout.json'), 'utf8')) as string[]);
@@ -606,7 +609,7 @@ async function parent(): Promise<void> {
   const tiers = (opt('--tiers') ?? 'hf,all').split(',').filter((t): t is Tier => t === 'hf' || t === 'all');
   const withBaseline = !argv.includes('--no-baseline');
   const perKind = Number(opt('--known') ?? 300);
-  process.env.BENCH_ROUNDS = opt('--rounds') ?? '5';
+  benchRounds = Number(opt('--rounds') ?? 5);
   const say = (s: string) => process.stderr.write(`${s}\n`);
 
   const { readPaperFiles } = await import('../src/sources/files.js');

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Rebuilds test/fixtures/ (the data `npm test` runs on, so a fresh clone needs no ../shared)
 // from the full corpus: node scripts/make-fixture.mjs [DATA_DIR] (a CLI argument, not the
-// environment, so scripts/ need not read process.env), default ../shared/data.
+// environment, so scripts/ never read the environment), default ../shared/data.
 // Deterministic: fixed day list, arXiv lines chosen by file order.
 // Day files are copied byte for byte, so the importer sees exactly what upstream sent.
 import fs from 'node:fs';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import type { Paper } from '../../src/core/paper.js';
-import { LATEST_VERSION, migrate, MIGRATIONS } from '../../src/store/postgres/migrations.js';
+import { LATEST_VERSION, migrate, MIGRATIONS } from '../../src/store/postgres/postgres-migrations.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { makePaper, syntheticPapers } from '../support/papers.js';

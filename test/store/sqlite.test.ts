@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { Paper } from '../../src/core/paper.js';
-import { LATEST_VERSION, migrate, MIGRATIONS } from '../../src/store/sqlite/migrations.js';
+import { LATEST_VERSION, migrate, MIGRATIONS } from '../../src/store/sqlite/sqlite-migrations.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { makePaper, syntheticPapers } from '../support/papers.js';
 import { tempDir } from '../support/tmp.js';

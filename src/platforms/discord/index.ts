@@ -3,7 +3,7 @@
  * code loads only when a factory or the CLI runs, so reading config never loads discord.js.
  */
 import { definePlatform } from '../descriptor.js';
-import { discordConfig, type DiscordSection } from './config.js';
+import { discordConfig, type DiscordSection } from './discord-config.js';
 
 /**
  * The global limit belongs to the worker's shared limiter (src/queue/rate-limit.ts), which
@@ -36,7 +36,7 @@ export const discordPlatform = definePlatform<DiscordSection>({
   cli: {
     usage: '  discord register [--guild ID]      Register /papers with Discord (see docs/discord.md)',
     async run(args, s) {
-      const { discordCli } = await import('./cli.js');
+      const { discordCli } = await import('./discord-cli.js');
       return discordCli(args, { discord: s.connection });
     },
   },

@@ -3,7 +3,7 @@
  * loads only when a factory or the CLI runs, so reading config never loads Bolt.
  */
 import { definePlatform } from '../descriptor.js';
-import { slackConfig, type SlackSection } from './config.js';
+import { slackConfig, type SlackSection } from './slack-config.js';
 
 export const slackPlatform = definePlatform<SlackSection>({
   name: 'slack',
@@ -29,7 +29,7 @@ export const slackPlatform = definePlatform<SlackSection>({
   cli: {
     usage: '  slack manifest [--socket | --http --url URL]\n                                     Print the Slack app manifest (see docs/slack.md)',
     async run(args, s) {
-      const { slackCli } = await import('./cli.js');
+      const { slackCli } = await import('./slack-cli.js');
       return slackCli(args, { slack: s.connection });
     },
   },

@@ -17,20 +17,19 @@
  */
 import type { RequestListener, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, SocketModeReceiver, type Receiver, type RespondArguments, type RespondFn } from '@slack/bolt';
+import { App, type HTTPReceiver, type RespondArguments, type RespondFn } from '@slack/bolt';
 import type { CommandSpec } from '../../core/commands/spec.js';
 import { BotError, ChannelUnavailableError, ConfigError, UpstreamError, userMessageOf } from '../../core/errors.js';
 import type { ChannelRef, ChatPlatform, CommandInvocation, InvokerPermissions, Logger, PlatformHandlers, PostedRef, PostOptions, Store } from '../../core/ports.js';
 import { errorReply, text, type FileReply, type OutboundMessage, type Reply, type TextReply } from '../../core/reply.js';
-import type { SlackConnection } from './config.js';
+import type { SlackConnection } from './slack-config.js';
 import { deliveryKey, SeenDeliveries } from './dedupe.js';
 import { slackErrorCode } from './errors.js';
 import { HOME_ACTION_PREFIX, HOME_ACTIONS, homeView, POLICY_LABEL } from './home.js';
-import { StoreInstallationStore } from './install-store.js';
-import { BOT_SCOPES, EVENTS_PATH, INSTALL_PATH, OAUTH_REDIRECT_PATH } from './manifest.js';
 import { SubscribePolicyService, type SubscribePolicy } from './policy.js';
 import { escapeMrkdwn, LINK_ACTION_PREFIX, METADATA_EVENT_TYPE, postArgs, renderReply } from './render.js';
 import { actionSurface, actionTeam, APP_HOME_CHANNEL, parseSlash, toActionEvent, toInvocation, toReactionEvent, type BlockActionsBody, type ReactionEventBody, type SlashCommandBody } from './translate.js';
+import { httpReceiver, socketReceiver } from './slack-receivers.js';
 import { slackSdkLogger, SlackWeb } from './web.js';
 
 export type SlackConfig = SlackConnection;
@@ -122,7 +121,7 @@ export class SlackPlatform implements ChatPlatform {
       this.log.warn({}, 'SLACK_BOT_TOKEN is set with OAuth: events are authorised by installs only; the token is a fallback for posting');
     }
 
-    const receiver = this.mode === 'socket' ? this.socketReceiver(logger) : this.httpReceiver(logger, oauth);
+    const receiver = this.mode === 'socket' ? socketReceiver(this.opts.slack, this.web, logger) : httpReceiver(this.opts.slack, this.opts.store, this.web, logger, oauth);
     const app = new App({
       receiver,
       logger,
@@ -177,44 +176,6 @@ export class SlackPlatform implements ChatPlatform {
       await Promise.race([Promise.allSettled([...this.inflight]), timeout]);
       clearTimeout(timer);
     }
-  }
-
-  private socketReceiver(logger: ReturnType<typeof slackSdkLogger>): Receiver {
-    const { slack } = this.opts;
-    // A fresh options object: the Socket Mode client mutates it, and keeps the SDK's own
-    // retries for apps.connections.open (reconnecting is always safe).
-    const { retryConfig: _r, rejectRateLimitedCalls: _x, ...clientOptions } = this.web.clientOptions() ?? {};
-    return new SocketModeReceiver({ appToken: slack.appToken!, logger, installerOptions: { clientOptions } });
-  }
-
-  private httpReceiver(logger: ReturnType<typeof slackSdkLogger>, oauth: SlackConfig['oauth']): Receiver {
-    const { slack } = this.opts;
-    return new HTTPReceiver({
-      signingSecret: slack.signingSecret!,
-      endpoints: EVENTS_PATH,
-      port: slack.port,
-      logger,
-      customRoutes: [
-        {
-          path: '/healthz',
-          method: ['GET'],
-          handler: (_req, res) => {
-            res.writeHead(200, { 'content-type': 'text/plain' });
-            res.end('ok');
-          },
-        },
-      ],
-      ...(oauth
-        ? {
-            clientId: oauth.clientId,
-            clientSecret: oauth.clientSecret,
-            stateSecret: oauth.stateSecret,
-            scopes: BOT_SCOPES.map((s) => s.scope),
-            installationStore: new StoreInstallationStore(this.opts.store),
-            installerOptions: { installPath: INSTALL_PATH, redirectUriPath: OAUTH_REDIRECT_PATH, directInstall: false, clientOptions: this.web.clientOptions() },
-          }
-        : {}),
-    });
   }
 
   /** Runs a handler so that shutdown (and tests) can wait for it; errors are logged, never thrown at Bolt. */

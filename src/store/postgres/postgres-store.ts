@@ -18,7 +18,7 @@ import type { Bookmark, Install, PostedEntry, Store, StoreStats, UpsertResult } 
 import type { ChannelRef, PlatformName, Subscription } from '../../core/subscription.js';
 import { REVISION_KEY } from '../meta-keys.js';
 import { rowToPosted, rowToSubscription, type PostedRow, type SubscriptionRow } from '../rows.js';
-import { assertSchemaName, lockKeySql, migrate } from './migrations.js';
+import { assertSchemaName, lockKeySql, migrate } from './postgres-migrations.js';
 import { FEATURE_WRITE, PAPER_SELECT, PAPER_WRITE, paperColumns, rowToPaper, storableText, type PaperRow } from './paper-sql.js';
 import { connectionConfig, redactUrl } from './pg-connection.js';
 

@@ -16,7 +16,7 @@ import type { Bookmark, Install, PostedEntry, Store, StoreStats, UpsertResult } 
 import type { ChannelRef, PlatformName, Subscription } from '../../core/subscription.js';
 import { REVISION_KEY } from '../meta-keys.js';
 import { rowToPosted, rowToSubscription as toSubscription, type PostedRow, type SubscriptionRow } from '../rows.js';
-import { assertNotFromFuture, LATEST_VERSION, migrate, schemaVersion } from './migrations.js';
+import { assertNotFromFuture, LATEST_VERSION, migrate, schemaVersion } from './sqlite-migrations.js';
 
 export interface SqliteStoreOptions {
   /** Open an existing, already migrated file without write access (reports, the CLI's read commands). */

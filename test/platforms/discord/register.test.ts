@@ -1,7 +1,7 @@
 import { ApplicationCommandOptionType, REST, type RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../../commands/index.js';
-import { discordCli, type CliIo } from '../../../src/platforms/discord/cli.js';
+import { discordCli, type CliIo } from '../../../src/platforms/discord/discord-cli.js';
 import { UsageError } from '../../../src/cli/cli-output.js';
 import { ConfigError } from '../../../src/core/errors.js';
 import { BOT_PERMISSIONS, buildCommand, inviteUrl, registerCommands, validateCommand } from '../../../src/platforms/discord/register.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { commands } from '../../../commands/index.js';
-import { slackCli } from '../../../src/platforms/slack/cli.js';
+import { slackCli } from '../../../src/platforms/slack/slack-cli.js';
 import { UsageError } from '../../../src/cli/cli-output.js';
 import { BOT_SCOPES, buildManifest, usageHint } from '../../../src/platforms/slack/manifest.js';
 

@@ -11,7 +11,7 @@ import { DiscordAPIError, REST } from 'discord.js';
 import { commands } from '../../../commands/index.js';
 import { note, printJson, println, UsageError } from '../../cli/cli-output.js';
 import { BotError, ConfigError } from '../../core/errors.js';
-import type { DiscordConnection } from './config.js';
+import type { DiscordConnection } from './discord-config.js';
 import { fromDiscordError } from './errors.js';
 import { buildCommand, inviteUrl, registerCommands } from './register.js';
 

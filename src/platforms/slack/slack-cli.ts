@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { commands } from '../../../commands/index.js';
 import { UsageError } from '../../cli/cli-output.js';
-import type { SlackConnection } from './config.js';
+import type { SlackConnection } from './slack-config.js';
 import { buildManifest } from './manifest.js';
 
 export const SLACK_USAGE = `Usage: papers slack manifest [--socket | --http --url https://your.host] [--name "Papers"]
