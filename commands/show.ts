@@ -10,6 +10,6 @@ export const show: CommandSpec = {
   options: [{ name: 'paper', description: 'arXiv id or URL, e.g. 2405.15738', type: 'string', required: true, positional: true, autocomplete: 'paper', maxLength: 300 }],
   async handler(ctx, o) {
     const paper = await paperArg(ctx, o.paper);
-    return { kind: 'paper', paper: toPaperView(paper), abstract: collapseWhitespace(plainText(paper.abstract)), ephemeral: true };
+    return { kind: 'paper', paper: toPaperView(paper), abstract: collapseWhitespace(plainText(paper.abstract)), authors: paper.authors.slice(0, 100), ephemeral: true };
   },
 };

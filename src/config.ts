@@ -65,6 +65,8 @@ const baseShape = {
   /** Turns the queue dashboard on, behind basic auth (user ADMIN_USER, default admin). */
   ADMIN_PASSWORD: optionalString,
   ADMIN_USER: z.string().trim().min(1).max(100).default('admin'),
+  /** Any value turns colour off in the console and the CLI (no-color.org). */
+  NO_COLOR: optionalString,
   // Each platform's own variables come from its descriptor (src/platforms/<name>/config.ts).
 };
 
@@ -97,6 +99,7 @@ export type Config = {
   admin: { user: string; password: string } | undefined;
   /** The .env file that was read, if any (its values never override the environment). */
   envFile: string | undefined;
+  noColor: boolean;
 };
 
 /**
@@ -157,6 +160,7 @@ export function loadConfig(given?: NodeJS.ProcessEnv, platforms: readonly AnyPla
     http: { port: e.HTTP_PORT ?? (env.PORT?.trim() ? Number((parsed.data as Record<string, unknown>).PORT) : undefined), host: e.HTTP_HOST },
     admin: e.ADMIN_PASSWORD ? { user: e.ADMIN_USER, password: e.ADMIN_PASSWORD } : undefined,
     envFile: file?.path,
+    noColor: e.NO_COLOR !== undefined,
   };
 }
 

@@ -19,6 +19,7 @@ import { loadConfig } from '../config.js';
 import { BotError, isUserFault } from '../core/errors.js';
 import { createLogger } from '../log.js';
 import { platformCli } from '../platforms/registry.js';
+import { terminalStyle } from '../platforms/console/terminal.js';
 import { openCore } from './build.js';
 import { quietOnClosedPipe } from './lifecycle.js';
 
@@ -82,7 +83,7 @@ async function run(argv: string[]): Promise<void> {
   const config = loadConfig();
   const log = createLogger({ level: v.verbose ? 'info' : 'warn', file: config.logFile });
   const opened = await openCore(config, log);
-  const core: CliDeps = { ...opened, dataDir: config.dataDir };
+  const core: CliDeps = { ...opened, dataDir: config.dataDir, style: terminalStyle(process.stdout, config.noColor) };
   try {
     switch (command) {
       case 'import':

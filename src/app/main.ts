@@ -21,6 +21,7 @@ import type { ScheduleSync } from '../core/services.js';
 import { createLogger } from '../log.js';
 import { SAMPLE_DIR } from '../paths.js';
 import { ConsolePlatform } from '../platforms/console/console-platform.js';
+import { terminalStyle } from '../platforms/console/terminal.js';
 import { PLATFORMS } from '../platforms/index.js';
 import { enabledPlatforms } from '../platforms/registry.js';
 import { resolveRedis, type ResolvedRedis } from '../redis/redis-connection.js';
@@ -79,6 +80,7 @@ async function main(life: Lifecycle): Promise<void> {
       exportDir: path.join(config.dataDir, 'exports'),
       log: log.child({ platform: 'console' }),
       prompt: Boolean(process.stdin.isTTY),
+      style: terminalStyle(process.stdout, config.noColor),
     });
     platforms.set('console', consolePlatform);
   }

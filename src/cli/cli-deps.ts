@@ -1,4 +1,5 @@
 /** What the `papers` subcommands use: the ports, built for them by src/app/cli.ts. */
+import type { TerminalStyle } from '../platforms/console/terminal.js';
 import type { Clock, Logger, PaperIndex, PaperSource, Store } from '../core/ports.js';
 
 export interface CliDeps {
@@ -9,4 +10,6 @@ export interface CliDeps {
   log: Logger;
   /** Shown by `papers stats`. */
   dataDir: string;
+  /** Width and colour of human output (plain in a pipe or under NO_COLOR). */
+  style: TerminalStyle;
 }

@@ -4,6 +4,8 @@ import { parseDay } from '../core/dates.js';
 import { BotError, userMessageOf } from '../core/errors.js';
 import type { SearchFilters, SearchOptions } from '../core/ports.js';
 import { makeSnippet } from '../search/snippet.js';
+import { safe, wrap } from '../platforms/console/render.js';
+import { paint } from '../platforms/console/terminal.js';
 import { hitJson, note, printJson, println } from './cli-output.js';
 
 export interface SearchCliOptions {
@@ -47,7 +49,7 @@ export async function searchCommand(core: CliDeps, query: string | undefined, o:
       try {
         const { rows } = await runOne(core, line, opts);
         if (o.json) printJson(rows);
-        else println(rows.map((r, i) => `${i + 1}. ${String(r.id)}  ${String(r.title)}`).join('\n') + '\n');
+        else println(rows.map((r, i) => `${i + 1}. ${String(r.id)}  ${safe(String(r.title))}`).join('\n') + '\n');
       } catch (err) {
         // One bad line must not end the stream: an empty array keeps lines aligned.
         if (!(err instanceof BotError)) throw err;
@@ -64,7 +66,9 @@ export async function searchCommand(core: CliDeps, query: string | undefined, o:
   if (!rows.length) return println(`No papers match "${(query ?? '').slice(0, 60)}".`);
   println(`${total.toLocaleString('en-US')} match${total === 1 ? '' : 'es'}; best ${rows.length}:`);
   rows.forEach((r, i) => {
-    println(`${String(i + 1).padStart(2)}. ${String(r.id)}  ${String(r.title)}  (score ${String(r.score)}${r.upvotes !== null ? `, ▲ ${String(r.upvotes)}` : ''})`);
-    if (r.snippet) println(`    ${String(r.snippet)}`);
+    const head = `${String(i + 1).padStart(2)}. ${String(r.id)}  `;
+    const line = `${String(r.title)}  (score ${String(r.score)}${r.upvotes !== null ? `, ▲ ${String(r.upvotes)}` : ''})`;
+    println(wrap(line, '', core.style.width - head.length).map((l, j) => (j === 0 ? head : ' '.repeat(head.length)) + paint(core.style, 'bold', l)).join('\n'));
+    if (r.snippet) println(wrap(String(r.snippet), ' '.repeat(head.length), core.style.width).join('\n'));
   });
 }

@@ -73,6 +73,8 @@ export interface PaperDetailReply {
   paper: PaperView;
   /** The abstract, whitespace collapsed; renderers shorten it to fit. */
   abstract: string;
+  /** Every author (capped at 100), for renderers with room for them. */
+  authors?: string[];
   ephemeral: boolean;
 }
 

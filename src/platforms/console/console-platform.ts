@@ -7,18 +7,22 @@
  *   save 2                              the "🔖 Save" button of the 2nd paper
  *   next / prev                         turn the page of the last list
  *   quit                                leave
+ *
+ * Output that arrives while the user types (a digest from the worker) is printed above
+ * the prompt, and the prompt is drawn again with what was typed so far.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { saveAction } from '../../core/actions.js';
+import { isBookmarkEmoji, saveAction, unsaveAction } from '../../core/actions.js';
 import { parseCommandLine } from '../../core/commands/parse-text.js';
 import type { CommandSpec } from '../../core/commands/spec.js';
 import { userMessageOf } from '../../core/errors.js';
 import type { ChannelRef, ChatPlatform, CommandInvocation, Logger, PlatformHandlers, PostedRef } from '../../core/ports.js';
 import type { OutboundMessage, Pager, Reply } from '../../core/reply.js';
 import { renderOutbound, renderReply, safe } from './render.js';
+import { PLAIN, type TerminalStyle } from './terminal.js';
 
 export const CONSOLE_CHANNEL: ChannelRef = { platform: 'console', workspaceId: 'local', channelId: 'terminal' };
 
@@ -32,7 +36,12 @@ export interface ConsoleOptions {
   log: Logger;
   /** Show a prompt (interactive terminals only). */
   prompt?: boolean;
+  /** Width and colour (terminal.ts); plain 80 columns by default. */
+  style?: TerminalStyle;
 }
+
+/** The console's own words, listed under /papers help. */
+export const CONSOLE_WORDS = 'In this terminal: "next" / "prev" turn pages, "save 3" or "react 3 🔖" bookmarks paper 3, "unreact 3 🔖" removes it, "quit" leaves.';
 
 interface Shown {
   messageId: string;
@@ -50,9 +59,13 @@ export class ConsolePlatform implements ChatPlatform {
   private actionSeq = 0;
   private finished!: Promise<void>;
   private readonly user: string;
+  private readonly style: TerminalStyle;
+  /** True while a line is being handled: its output needs no prompt redraw. */
+  private busy = false;
 
   constructor(private readonly opts: ConsoleOptions) {
     this.user = opts.user ?? 'you';
+    this.style = opts.style ?? PLAIN;
   }
 
   /** Resolves when the input ends or the user quits. */
@@ -68,7 +81,10 @@ export class ConsolePlatform implements ChatPlatform {
     this.finished = (async () => {
       this.prompt();
       for await (const line of rl) {
-        if (!(await this.handleLine(line.trim()))) break;
+        this.busy = true;
+        const goOn = await this.handleLine(line.trim());
+        this.busy = false;
+        if (!goOn) break;
         this.prompt();
       }
       rl.close();
@@ -85,8 +101,8 @@ export class ConsolePlatform implements ChatPlatform {
       this.shown.clear();
       this.pager = undefined;
     }
-    if (message.kind === 'digestPaper') this.shown.set(message.position, { messageId });
-    this.print(`${renderOutbound(message)}\n`);
+    if (message.kind === 'digestPaper') this.shown.set(message.position, { messageId, paperId: message.paper.id });
+    this.printAsync(`${renderOutbound(message, undefined, this.style)}\n`);
     return { messageId };
   }
 
@@ -96,6 +112,16 @@ export class ConsolePlatform implements ChatPlatform {
 
   private print(text: string): void {
     this.opts.output.write(`${text}\n`);
+  }
+
+  /** Output nobody typed a line for: above the prompt, which is drawn again with the typed text. */
+  private printAsync(text: string): void {
+    const out = this.opts.output as Writable & { isTTY?: boolean };
+    if (!this.opts.prompt || this.busy || !this.rl || !out.isTTY) return this.print(text);
+    readline.clearLine(out, 0);
+    readline.cursorTo(out, 0);
+    this.print(text);
+    this.rl.prompt(true);
   }
 
   private invocation(command: string, options: CommandInvocation['options']): CommandInvocation {
@@ -121,9 +147,16 @@ export class ConsolePlatform implements ChatPlatform {
       if (react) {
         const target = this.shown.get(Number(react[2]));
         if (!target) return this.say(`There is no paper ${react[2]} in the last list.`), true;
-        const ev = { ...CONSOLE_CHANNEL, messageId: target.messageId, userId: this.user, emoji: react[3] ?? '🔖', added: !react[1] };
-        await h.reaction(target.paperId ? { ...ev, paperId: target.paperId } : ev);
-        this.say(react[1] ? `Reaction removed from ${react[2]}.` : `Reacted ${safe(ev.emoji)} to ${react[2]}. (/papers bookmarks lists your bookmarks)`);
+        const emoji = react[3] ?? '🔖';
+        if (!isBookmarkEmoji(emoji)) return this.say(`Only 🔖 does something here: it bookmarks the paper. (${safe(emoji)} was not added.)`), true;
+        const verb = react[1] ? 'Reaction removed from' : `Reacted ${safe(emoji)} to`;
+        if (target.paperId) {
+          // The same store change a 🔖 reaction makes, through the Save button, whose answer names the paper and says "already".
+          this.say(`${verb} ${react[2]}: ${await this.bookmark(target.paperId, !react[1])}`);
+        } else {
+          await h.reaction({ ...CONSOLE_CHANNEL, messageId: target.messageId, userId: this.user, emoji, added: !react[1] });
+          this.say(`${verb} ${react[2]}.`);
+        }
         return true;
       }
       const save = /^save\s+(\d{1,3})$/i.exec(line);
@@ -137,7 +170,13 @@ export class ConsolePlatform implements ChatPlatform {
         if (!id) return this.say('No other page to show.'), true;
         return this.show(await h.action({ ...CONSOLE_CHANNEL, id: `console-act-${++this.actionSeq}`, userId: this.user, actionId: id, permissions: { manageChannel: true, workspaceAdmin: true } })), true;
       }
-      const { spec, options } = parseCommandLine(line.replace(/^\/?papers\b/i, '').trim() || 'help', this.opts.commands);
+      const text = line.replace(/^\/?papers\b/i, '').trim() || 'help';
+      const first = text.split(/\s+/)[0]!.toLowerCase();
+      if (!this.opts.commands.some((c) => c.name === first)) {
+        // One line and a way on, not the whole help.
+        return this.say(`"${safe(first).slice(0, 30)}" is not a command here. Type "help" for the list, or "search ${safe(text).slice(0, 40)}" to search for it.`), true;
+      }
+      const { spec, options } = parseCommandLine(text, this.opts.commands);
       this.show(await h.command(this.invocation(spec.name, options)));
     } catch (err) {
       this.say(`✗ ${userMessageOf(err)}`);
@@ -147,7 +186,13 @@ export class ConsolePlatform implements ChatPlatform {
   }
 
   private say(text: string): void {
-    this.print(safe(text));
+    this.print(renderReply({ kind: 'text', text, tone: text.startsWith('✗') ? 'error' : 'info', ephemeral: true }, this.style));
+  }
+
+  /** Saves or removes a bookmark as the Save / Remove buttons do; their answer names the paper. */
+  private async bookmark(paperId: string, add: boolean): Promise<string> {
+    const r = await this.handlers!.action({ ...CONSOLE_CHANNEL, id: `console-act-${++this.actionSeq}`, userId: this.user, actionId: add ? saveAction(paperId) : unsaveAction(paperId), permissions: { manageChannel: true, workspaceAdmin: true } });
+    return r?.kind === 'text' ? r.text.replace(/^🔖 /, '') : '';
   }
 
   private show(reply: Reply | null): void {
@@ -157,13 +202,14 @@ export class ConsolePlatform implements ChatPlatform {
       this.pager = reply.pager;
       for (const p of reply.papers) if (p.rank !== undefined) this.shown.set(p.rank, { messageId: `console-eph-${p.id}`, paperId: p.id });
     }
+    if (reply.kind === 'help') reply = { ...reply, footer: [reply.footer, CONSOLE_WORDS].filter(Boolean).join(' ') };
     if (reply.kind === 'file') {
       fs.mkdirSync(this.opts.exportDir, { recursive: true });
       const file = path.join(this.opts.exportDir, path.basename(reply.filename));
       fs.writeFileSync(file, reply.content);
-      this.print(`${renderReply(reply)}\nWritten to ${file}`);
+      this.print(`${renderReply(reply, this.style)}\nWritten to ${file}`);
       return;
     }
-    this.print(renderReply(reply));
+    this.print(renderReply(reply, this.style));
   }
 }

@@ -4,8 +4,7 @@
  * stripped so a title cannot move the cursor or recolour the terminal.
  */
 import type { OutboundMessage, PaperView, Reply } from '../../core/reply.js';
-
-const WIDTH = 100;
+import { paint, PLAIN, type TerminalStyle } from './terminal.js';
 
 /** Removes ANSI escapes and control characters (keeps newlines). */
 export function safe(s: string): string {
@@ -13,7 +12,7 @@ export function safe(s: string): string {
   return s.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '');
 }
 
-function wrap(s: string, indent: string, width = WIDTH): string[] {
+export function wrap(s: string, indent: string, width = PLAIN.width): string[] {
   const words = safe(s).split(/\s+/).filter(Boolean);
   const lines: string[] = [];
   let line = '';
@@ -37,44 +36,49 @@ function stats(p: PaperView): string {
   return parts.join(' · ');
 }
 
-export function renderPaperLines(p: PaperView, number?: number): string[] {
+export function renderPaperLines(p: PaperView, number?: number, style: TerminalStyle = PLAIN): string[] {
+  const w = style.width;
   const head = number !== undefined ? `${String(number).padStart(2)}. ` : '';
   const pad = ' '.repeat(head.length);
-  const lines = [...wrap(`${p.title} (${p.id})`, '', WIDTH - head.length).map((l, i) => (i === 0 ? head : pad) + l)];
-  lines.push(`${pad}${safe(p.authorsLine)}${stats(p) ? ` — ${stats(p)}` : ''}`);
-  lines.push(...wrap(`TL;DR: ${p.tldr}`, pad));
-  if (p.snippet && p.snippet !== p.tldr) lines.push(...wrap(`“${p.snippet}”`, pad));
+  const lines = [...wrap(`${p.title} (${p.id})`, '', w - head.length).map((l, i) => (i === 0 ? head : pad) + paint(style, 'bold', l))];
+  lines.push(...wrap(`${p.authorsLine}${stats(p) ? ` — ${stats(p)}` : ''}`, pad, w).map((l) => paint(style, 'dim', l)));
+  lines.push(...wrap(`TL;DR: ${p.tldr}`, pad, w));
+  if (p.snippet && p.snippet !== p.tldr) lines.push(...wrap(`“${p.snippet}”`, pad, w));
   const links = [p.links.arxiv, p.links.pdf];
-  if (p.links.code) links.push(p.links.code);
-  lines.push(`${pad}${links.join('  ')}`);
+  if (p.links.code) links.push(safe(p.links.code));
+  lines.push(...wrap(links.join(' '), pad, w).map((l) => pad + paint(style, 'cyan', l.slice(pad.length))));
   return lines;
 }
 
-export function renderReply(reply: Reply): string {
+export function renderReply(reply: Reply, style: TerminalStyle = PLAIN): string {
+  const w = style.width;
   switch (reply.kind) {
     case 'text': {
       const mark = { info: '', success: '✓ ', warning: '! ', error: '✗ ' }[reply.tone];
-      return wrap(mark + reply.text, '').join('\n');
+      const colour = ({ info: null, success: 'green', warning: 'yellow', error: 'red' } as const)[reply.tone];
+      return wrap(mark + reply.text, '', w).map((l) => (colour ? paint(style, colour, l) : l)).join('\n');
     }
     case 'papers': {
-      const out = [safe(reply.heading)];
+      const out = [paint(style, 'bold', safe(reply.heading))];
       if (reply.subheading) out.push(safe(reply.subheading));
       if (reply.notice) out.push(`(${safe(reply.notice)})`);
       out.push('');
-      for (const p of reply.papers) out.push(...renderPaperLines(p, p.rank), '');
+      for (const p of reply.papers) out.push(...renderPaperLines(p, p.rank, style), '');
       const pg = reply.pager;
       if (pg && pg.pageCount > 1) {
         const hints = [pg.prevAction ? '"prev"' : '', pg.nextAction ? '"next"' : ''].filter(Boolean).join(' or ');
-        out.push(`Page ${pg.page} of ${pg.pageCount}${hints ? ` — type ${hints}` : ''}`);
+        out.push(...wrap(`Page ${pg.page} of ${pg.pageCount}${hints ? ` — type ${hints}` : ''}`, '', w));
       }
-      if (reply.papers.length) out.push('Type "react <number> 🔖" to bookmark a paper.');
+      if (reply.papers.length) out.push(...wrap('Type "react <number> 🔖" to bookmark a paper.', '', w));
       return out.join('\n');
     }
     case 'paper': {
       const p = reply.paper;
-      const out = renderPaperLines(p);
-      out.push('', ...wrap(reply.abstract, '  '));
-      if (p.keywords.length) out.push('', `Keywords: ${safe(p.keywords.join(', '))}`);
+      const out = renderPaperLines(p, undefined, style);
+      // The details show every author (the list line is shortened).
+      if (reply.authors && reply.authors.length > 3) out.push('', ...wrap(`Authors: ${reply.authors.join(', ')}`, '', w));
+      out.push('', ...wrap(reply.abstract, '  ', w));
+      if (p.keywords.length) out.push('', ...wrap(`Keywords: ${p.keywords.join(', ')}`, '', w));
       out.push(`Hugging Face: ${p.links.hf}`);
       if (p.links.project) out.push(`Project: ${safe(p.links.project)}`);
       return out.join('\n');
@@ -82,24 +86,24 @@ export function renderReply(reply: Reply): string {
     case 'file':
       return safe(reply.text);
     case 'help': {
-      const out = [...wrap(reply.intro, '')];
+      const out = [...wrap(reply.intro, '', w)];
       const width = Math.min(40, Math.max(...reply.commands.map((c) => c.usage.length), 0));
       for (const c of reply.commands) {
         const usage = safe(c.usage);
         out.push(usage.length > width ? `  ${usage}\n  ${' '.repeat(width)}  ${safe(c.description)}` : `  ${usage.padEnd(width)}  ${safe(c.description)}`);
       }
-      if (reply.footer) out.push('', ...wrap(reply.footer, ''));
+      if (reply.footer) out.push('', ...wrap(reply.footer, '', w));
       return out.join('\n');
     }
   }
 }
 
-export function renderOutbound(msg: OutboundMessage, number?: number): string {
+export function renderOutbound(msg: OutboundMessage, number?: number, style: TerminalStyle = PLAIN): string {
   switch (msg.kind) {
     case 'digestHeader':
-      return [`━━ ${safe(msg.title)} ━━`, safe(msg.themesLine)].join('\n');
+      return [paint(style, 'bold', `━━ ${safe(msg.title)} ━━`), ...wrap(msg.themesLine, '', style.width)].join('\n');
     case 'digestPaper':
-      return renderPaperLines(msg.paper, number ?? msg.position).join('\n');
+      return renderPaperLines(msg.paper, number ?? msg.position, style).join('\n');
     case 'notice':
       return safe(msg.text);
   }

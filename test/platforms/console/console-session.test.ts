@@ -29,10 +29,19 @@ describe('console bot (npm start without tokens)', () => {
       bot.type('/papers search sparse attention');
       const search = await bot.waitFor(/Type "react <number> 🔖"/, { since: at });
       expect(search).toContain('Search: sparse attention');
-      const second = /\n 2\. (.+?) \((\d{4}\.\d{5})\)/.exec(search);
+      const second = /\n 2\. ([\s\S]+?) \((\d{4}\.\d{5})\)/.exec(search);
       expect(second, search.slice(0, 1500)).not.toBeNull();
       bot.type('react 2 🔖');
-      await bot.waitFor(/Reacted 🔖 to 2\./, { since: at });
+      await bot.waitFor(/Reacted 🔖 to 2: Saved "[^"]+"\s+to your\s+bookmarks\./, { since: at });
+      // Again: it says so, naming the paper; any other emoji does nothing and says why.
+      at = bot.mark();
+      bot.type('react 2 🔖');
+      await bot.waitFor(/Reacted 🔖 to 2: "[^"]+"\s+is already in\s+your bookmarks\./, { since: at });
+      bot.type('react 2 👍');
+      await bot.waitFor(/Only 🔖 does something here/, { since: at });
+      bot.type('frobnicate the widgets');
+      const unknown = await bot.waitFor(/"frobnicate" is not a command here\. Type "help" for the list, or "search\s+frobnicate the widgets" to search for it\./, { since: at });
+      expect(unknown).not.toContain('/papers search <query>'); // not the whole help
       at = bot.mark();
       bot.type('/papers bookmarks');
       expect(await bot.waitFor(/Your bookmarks \(1\)[\s\S]*Type "react/, { since: at })).toContain(second![2]);
@@ -44,9 +53,9 @@ describe('console bot (npm start without tokens)', () => {
       await bot.waitFor(/Posting 5 papers from Fri,? 21 Aug 2026/, { since: at });
       // The fifth paper printed down to its links line.
       const digest = await bot.waitFor(/━━ Trending papers · Fri,? 21 Aug 2026 ━━[\s\S]*\n 5\. [\s\S]*?arxiv\.org\/pdf/, { since: at });
-      const third = /\n 3\. .+? \((\d{4}\.\d{5})\)/.exec(digest.slice(digest.indexOf('━━')));
+      const third = /\n 3\. [\s\S]+? \((\d{4}\.\d{5})\)/.exec(digest.slice(digest.indexOf('━━')));
       bot.type('react 3 🔖');
-      await bot.waitFor(/Reacted 🔖 to 3\./, { since: at });
+      await bot.waitFor(/Reacted 🔖 to 3: Saved/, { since: at });
       at = bot.mark();
       bot.type('/papers bookmarks export bibtex');
       await bot.waitFor(/Your 2 bookmarks as BibTeX\.\nWritten to /, { since: at });

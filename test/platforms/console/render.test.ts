@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { text, type Reply } from '../../../src/core/reply.js';
 import { toPaperView } from '../../../src/core/views.js';
 import { renderOutbound, renderReply, safe } from '../../../src/platforms/console/render.js';
+import { terminalStyle } from '../../../src/platforms/console/terminal.js';
 import { convLlava, makePaper } from '../../support/papers.js';
 
 const paper = convLlava();
@@ -30,5 +31,27 @@ describe('console renderer', () => {
     const out = renderOutbound({ kind: 'digestPaper', date: '2024-01-02', paper: toPaperView(evil), position: 1, of: 1 });
     expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
     expect(safe('a\u001b[31mred\u001b[0m')).toBe('ared');
+  });
+});
+
+describe('console renderer styles', () => {
+  const paper = toPaperView({ ...makeStylePaper() }, { rank: 1 });
+  function makeStylePaper() {
+    return { id: '2405.15738', title: 'ConvLLaVA: Hierarchical Backbones as Visual Encoder for Large Multimodal Models', abstract: 'x', authors: ['A. One', 'B. Two'], publishedAt: '2024-05-24', upvotes: 40, comments: 2, aiSummary: null, keywords: [], githubRepo: null, githubStars: null, projectPage: null, organization: null, categories: [], featuredDates: ['2024-05-27'], sources: ['hf' as const] };
+  }
+
+  it('wraps to the width it is given and colours only when asked', () => {
+    const narrow = renderReply({ kind: 'papers', heading: 'Search', papers: [paper], ephemeral: true }, { width: 40, color: false });
+    expect(Math.max(...narrow.split('\n').map((l) => l.length))).toBeLessThanOrEqual(40);
+    expect(narrow).not.toContain('\u001b[');
+    const coloured = renderReply({ kind: 'papers', heading: 'Search', papers: [paper], ephemeral: true }, { width: 80, color: true });
+    expect(coloured).toContain('\u001b[1mSearch\u001b[22m');
+    expect(renderReply({ kind: 'text', text: 'nope', tone: 'error', ephemeral: true }, { width: 80, color: true })).toBe('\u001b[31m✗ nope\u001b[39m');
+  });
+
+  it('picks no colour for a pipe or under NO_COLOR, and 80 columns when the width is unknown', () => {
+    expect(terminalStyle({ isTTY: false }, false)).toEqual({ width: 80, color: false });
+    expect(terminalStyle({ isTTY: true, columns: 132 }, true)).toEqual({ width: 100, color: false });
+    expect(terminalStyle({ isTTY: true, columns: 72 }, false)).toEqual({ width: 72, color: true });
   });
 });
