@@ -54,7 +54,9 @@ export async function discordCli(args: string[], config: { discord: DiscordConne
     io.out(DISCORD_USAGE);
     return;
   }
-  if (values.guild !== undefined && !/^\d{15,25}$/.test(values.guild)) throw new UsageError(`--guild takes a server id (a number), not "${values.guild.slice(0, 30)}"`);
+  if (values.guild !== undefined && !/^\d{15,25}$/.test(values.guild)) throw new UsageError(
+      `--guild takes a server id: a 17–20 digit number such as 1234567890123456789, not "${values.guild.slice(0, 30)}". In Discord, turn on Developer Mode (User Settings → Advanced), then right-click the server icon → Copy Server ID.`,
+    );
 
   if (values['dry-run']) {
     io.json([buildCommand(commands)]);

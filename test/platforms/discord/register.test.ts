@@ -133,6 +133,8 @@ describe('registration through REST (stand-in)', () => {
     it('says clearly what is missing or wrong', async () => {
       await expect(discordCli(['register'], { discord: undefined }, io().sink)).rejects.toThrow(new ConfigError('DISCORD_TOKEN and DISCORD_APP_ID must be set to register commands (see docs/discord.md).'));
       await expect(discordCli(['register', '--guild', 'my-server'], config(), io().sink)).rejects.toBeInstanceOf(UsageError);
+      // A short number is what a user types from memory: say what a server id looks like and where to copy one.
+      await expect(discordCli(['register', '--guild', '123'], config(), io().sink)).rejects.toThrow(/a 17–20 digit number such as \d+, not "123"\. .*Copy Server ID/);
       await expect(discordCli(['register', '--bogus'], config(), io().sink)).rejects.toBeInstanceOf(UsageError);
       await expect(discordCli(['unregister'], config(), io().sink)).rejects.toBeInstanceOf(UsageError);
       const badToken = { discord: { ...config().discord, token: 'wrong-test-token' } };
