@@ -135,7 +135,13 @@ async function main(life: Lifecycle): Promise<void> {
         '',
       ].join('\n'),
     );
-  } else {
+  }
+
+  life.onStop('platforms', () => Promise.allSettled([...platforms.values()].map((p) => p.stop())));
+  for (const p of platforms.values()) await startPlatform(p, handlers);
+
+  if (!consolePlatform) {
+    // Said once everything is up: a start that fails says only why.
     process.stderr.write(`${line}\n`);
     if (headless) {
       process.stderr.write(
@@ -158,8 +164,6 @@ async function main(life: Lifecycle): Promise<void> {
       .finally(() => clearTimeout(timer));
   }
 
-  life.onStop('platforms', () => Promise.allSettled([...platforms.values()].map((p) => p.stop())));
-  for (const p of platforms.values()) await startPlatform(p, handlers);
   if (consolePlatform) {
     await consolePlatform.done;
     await life.shutdown(0);

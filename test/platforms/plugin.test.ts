@@ -131,7 +131,8 @@ describe('a platform added as a plug-in', () => {
     // one header, then one entry per paper message.
     expect((await store.postedPaperIds(CHANNEL)).size).toBe(pigeon.posts.length - 1);
     await run('digest now');
-    expect((await store.postedPaperIds(CHANNEL)).size).toBe(pigeon.posts.length - 1);
+    // A second run the same day comes under a "More trending papers" header of its own.
+    expect((await store.postedPaperIds(CHANNEL)).size).toBe(pigeon.posts.length - 2);
   } finally {
       await index.close();
     }
