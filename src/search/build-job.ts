@@ -11,7 +11,7 @@
  *   follows makes the index exactly current.
  */
 import type { IndexDoc } from '../core/ports.js';
-import type { MetaPatch } from './searcher.js';
+import type { MetaPatch } from './corpus-docs.js';
 import { Segment, dayNumber } from './segment.js';
 import { SegmentBuilder, fingerprint } from './segment-builder.js';
 import { ensureSegment, writeManifest, writeSegment, type SegmentImage } from './snapshot.js';

@@ -5,7 +5,7 @@
  *
  * `IndexBuilder` + `runQuery` are the plain form: one lunr.Builder over every paper, one
  * lunr.Index#query pass per search. The bot searches segments instead (segment-builder.ts,
- * searcher.ts), which must answer exactly as this does; the tests hold them to it.
+ * planner.ts), which must answer exactly as this does; the tests hold them to it.
  */
 import lunr from 'lunr';
 import type { IndexDoc, SearchFilters, SearchHit, SearchOptions, SearchResult } from '../core/ports.js';

@@ -5,7 +5,7 @@
  *   segment (segment.ts). Both live in SharedArrayBuffers that every search worker reads;
  *   the pair (with metadata patches) is a numbered generation, and a search names the
  *   generation it started on, so a swap is one assignment here and atomic for searches.
- * - Searches run in a pool of worker threads (backends.ts, searcher.ts): this thread
+ * - Searches run in a pool of worker threads (backends.ts, planner.ts): this thread
  *   parses the query and passes messages. Lunr matches and scores; the planner decides
  *   which papers Lunr looks at.
  * - Builds run in a build worker (build-job.ts), fed papers in batches from the store:
@@ -29,7 +29,7 @@ import type { BuildReply, BuildRequest } from './build-worker.js';
 import { similarQuery } from './engine.js';
 import { parseQuery } from './query.js';
 import type { ThreadMemory } from './query-worker.js';
-import type { MetaPatch } from './searcher.js';
+import type { MetaPatch } from './corpus-docs.js';
 import { Segment } from './segment.js';
 import { tryLoadSnapshot, type SegmentImage } from './snapshot.js';
 
