@@ -6,7 +6,7 @@
  * The base of the Corpus class chain: PostingCounts adds counting, the planner scoring.
  */
 import type { SearchFilters } from '../core/ports.js';
-import { similarFromKeys } from './engine.js';
+import { similarFromKeys } from './similar-query.js';
 import type { ParsedQuery } from './query.js';
 import { FIELD_NAMES, NF, Segment, dayNumber, dayString } from './segment.js';
 

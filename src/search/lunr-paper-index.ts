@@ -27,7 +27,7 @@ import { BotError, NotFoundError } from '../core/errors.js';
 import type { IndexDoc, PaperIndex, SearchOptions, SearchResult } from '../core/ports.js';
 import { WorkerStoppedError } from './backends.js';
 import type { MetaPatch } from './corpus-docs.js';
-import { similarQuery } from './engine.js';
+import { similarQuery } from './similar-query.js';
 import type { Generation } from './index-build-runner.js';
 import { IndexFreshness } from './index-freshness.js';
 import { parseQuery } from './query.js';

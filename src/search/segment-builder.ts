@@ -20,7 +20,7 @@ import crypto from 'node:crypto';
 import v8 from 'node:v8';
 import lunr from 'lunr';
 import type { IndexDoc } from '../core/ports.js';
-import { docMeta, toLunrDoc } from './engine.js';
+import { docMeta, toLunrDoc } from './index-builder.js';
 import { indexTerm } from './query.js';
 import { BOOSTS, FIELD_NAMES, NF, NO_UPVOTES, SEGMENT_FORMAT, SegmentWriter, dayNumber, type Segment, type SegmentHeader } from './segment.js';
 
