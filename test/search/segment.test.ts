@@ -9,7 +9,8 @@ import type { IndexDoc } from '../../src/core/ports.js';
 import { IndexBuilder } from '../../src/search/index-builder.js';
 import { INDEX_FIELDS } from '../../src/search/query.js';
 import { NF, Segment, readSegmentHeader } from '../../src/search/segment.js';
-import { SegmentBuilder, fingerprint } from '../../src/search/segment-builder.js';
+import { SegmentBuilder } from '../../src/search/segment-builder.js';
+import { fingerprint } from '../../src/search/segment-corpus.js';
 import { smallDocs } from './fixture.js';
 
 /** Every field vector of a plain lunr index, as term → weight per "field/id". */
