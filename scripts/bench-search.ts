@@ -331,7 +331,8 @@ function allTermsFirstCheck(
 
 async function oursChild(dir: string): Promise<void> {
   const { SqliteStore } = await import('../src/store/sqlite/sqlite-store.js');
-  const { LunrPaperIndex, storeDocFeed } = await import('../src/search/lunr-paper-index.js');
+  const { LunrPaperIndex } = await import('../src/search/lunr-paper-index.js');
+  const { storeDocFeed } = await import('../src/search/doc-feed.js');
   const { toIndexDoc } = await import('../src/core/ports.js');
   const { silentLogger } = await import('../src/log.js');
   type Paper = import('../src/core/paper.js').Paper;
@@ -536,7 +537,8 @@ async function oursChild(dir: string): Promise<void> {
 
 async function firstAnswerOursChild(dbPath: string, snapshotDir: string, q: string): Promise<void> {
   const { SqliteStore } = await import('../src/store/sqlite/sqlite-store.js');
-  const { LunrPaperIndex, storeDocFeed } = await import('../src/search/lunr-paper-index.js');
+  const { LunrPaperIndex } = await import('../src/search/lunr-paper-index.js');
+  const { storeDocFeed } = await import('../src/search/doc-feed.js');
   const { silentLogger } = await import('../src/log.js');
   const store = SqliteStore.open(dbPath);
   const index = new LunrPaperIndex({ feed: storeDocFeed(store), snapshotDir, log: silentLogger() });

@@ -8,7 +8,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { LunrPaperIndex, storeDocFeed } from '../src/search/lunr-paper-index.js';
+import { storeDocFeed } from '../src/search/doc-feed.js';
+import { LunrPaperIndex } from '../src/search/lunr-paper-index.js';
 import { silentLogger } from '../src/log.js';
 import { TOPICAL_QUERIES } from './topical-queries.js';
 import { readPaperFiles } from '../src/sources/files.js';

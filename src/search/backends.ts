@@ -13,7 +13,7 @@ import type { SearchOptions, SearchResult } from '../core/ports.js';
 import type { ParsedQuery } from './query.js';
 import { threadMemory, type QueryReply, type QueryRequest, type ThreadMemory } from './query-worker.js';
 import { SearchHost, type GenPayload } from './search-host.js';
-import type { MetaPatch } from './searcher.js';
+import type { MetaPatch } from './corpus-docs.js';
 
 /** tsx's ESM API entry (its `import` export: the CommonJS one cannot register hooks from ESM). */
 function tsxEsmApiPath(from: string): string {

@@ -11,9 +11,10 @@
  *   follows makes the index exactly current.
  */
 import type { IndexDoc } from '../core/ports.js';
-import type { MetaPatch } from './searcher.js';
+import type { MetaPatch } from './corpus-docs.js';
 import { Segment, dayNumber } from './segment.js';
-import { SegmentBuilder, fingerprint } from './segment-builder.js';
+import { SegmentBuilder } from './segment-builder.js';
+import { fingerprint } from './segment-corpus.js';
 import { ensureSegment, writeManifest, writeSegment, type SegmentImage } from './snapshot.js';
 
 interface JobBase {

@@ -8,7 +8,7 @@ import { parentPort, type MessagePort } from 'node:worker_threads';
 import type { SearchOptions } from '../core/ports.js';
 import { parseQuery, type ParsedQuery } from './query.js';
 import { SearchHost, type GenPayload } from './search-host.js';
-import type { MetaPatch } from './searcher.js';
+import type { MetaPatch } from './corpus-docs.js';
 
 export type QueryRequest =
   | { type: 'attach'; id: number; gen: number; payload: GenPayload }

@@ -6,7 +6,9 @@
  */
 import type { SearchOptions, SearchResult } from '../core/ports.js';
 import type { ParsedQuery } from './query.js';
-import { Corpus, type MetaPatch, type QueryCost } from './searcher.js';
+import type { MetaPatch } from './corpus-docs.js';
+import { Corpus } from './planner.js';
+import type { QueryCost } from './posting-counts.js';
 import { Segment } from './segment.js';
 import { verifySegments, type SegmentImage } from './snapshot.js';
 

@@ -9,213 +9,25 @@
  * exactly those one lunr.Builder over every paper computes (test/search/segment.test.ts
  * compares them bit for bit); only the peak memory differs.
  *
- * Papers arrive in batches (`add`): they are tokenised at once (the same memoised
- * tokenizer + pipeline as IndexBuilder) and only term ids are kept, so the raw text is not
- * held while a large corpus streams in.
+ * The papers, tokenised as they arrive, and those statistics are collected by the base
+ * class, SegmentCorpus (segment-corpus.ts); this file lays them out as a segment.
  *
  * A delta segment (new or changed papers on top of a base) is built the same way with the
  * base's statistics added to its own, and its term ids continue the base's.
  */
 import crypto from 'node:crypto';
-import v8 from 'node:v8';
 import lunr from 'lunr';
-import type { IndexDoc } from '../core/ports.js';
-import { docMeta, toLunrDoc } from './engine.js';
-import { indexTerm } from './query.js';
-import { BOOSTS, FIELD_NAMES, NF, NO_UPVOTES, SEGMENT_FORMAT, SegmentWriter, dayNumber, type Segment, type SegmentHeader } from './segment.js';
+import { BOOSTS, FIELD_NAMES, NF, NO_UPVOTES, SEGMENT_FORMAT, SegmentWriter, type SegmentHeader } from './segment.js';
+import { SegmentCorpus } from './segment-corpus.js';
 
-/** Papers per lunr.Builder: bounds the build's peak heap. */
-export const DEFAULT_SHARD_DOCS = 1024;
-/** Postings lists at least this long get an impact order (shorter ones are read whole). */
-export const DEFAULT_IMPACT_MIN = 64;
-
-const SEPARATOR = lunr.tokenizer.separator;
 const SHIFT = 16_777_216; // 2^24
-
-/** 64 bits of MD5 over a paper's searchable text: equal fingerprints mean the index entry is current. */
-export function fingerprint(doc: Pick<IndexDoc, 'title' | 'abstract' | 'authors' | 'keywords'>): [number, number] {
-  const hex = crypto.hash('md5', JSON.stringify([doc.title ?? '', doc.abstract ?? '', doc.authors ?? [], doc.keywords ?? []]), 'hex');
-  return [parseInt(hex.slice(0, 8), 16) >>> 0, parseInt(hex.slice(8, 16), 16) >>> 0];
-}
-
-class Growable {
-  a: Uint32Array;
-  n = 0;
-  constructor(size = 1024) {
-    this.a = new Uint32Array(size);
-  }
-  push(x: number): void {
-    if (this.n === this.a.length) this.grow(this.n * 2);
-    this.a[this.n++] = x;
-  }
-  grow(size: number): void {
-    if (size <= this.a.length) return;
-    const b = new Uint32Array(Math.max(size, 16));
-    b.set(this.a.subarray(0, this.n));
-    this.a = b;
-  }
-  /** Ensures index i exists (zero-filled). */
-  ensure(i: number): void {
-    if (i >= this.a.length) this.grow(Math.max(i + 1, this.a.length * 2));
-    if (i >= this.n) this.n = i + 1;
-  }
-  view(): Uint32Array {
-    return this.a.subarray(0, this.n);
-  }
-}
-
-export interface SegmentBuilderOptions {
-  kind?: 'base' | 'delta';
-  /** The base a delta extends (its statistics and term ids). */
-  base?: Segment;
-  shardDocs?: number;
-  impactMin?: number;
-  /** Allocate the image in a SharedArrayBuffer (to hand to worker threads). Default true. */
-  shared?: boolean;
-  /** Keep the IndexDocs in the segment (deltas: so the next delta can be rebuilt from them). */
-  keepDocs?: boolean;
-}
 
 export interface BuiltSegment {
   buffer: ArrayBufferLike;
   header: SegmentHeader;
 }
 
-export class SegmentBuilder {
-  private readonly kind: 'base' | 'delta';
-  private readonly base: Segment | undefined;
-  private readonly shardDocs: number;
-  private readonly impactMin: number;
-  private readonly shared: boolean;
-  private readonly keepDocs: boolean;
-
-  private readonly seen = new Set<string>();
-  private readonly ids: string[] = [];
-  private readonly titleKeys: string[] = [];
-  private readonly headKeys: (string | null)[] = [];
-  private readonly upvotes: (number | null)[] = [];
-  private readonly hasCode: boolean[] = [];
-  private readonly featured: number[][] = [];
-  private readonly fps = new Growable();
-  private readonly kept: IndexDoc[] = [];
-
-  // Vocabulary in arrival order (temporary ids) and per-term-field document frequency.
-  private readonly dict = new Map<string, number>();
-  private readonly termStr: string[] = [];
-  private readonly dfField = new Growable(4096);
-  private readonly lastSeen = new Growable(1024);
-  private serial = 0;
-  // Tokens of every doc field, and where each starts; unique terms per doc field.
-  private readonly tokens = new Growable(1 << 16);
-  private readonly tokOff = new Growable();
-  private readonly uniq = new Growable();
-  private readonly lenSums = new Array<number>(NF).fill(0);
-  // Title words (normalised title tokens) per doc.
-  private readonly twDict = new Map<string, number>();
-  private readonly twStr: string[] = [];
-  private readonly twDocs = new Growable();
-  private readonly twOff = new Growable();
-
-  skipped = 0;
-  /** Largest heap seen while building (sampled between shards), for build reports. */
-  peakHeapBytes = 0;
-
-  private sampleHeap(): void {
-    this.peakHeapBytes = Math.max(this.peakHeapBytes, v8.getHeapStatistics().used_heap_size);
-  }
-
-  constructor(opts: SegmentBuilderOptions = {}) {
-    this.kind = opts.kind ?? (opts.base ? 'delta' : 'base');
-    this.base = opts.base;
-    if (this.kind === 'delta' && !this.base) throw new Error('a delta segment needs its base');
-    this.shardDocs = Math.max(1, opts.shardDocs ?? DEFAULT_SHARD_DOCS);
-    this.impactMin = Math.max(1, opts.impactMin ?? DEFAULT_IMPACT_MIN);
-    this.shared = opts.shared ?? true;
-    this.keepDocs = opts.keepDocs ?? this.kind === 'delta';
-    this.tokOff.push(0);
-    this.twOff.push(0);
-  }
-
-  get size(): number {
-    return this.ids.length;
-  }
-
-  has(id: string): boolean {
-    return this.seen.has(id);
-  }
-
-  /** Adds papers; a repeated id keeps its first record (Lunr would count it twice otherwise). */
-  add(docs: Iterable<IndexDoc>): void {
-    for (const doc of docs) {
-      if (!doc || typeof doc.id !== 'string' || !doc.id || this.seen.has(doc.id)) {
-        this.skipped++;
-        continue;
-      }
-      this.seen.add(doc.id);
-      this.addOne(doc);
-    }
-  }
-
-  private addOne(doc: IndexDoc): void {
-    const meta = docMeta(doc);
-    this.ids.push(doc.id);
-    this.titleKeys.push(meta.titleKey);
-    this.headKeys.push(meta.titleKey ? meta.headKey : null);
-    this.upvotes.push(typeof meta.upvotes === 'number' && Number.isFinite(meta.upvotes) ? meta.upvotes : null);
-    this.hasCode.push(meta.hasCode === true);
-    this.featured.push(dayNumbers(meta.featuredDates));
-    const [a, b] = fingerprint(doc);
-    this.fps.push(a);
-    this.fps.push(b);
-    if (this.keepDocs) this.kept.push(doc);
-
-    const ld = toLunrDoc(doc);
-    for (let f = 0; f < NF; f++) {
-      const text = ld[FIELD_NAMES[f] as keyof typeof ld];
-      const serial = ++this.serial;
-      const start = this.tokens.n;
-      let uniq = 0;
-      if (text) {
-        for (const raw of text.toLowerCase().split(SEPARATOR)) {
-          if (!raw) continue;
-          const term = indexTerm(raw);
-          if (!term) continue;
-          let t = this.dict.get(term);
-          if (t === undefined) {
-            t = this.termStr.length;
-            this.termStr.push(term);
-            this.dict.set(term, t);
-            this.dfField.ensure(t * NF + NF - 1);
-            this.lastSeen.ensure(t);
-          }
-          this.tokens.push(t);
-          if (this.lastSeen.a[t] !== serial) {
-            this.lastSeen.a[t] = serial;
-            uniq++;
-            this.dfField.a[t * NF + f]!++;
-          }
-        }
-      }
-      this.lenSums[f]! += this.tokens.n - start;
-      this.tokOff.push(this.tokens.n);
-      this.uniq.push(uniq);
-    }
-
-    if (meta.titleKey) {
-      for (const w of new Set(meta.titleKey.split(' '))) {
-        if (!w) continue;
-        let id = this.twDict.get(w);
-        if (id === undefined) {
-          id = this.twStr.length;
-          this.twStr.push(w);
-          this.twDict.set(w, id);
-        }
-        this.twDocs.push(id);
-      }
-    }
-    this.twOff.push(this.twDocs.n);
-  }
-
+export class SegmentBuilder extends SegmentCorpus {
   /** Builds the segment. `dead`: base papers this delta supersedes or removes. */
   build(opts: { dead?: Iterable<number> } = {}): BuiltSegment {
     this.sampleHeap();
@@ -490,13 +302,4 @@ export class SegmentBuilder {
     }
     return w.finish();
   }
-}
-
-function dayNumbers(dates: readonly string[]): number[] {
-  const out: number[] = [];
-  for (const s of dates ?? []) {
-    const n = typeof s === 'string' ? dayNumber(s) : null;
-    if (n !== null) out.push(n);
-  }
-  return out;
 }

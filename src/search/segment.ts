@@ -17,7 +17,7 @@
  */
 import zlib from 'node:zlib';
 import lunr from 'lunr';
-import { FIELD_BOOSTS } from './engine.js';
+import { FIELD_BOOSTS } from './index-builder.js';
 import { INDEX_FIELDS } from './query.js';
 
 export const SEGMENT_MAGIC = 'LUNRSEG1';

@@ -10,7 +10,8 @@ import { INGEST_PATTERN, INGEST_SCHEDULER_ID, processIngest, type JobContext } f
 import { DigestService } from '../../src/core/digest/digest-service.js';
 import { BullmqScheduleSync } from '../../src/redis/job-schedulers.js';
 import { defaultIngestDays } from '../../src/core/ingest-papers.js';
-import { LunrPaperIndex, storeDocFeed } from '../../src/search/lunr-paper-index.js';
+import { storeDocFeed } from '../../src/search/doc-feed.js';
+import { LunrPaperIndex } from '../../src/search/lunr-paper-index.js';
 import { silentLogger } from '../../src/log.js';
 import { followPapersChanged, publishPapersChanged } from '../../src/redis/papers-changed.js';
 import { upvoteRefresher } from '../../src/core/digest/upvote-refresher.js';

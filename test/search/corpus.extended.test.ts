@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { UserInputError } from '../../src/core/errors.js';
 import type { IndexDoc, SearchOptions, SearchResult } from '../../src/core/ports.js';
 import { SHORTENED_NOTICE, analyze, parseQuery } from '../../src/search/query.js';
-import { Corpus } from '../../src/search/searcher.js';
+import { Corpus } from '../../src/search/planner.js';
 import { Segment } from '../../src/search/segment.js';
 import { SegmentBuilder, type BuiltSegment } from '../../src/search/segment-builder.js';
 import { plainText } from '../../src/core/text.js';

@@ -1,9 +1,10 @@
 import lunr from 'lunr';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { IndexDoc, SearchOptions, SearchResult } from '../../src/core/ports.js';
-import { IndexBuilder, buildLunrIndex, docMeta, similarQuery } from '../../src/search/engine.js';
+import { IndexBuilder, buildLunrIndex, docMeta } from '../../src/search/index-builder.js';
+import { similarQuery } from '../../src/search/similar-query.js';
 import { INDEX_FIELDS, analyze, parseQuery } from '../../src/search/query.js';
-import { Corpus } from '../../src/search/searcher.js';
+import { Corpus } from '../../src/search/planner.js';
 import { Segment } from '../../src/search/segment.js';
 import { SegmentBuilder } from '../../src/search/segment-builder.js';
 import { plainText } from '../../src/core/text.js';

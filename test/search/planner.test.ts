@@ -6,9 +6,11 @@
 import lunr from 'lunr';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { IndexDoc, SearchOptions, SearchResult } from '../../src/core/ports.js';
-import { IndexBuilder, buildMeta, runQuery, similarQuery, type IndexMeta } from '../../src/search/engine.js';
+import { runQuery } from '../../src/search/engine.js';
+import { IndexBuilder, buildMeta, type IndexMeta } from '../../src/search/index-builder.js';
+import { similarQuery } from '../../src/search/similar-query.js';
 import { parseQuery, type ParsedQuery } from '../../src/search/query.js';
-import { Corpus } from '../../src/search/searcher.js';
+import { Corpus } from '../../src/search/planner.js';
 import { Segment } from '../../src/search/segment.js';
 import { SegmentBuilder } from '../../src/search/segment-builder.js';
 import { plainText } from '../../src/core/text.js';

@@ -6,10 +6,11 @@ import lunr from 'lunr';
 import zlib from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { IndexDoc } from '../../src/core/ports.js';
-import { IndexBuilder } from '../../src/search/engine.js';
+import { IndexBuilder } from '../../src/search/index-builder.js';
 import { INDEX_FIELDS } from '../../src/search/query.js';
 import { NF, Segment, readSegmentHeader } from '../../src/search/segment.js';
-import { SegmentBuilder, fingerprint } from '../../src/search/segment-builder.js';
+import { SegmentBuilder } from '../../src/search/segment-builder.js';
+import { fingerprint } from '../../src/search/segment-corpus.js';
 import { smallDocs } from './fixture.js';
 
 /** Every field vector of a plain lunr index, as term → weight per "field/id". */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseQuery } from '../../src/search/query.js';
-import { Corpus } from '../../src/search/searcher.js';
+import { Corpus } from '../../src/search/planner.js';
 import { Segment } from '../../src/search/segment.js';
 import { SegmentBuilder } from '../../src/search/segment-builder.js';
 import {

@@ -12,7 +12,8 @@ import { InlineDigestDispatcher } from '../../src/core/digest/inline-dispatcher.
 import type { ChannelRef, ChatPlatform, CommandInvocation, InvokerPermissions, Logger, PlatformHandlers, PlatformName, ReactionEvent } from '../../src/core/ports.js';
 import type { Reply } from '../../src/core/reply.js';
 import { SearchService } from '../../src/core/search-service.js';
-import { LunrPaperIndex, storeDocFeed } from '../../src/search/lunr-paper-index.js';
+import { storeDocFeed } from '../../src/search/doc-feed.js';
+import { LunrPaperIndex } from '../../src/search/lunr-paper-index.js';
 import { makeSnippet } from '../../src/search/snippet.js';
 import type { BotServices } from '../../src/core/services.js';
 import { silentLogger } from '../../src/log.js';

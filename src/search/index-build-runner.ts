@@ -1,0 +1,217 @@
+/**
+ * Running LunrPaperIndex's build jobs (build-job.ts): in the build worker, kept warm for a
+ * few seconds between jobs and capped in heap (retried uncapped when a corpus outgrows the
+ * estimate), or on the calling thread; either way fed every paper from the DocFeed in
+ * batches when the job scans, and collecting the metadata updates that arrive meanwhile.
+ * The base of the index's class chain: IndexFreshness (index-freshness.ts) decides which
+ * jobs run and publishes their results; LunrPaperIndex (lunr-paper-index.ts) serves searches.
+ * Also the index's options and its Generation record, which every layer shares.
+ */
+import type { Worker } from 'node:worker_threads';
+import type { PaperId } from '../core/paper.js';
+import type { IndexDoc, Logger } from '../core/ports.js';
+import { startWorker } from './backends.js';
+import { BuildRun, type BuildJob, type BuildResult } from './build-job.js';
+import type { BuildReply, BuildRequest } from './build-worker.js';
+import type { MetaPatch } from './corpus-docs.js';
+import type { DocFeed } from './doc-feed.js';
+import type { SegmentImage } from './snapshot.js';
+
+export interface LunrPaperIndexOptions {
+  feed: DocFeed;
+  /** Directory for the snapshot (index.json + segment files); no snapshot when omitted. */
+  snapshotDir?: string;
+  log: Logger;
+  /** Build and search in worker threads (default). Off: everything on the calling thread (tests, tiny corpora). */
+  useWorker?: boolean;
+  /**
+   * The build worker's heap cap in MB: by default estimated from the live index's size, or
+   * the feed's count before the first build (buildHeapCapMb); `false` for none. A retry
+   * after running out of memory is uncapped.
+   */
+  buildHeapCapMb?: number | false;
+  /** Search worker threads (default: one less than the CPU count, 1–4). */
+  searchThreads?: number;
+  /** Docs per batch read from the feed. */
+  batchSize?: number;
+  /** Changed papers a delta may hold before a full rebuild (default max(2000, 5% of the base)). */
+  deltaMax?: number;
+  /** Delta size that triggers a background merge into a new base (default max(1000, 2% of the base)). */
+  mergeAt?: number;
+  /** Build tuning (tests). */
+  shardDocs?: number;
+  impactMin?: number;
+}
+
+export interface Generation {
+  id: number;
+  base: SegmentImage;
+  baseFile: string | null;
+  delta: SegmentImage | null;
+  revision: number;
+  builtAt: string;
+  docs: number;
+  /** Metadata patches on top of what the segments say. */
+  meta: Map<PaperId, MetaPatch>;
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+const BUILD_WORKER_IDLE_MS = 5000;
+/**
+ * The build worker's old-space cap for a corpus of `docs` papers. Left alone, V8 lets a
+ * build's garbage pile up to ~3× what it keeps alive (500 MB peak for 9.6k papers, 720 MB
+ * for 80k); capped, it collects sooner and the build takes up to ~1.3× as long, which costs
+ * the bot nothing (the build is off its loop). Measured from dist/: a 9.6k build fails at
+ * a 140 MB cap and passes at 160; an 80k one passes at 240 (peak 207). This leaves ~35%
+ * headroom at 9.6k and more above; a corpus that outgrows it is retried uncapped.
+ * A process-wide --max-old-space-size (NODE_OPTIONS) overrides any worker's cap in V8.
+ */
+export function buildHeapCapMb(docs: number): number {
+  return Math.round(192 + (1.5 * docs) / 1000);
+}
+
+function isOutOfMemory(err: unknown): boolean {
+  return (err as { code?: string } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
+}
+
+export class IndexBuildRunner {
+  protected readonly feed: DocFeed;
+  protected readonly snapshotDir: string | undefined;
+  protected readonly log: Logger;
+  protected readonly useWorker: boolean;
+  protected readonly batchSize: number;
+  protected readonly opts: LunrPaperIndexOptions;
+
+  protected live: Generation | null = null;
+  protected buildWorker: Worker | null = null;
+  protected buildWorkerCap: number | undefined;
+  protected buildIdle: NodeJS.Timeout | undefined;
+  protected closed = false;
+  /** Papers updateMeta saw since the last full comparison (their text may be new). */
+  protected readonly hints = new Map<PaperId, IndexDoc>();
+  /** Metadata updates that arrive during a build, replayed on its result. */
+  protected readonly collectors = new Set<Map<PaperId, MetaPatch>>();
+
+  constructor(opts: LunrPaperIndexOptions) {
+    this.opts = opts;
+    this.feed = opts.feed;
+    this.snapshotDir = opts.snapshotDir;
+    this.log = opts.log;
+    this.useWorker = opts.useWorker ?? true;
+    // Each page is read from the store and handed to the build worker on this thread: small
+    // pages keep every such step short.
+    this.batchSize = opts.batchSize ?? 200;
+  }
+
+  /**
+   * Runs a build job in the build worker (or here), feeding it every paper when `scan`.
+   * Also returns the metadata updates that arrived meanwhile, for its result.
+   */
+  protected async runJob(job: BuildJob, scan: boolean): Promise<{ result: BuildResult; meta: Map<PaperId, MetaPatch> }> {
+    const meta = new Map<PaperId, MetaPatch>();
+    this.collectors.add(meta);
+    try {
+      if (!this.useWorker) return { result: await this.runHere(job, scan), meta };
+      const cap = await this.buildHeapCap();
+      try {
+        return { result: await this.runInWorker(job, scan, cap), meta };
+      } catch (err) {
+        // A corpus that outgrew the estimate: once more with V8's own limit.
+        if (cap === undefined || !isOutOfMemory(err) || this.closed) throw err;
+        this.log.warn({ capMb: cap, docs: this.live?.docs }, 'index build ran out of its heap cap; retrying uncapped');
+        return { result: await this.runInWorker(job, scan, undefined), meta };
+      }
+    } finally {
+      this.collectors.delete(meta);
+    }
+  }
+
+  protected async buildHeapCap(): Promise<number | undefined> {
+    const setting = this.opts.buildHeapCapMb;
+    if (setting === false) return undefined;
+    const docs = this.live?.docs ?? (await this.feed.count?.().catch(() => undefined));
+    if (docs === undefined) return undefined;
+    return setting ?? buildHeapCapMb(docs);
+  }
+
+  protected async *scanFeed(): AsyncIterable<IndexDoc[]> {
+    // Everything stored from here on is read by this scan: the hints so far are covered.
+    this.hints.clear();
+    for await (const page of this.feed.pages(this.batchSize)) {
+      if (this.closed) throw new Error('index closed during build');
+      yield page;
+      await yieldToEventLoop();
+    }
+  }
+
+  protected async runHere(job: BuildJob, scan: boolean): Promise<BuildResult> {
+    const run = new BuildRun(job);
+    if (scan) for await (const page of this.scanFeed()) run.add(page);
+    await yieldToEventLoop();
+    return run.finish();
+  }
+
+  /**
+   * The build worker, kept for a few seconds after a job: a refresh runs two in a row (the
+   * quick delta, then the comparison), and a worker is cheaper to keep than to start.
+   */
+  protected takeBuildWorker(capMb: number | undefined): Worker {
+    clearTimeout(this.buildIdle);
+    if (this.buildWorker && this.buildWorkerCap !== capMb) {
+      void this.buildWorker.terminate();
+      this.buildWorker = null;
+    }
+    if (!this.buildWorker) {
+      const w = startWorker('build-worker', capMb === undefined ? undefined : { maxOldGenerationSizeMb: capMb });
+      w.on('exit', () => {
+        if (this.buildWorker === w) this.buildWorker = null;
+      });
+      this.buildWorker = w;
+      this.buildWorkerCap = capMb;
+    }
+    return this.buildWorker;
+  }
+
+  protected releaseBuildWorker(worker: Worker, healthy: boolean): void {
+    if (!healthy || this.closed) {
+      if (this.buildWorker === worker) this.buildWorker = null;
+      void worker.terminate();
+      return;
+    }
+    this.buildIdle = setTimeout(() => {
+      if (this.buildWorker === worker) this.buildWorker = null;
+      void worker.terminate();
+    }, BUILD_WORKER_IDLE_MS);
+    this.buildIdle.unref();
+  }
+
+  protected async runInWorker(job: BuildJob, scan: boolean, capMb: number | undefined): Promise<BuildResult> {
+    const worker = this.takeBuildWorker(capMb);
+    let onMessage: (msg: BuildReply) => void = () => {};
+    let onError: (err: Error) => void = () => {};
+    let onExit: (code: number) => void = () => {};
+    const done = new Promise<BuildResult>((resolve, reject) => {
+      onMessage = (msg) => (msg.type === 'done' ? resolve(msg.result) : reject(new Error(`index build worker failed: ${msg.message}`)));
+      onError = reject;
+      onExit = (code) => reject(new Error(`index build worker exited (code ${code}) before finishing`));
+    });
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    done.catch(() => {}); // awaited below; no unhandled rejection while feeding
+    let healthy = false;
+    try {
+      worker.postMessage({ type: 'job', job } satisfies BuildRequest);
+      if (scan) for await (const page of this.scanFeed()) worker.postMessage({ type: 'docs', docs: page } satisfies BuildRequest);
+      worker.postMessage({ type: 'end' } satisfies BuildRequest);
+      const result = await done;
+      healthy = true;
+      return result;
+    } finally {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      this.releaseBuildWorker(worker, healthy);
+    }
+  }
+}
