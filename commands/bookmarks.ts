@@ -1,4 +1,4 @@
-import type { CommandContext, CommandSpec } from '../src/core/commands/spec.js';
+import type { CommandContext, CommandSpec } from '../src/core/command-spec/spec.js';
 import { UserInputError } from '../src/core/errors.js';
 import { toBibtex, toMarkdown } from '../src/core/export.js';
 import type { Paper } from '../src/core/paper.js';

@@ -1,4 +1,4 @@
-import type { CommandSpec } from '../src/core/commands/spec.js';
+import type { CommandSpec } from '../src/core/command-spec/spec.js';
 import { formatDay } from '../src/core/dates.js';
 import { text } from '../src/core/reply.js';
 import { channelOf, defaultSettings } from './support.js';

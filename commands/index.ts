@@ -2,7 +2,7 @@
  * Every /papers subcommand, in the order help lists them. This one list feeds Discord
  * registration, the Slack manifest, help, the console and the text parser.
  */
-import type { CommandSpec } from '../src/core/commands/spec.js';
+import type { CommandSpec } from '../src/core/command-spec/spec.js';
 import { bookmarks } from './bookmarks.js';
 import { digest } from './digest.js';
 import { makeHelp } from './help.js';

@@ -1,6 +1,6 @@
 import { parseDay } from '../src/core/dates.js';
 import { UserInputError } from '../src/core/errors.js';
-import type { CommandSpec } from '../src/core/commands/spec.js';
+import type { CommandSpec } from '../src/core/command-spec/spec.js';
 import type { SearchFilters } from '../src/core/ports.js';
 import { text } from '../src/core/reply.js';
 import { MAX_RESULTS } from '../src/core/search-service.js';

@@ -1,4 +1,4 @@
-import type { CommandSpec } from '../src/core/commands/spec.js';
+import type { CommandSpec } from '../src/core/command-spec/spec.js';
 import { collapseWhitespace, plainText } from '../src/core/text.js';
 import { toPaperView } from '../src/core/views.js';
 import { paperArg } from './support.js';

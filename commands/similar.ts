@@ -1,4 +1,4 @@
-import type { CommandSpec } from '../src/core/commands/spec.js';
+import type { CommandSpec } from '../src/core/command-spec/spec.js';
 import { text } from '../src/core/reply.js';
 import { clip, paperArg } from './support.js';
 

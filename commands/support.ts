@@ -1,6 +1,6 @@
 /** Helpers several command specs share: resolving papers, channels and digest settings. */
 import { parseArxivId } from '../src/core/arxiv-id.js';
-import type { CommandContext, OptionValues } from '../src/core/commands/spec.js';
+import type { CommandContext, OptionValues } from '../src/core/command-spec/spec.js';
 import { dayInZone } from '../src/core/dates.js';
 import { NotFoundError, UserInputError } from '../src/core/errors.js';
 import type { Paper } from '../src/core/paper.js';

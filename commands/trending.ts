@@ -1,5 +1,5 @@
 import { addDays, formatDay } from '../src/core/dates.js';
-import type { CommandSpec } from '../src/core/commands/spec.js';
+import type { CommandSpec } from '../src/core/command-spec/spec.js';
 import { rankForDigest } from '../src/core/digest/rank.js';
 import { text } from '../src/core/reply.js';
 import { DEFAULT_PAGE_SIZE } from '../src/core/search-service.js';

@@ -5,7 +5,7 @@
  * concrete store, index, source, queue, worker or connection, so swapping one is a change
  * here and nowhere else.
  */
-import type { CommandSpec } from '../core/commands/spec.js';
+import type { CommandSpec } from '../core/command-spec/spec.js';
 import type { Config } from '../config.js';
 import type { RequestListener } from 'node:http';
 import { DigestService } from '../core/digest/digest-service.js';

@@ -5,8 +5,8 @@
  */
 import { decodeAction, isBookmarkEmoji, withPagerActions } from './actions.js';
 import { parseArxivId } from './arxiv-id.js';
-import { checkRequired, coerceOption } from './commands/parse-text.js';
-import type { CommandSpec, OptionValues } from './commands/spec.js';
+import { checkRequired, coerceOption } from './command-spec/parse-text.js';
+import type { CommandSpec, OptionValues } from './command-spec/spec.js';
 import { noMetrics, type CommandOutcome } from './metrics.js';
 import { isUserFault, PermissionError, UserInputError, userMessageOf } from './errors.js';
 import { permissionRefusalFor, type PlatformTraits } from './platform-descriptor.js';

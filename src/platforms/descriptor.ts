@@ -8,7 +8,7 @@
  */
 import type { RequestListener } from 'node:http';
 import type { z } from 'zod';
-import type { CommandSpec } from '../core/commands/spec.js';
+import type { CommandSpec } from '../core/command-spec/spec.js';
 import type { PlatformTraits, RateRules } from '../core/platform-descriptor.js';
 import type { ChatPlatform, Logger, Store } from '../core/ports.js';
 

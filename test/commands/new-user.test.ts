@@ -1,7 +1,7 @@
 /** What a new user tripped on (issue 11), each as the user met it. */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.js';
-import { parseCommandLine } from '../../src/core/commands/parse-text.js';
+import { parseCommandLine } from '../../src/core/command-spec/parse-text.js';
 import type { Reply } from '../../src/core/reply.js';
 import { CHANNEL, makeHarness, type Harness } from '../support/bot-harness.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.js';
-import { parseCommandLine, splitWords } from '../../src/core/commands/parse-text.js';
+import { parseCommandLine, splitWords } from '../../src/core/command-spec/parse-text.js';
 import { UserInputError } from '../../src/core/errors.js';
 
 const parse = (t: string) => parseCommandLine(t, commands);

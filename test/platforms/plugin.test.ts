@@ -12,7 +12,7 @@ import { commands } from '../../commands/index.js';
 import { digestDeliverPayload } from '../../jobs/index.js';
 import { loadConfig } from '../../src/config.js';
 import { createHandlers } from '../../src/core/bot.js';
-import { parseCommandLine } from '../../src/core/commands/parse-text.js';
+import { parseCommandLine } from '../../src/core/command-spec/parse-text.js';
 import type { ChannelRef, ChatPlatform, CommandInvocation, PostOptions } from '../../src/core/ports.js';
 import type { OutboundMessage, Reply } from '../../src/core/reply.js';
 import { definePlatform } from '../../src/platforms/descriptor.js';

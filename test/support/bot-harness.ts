@@ -6,7 +6,7 @@
 import { commands } from '../../commands/index.js';
 import { createHandlers } from '../../src/core/bot.js';
 import { PLATFORMS } from '../../src/platforms/index.js';
-import { parseCommandLine } from '../../src/core/commands/parse-text.js';
+import { parseCommandLine } from '../../src/core/command-spec/parse-text.js';
 import { DigestService } from '../../src/core/digest/digest-service.js';
 import { InlineDigestDispatcher } from '../../src/core/digest/inline-dispatcher.js';
 import type { ChannelRef, ChatPlatform, CommandInvocation, InvokerPermissions, Logger, PlatformHandlers, PlatformName, ReactionEvent } from '../../src/core/ports.js';

@@ -33,7 +33,7 @@ import {
   type RESTOptions,
   type User,
 } from 'discord.js';
-import { COMMAND_ROOT, type CommandSpec } from '../../core/commands/spec.js';
+import { COMMAND_ROOT, type CommandSpec } from '../../core/command-spec/spec.js';
 import { GENERIC_FAILURE } from '../../core/errors.js';
 import type { ChannelRef, ChatPlatform, Logger, PlatformHandlers, PostedRef, PostOptions } from '../../core/ports.js';
 import { errorReply, type OutboundMessage, type Reply } from '../../core/reply.js';

@@ -25,7 +25,7 @@ import {
   type APIApplicationCommandSubcommandOption,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import { COMMAND_ROOT, type CommandSpec, type OptionSpec } from '../../core/commands/spec.js';
+import { COMMAND_ROOT, type CommandSpec, type OptionSpec } from '../../core/command-spec/spec.js';
 import { cut } from './limits.js';
 
 export const ROOT_DESCRIPTION = 'Trending AI papers from Hugging Face Daily Papers: search, digests, bookmarks';

@@ -3,8 +3,8 @@
  * from the one command list so the slash command's hint never drifts from what the bot
  * understands. Pure; `papers slack manifest` prints it.
  */
-import type { CommandSpec } from '../../core/commands/spec.js';
-import { COMMAND_ROOT } from '../../core/commands/spec.js';
+import type { CommandSpec } from '../../core/command-spec/spec.js';
+import { COMMAND_ROOT } from '../../core/command-spec/spec.js';
 
 /** Every bot scope the adapter uses, and why; docs/slack.md shows the same list. */
 export const BOT_SCOPES: readonly { scope: string; why: string }[] = [

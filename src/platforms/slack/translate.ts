@@ -2,8 +2,8 @@
  * Slack payloads → core events. Pure: no API calls here; the platform supplies what needs
  * one (the invoker's permissions, the bot's own user id).
  */
-import { parseCommandLine } from '../../core/commands/parse-text.js';
-import type { CommandSpec } from '../../core/commands/spec.js';
+import { parseCommandLine } from '../../core/command-spec/parse-text.js';
+import type { CommandSpec } from '../../core/command-spec/spec.js';
 import { userMessageOf } from '../../core/errors.js';
 import type { ActionEvent, ChannelRef, CommandInvocation, InvokerPermissions, ReactionEvent } from '../../core/ports.js';
 import { errorReply, type Reply } from '../../core/reply.js';

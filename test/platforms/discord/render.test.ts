@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { commands } from '../../../commands/index.js';
-import type { CommandContext } from '../../../src/core/commands/spec.js';
+import type { CommandContext } from '../../../src/core/command-spec/spec.js';
 import { text, type OutboundMessage, type PaperView, type Reply } from '../../../src/core/reply.js';
 import { toPaperView } from '../../../src/core/views.js';
 import { cut, embedLength, escapeFit, escapeText, LIMITS } from '../../../src/platforms/discord/limits.js';
