@@ -16,6 +16,7 @@ import { systemClock } from '../core/ports.js';
 import { SearchService } from '../core/search-service.js';
 import { storeDocFeed } from '../search/doc-feed.js';
 import { LunrPaperIndex } from '../search/lunr-paper-index.js';
+import type { BuildProgress } from '../search/build-job.js';
 import { makeSnippet } from '../search/snippet.js';
 import type { BotServices, ScheduleSync } from '../core/services.js';
 import { createBotPlatforms, createPosters } from '../platforms/registry.js';
@@ -51,11 +52,16 @@ export async function openStore(config: Config): Promise<Store> {
   }
 }
 
-export async function openCore(config: Config, log: Logger, opts: { clock?: Clock; metrics?: Metrics } = {}): Promise<Core> {
+export async function openCore(config: Config, log: Logger, opts: { clock?: Clock; metrics?: Metrics; onBuildProgress?: (p: BuildProgress) => void } = {}): Promise<Core> {
   const clock = opts.clock ?? systemClock;
   const metrics = opts.metrics ?? noMetrics;
   const rawStore = await openStore(config);
-  const rawIndex = new LunrPaperIndex({ feed: storeDocFeed(rawStore), snapshotDir: config.indexDir, log: log.child({ component: 'index' }) });
+  const rawIndex = new LunrPaperIndex({
+    feed: storeDocFeed(rawStore),
+    snapshotDir: config.indexDir,
+    log: log.child({ component: 'index' }),
+    ...(opts.onBuildProgress ? { onBuildProgress: opts.onBuildProgress } : {}),
+  });
   let indexUpdatedAt: number | null = null;
   const noteIndexChange = () => void (indexUpdatedAt = Date.now());
   // Metrics observe the ports from outside: bookmarks in the store, latency and age of the index.

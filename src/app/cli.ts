@@ -20,6 +20,8 @@ import { BotError, isUserFault } from '../core/errors.js';
 import { createLogger } from '../log.js';
 import { platformCli } from '../platforms/registry.js';
 import { terminalStyle } from '../platforms/console/terminal.js';
+import { ProgressBar } from '../cli/progress-bar.js';
+import type { BuildProgress } from '../search/build-job.js';
 import { openCore } from './build.js';
 import { quietOnClosedPipe } from './lifecycle.js';
 
@@ -82,8 +84,11 @@ async function run(argv: string[]): Promise<void> {
 
   const config = loadConfig();
   const log = createLogger({ level: v.verbose ? 'info' : 'warn', file: config.logFile });
-  const opened = await openCore(config, log);
-  const core: CliDeps = { ...opened, dataDir: config.dataDir, style: terminalStyle(process.stdout, config.noColor) };
+  const style = terminalStyle(process.stderr, config.noColor);
+  const progress = new ProgressBar(process.stderr, style);
+  const onBuildProgress = (p: BuildProgress) => progress.update(p.phase === 'reading' ? 'Updating the search index: reading' : 'Updating the search index', p.done, p.total);
+  const opened = await openCore(config, log, { onBuildProgress });
+  const core: CliDeps = { ...opened, dataDir: config.dataDir, style: terminalStyle(process.stdout, config.noColor), progress };
   try {
     switch (command) {
       case 'import':
@@ -118,6 +123,7 @@ async function run(argv: string[]): Promise<void> {
         return await statsCommand(core, v.json);
     }
   } finally {
+    progress.finish();
     await opened.close();
     log.flush();
   }

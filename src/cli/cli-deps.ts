@@ -1,5 +1,6 @@
 /** What the `papers` subcommands use: the ports, built for them by src/app/cli.ts. */
 import type { TerminalStyle } from '../platforms/console/terminal.js';
+import type { ProgressBar } from './progress-bar.js';
 import type { Clock, Logger, PaperIndex, PaperSource, Store } from '../core/ports.js';
 
 export interface CliDeps {
@@ -12,4 +13,6 @@ export interface CliDeps {
   dataDir: string;
   /** Width and colour of human output (plain in a pipe or under NO_COLOR). */
   style: TerminalStyle;
+  /** Shown on a TTY while an index build runs longer than a second. */
+  progress: ProgressBar;
 }

@@ -13,6 +13,7 @@ export async function importCommand(core: CliDeps, paths: string[], json: boolea
   const tStore = Date.now();
   if (!json) note(`Stored ${pluralize(papers.length, 'paper')} from ${pluralize(files.length, 'file')}; updating the search index…`);
   await core.index.refresh();
+  core.progress.finish();
   const tIndex = Date.now();
   const total = await core.store.countPapers();
   const summary = {

@@ -57,6 +57,13 @@ function sameDays(a: ArrayLike<number>, dates: readonly string[]): boolean {
   return true;
 }
 
+/** How far a build is: papers read (tokenised), then papers indexed out of the total. */
+export interface BuildProgress {
+  phase: 'reading' | 'indexing';
+  done: number;
+  total?: number;
+}
+
 export class BuildRun {
   private readonly started = performance.now();
   private readonly builder: SegmentBuilder | null = null;
@@ -70,7 +77,13 @@ export class BuildRun {
   private tooBig = false;
   private changedCount = 0;
 
-  constructor(private readonly job: BuildJob) {
+  /** Papers taken in so far; full builds then report their shards (for a progress bar). */
+  private added = 0;
+
+  constructor(
+    private readonly job: BuildJob,
+    private readonly onProgress: (p: BuildProgress) => void = () => {},
+  ) {
     const opts = { ...(job.shardDocs ? { shardDocs: job.shardDocs } : {}), ...(job.impactMin ? { impactMin: job.impactMin } : {}) };
     if (job.mode === 'full') this.builder = new SegmentBuilder(opts);
     else {
@@ -81,6 +94,8 @@ export class BuildRun {
 
   add(docs: readonly IndexDoc[]): void {
     const job = this.job;
+    this.added += docs.length;
+    this.onProgress({ phase: 'reading', done: this.added });
     if (job.mode === 'full') return this.builder!.add(docs);
     if (job.mode !== 'reconcile') return;
     const base = this.base!;
@@ -115,7 +130,7 @@ export class BuildRun {
     const job = this.job;
     const builtAt = new Date().toISOString();
     if (job.mode === 'full') {
-      const built = this.builder!.build();
+      const built = this.builder!.build({ onShard: (done, total) => this.onProgress({ phase: 'indexing', done, total }) });
       const workMs = Math.round(performance.now() - this.started);
       const out: BuildResult = {
         kind: 'base',

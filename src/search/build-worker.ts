@@ -7,11 +7,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { parentPort, type MessagePort } from 'node:worker_threads';
 import type { IndexDoc } from '../core/ports.js';
-import { BuildRun, type BuildJob, type BuildResult } from './build-job.js';
+import { BuildRun, type BuildJob, type BuildProgress, type BuildResult } from './build-job.js';
 
 export type BuildRequest = { type: 'job'; job: BuildJob } | { type: 'docs'; docs: IndexDoc[] } | { type: 'end' };
 
-export type BuildReply = { type: 'done'; result: BuildResult } | { type: 'error'; message: string };
+export type BuildReply = { type: 'done'; result: BuildResult } | { type: 'error'; message: string } | { type: 'progress'; progress: BuildProgress };
 
 /**
  * Builds are background work: on Linux this thread asks the scheduler to favour the bot's
@@ -34,7 +34,7 @@ if (port) {
   const fail = (err: unknown) => port.postMessage({ type: 'error', message: String((err as Error)?.stack ?? err) } satisfies BuildReply);
   port.on('message', (msg: BuildRequest) => {
     try {
-      if (msg.type === 'job') run = new BuildRun(msg.job);
+      if (msg.type === 'job') run = new BuildRun(msg.job, (progress) => port.postMessage({ type: 'progress', progress } satisfies BuildReply));
       else if (msg.type === 'docs') run!.add(msg.docs);
       else if (msg.type === 'end') {
         void run!

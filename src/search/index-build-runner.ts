@@ -11,7 +11,7 @@ import type { Worker } from 'node:worker_threads';
 import type { PaperId } from '../core/paper.js';
 import type { IndexDoc, Logger } from '../core/ports.js';
 import { startWorker } from './backends.js';
-import { BuildRun, type BuildJob, type BuildResult } from './build-job.js';
+import { BuildRun, type BuildJob, type BuildProgress, type BuildResult } from './build-job.js';
 import type { BuildReply, BuildRequest } from './build-worker.js';
 import type { MetaPatch } from './corpus-docs.js';
 import type { DocFeed } from './doc-feed.js';
@@ -38,6 +38,8 @@ export interface LunrPaperIndexOptions {
   deltaMax?: number;
   /** Delta size that triggers a background merge into a new base (default max(1000, 2% of the base)). */
   mergeAt?: number;
+  /** How far a build is, for a progress bar (the CLI); called often, keep it cheap. */
+  onBuildProgress?: (p: BuildProgress) => void;
   /** Build tuning (tests). */
   shardDocs?: number;
   impactMin?: number;
@@ -145,7 +147,7 @@ export class IndexBuildRunner {
   }
 
   protected async runHere(job: BuildJob, scan: boolean): Promise<BuildResult> {
-    const run = new BuildRun(job);
+    const run = new BuildRun(job, this.opts.onBuildProgress);
     if (scan) for await (const page of this.scanFeed()) run.add(page);
     await yieldToEventLoop();
     return run.finish();
@@ -191,7 +193,11 @@ export class IndexBuildRunner {
     let onError: (err: Error) => void = () => {};
     let onExit: (code: number) => void = () => {};
     const done = new Promise<BuildResult>((resolve, reject) => {
-      onMessage = (msg) => (msg.type === 'done' ? resolve(msg.result) : reject(new Error(`index build worker failed: ${msg.message}`)));
+      onMessage = (msg) => {
+        if (msg.type === 'progress') this.opts.onBuildProgress?.(msg.progress);
+        else if (msg.type === 'done') resolve(msg.result);
+        else reject(new Error(`index build worker failed: ${msg.message}`));
+      };
       onError = reject;
       onExit = (code) => reject(new Error(`index build worker exited (code ${code}) before finishing`));
     });

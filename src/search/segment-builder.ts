@@ -29,7 +29,7 @@ export interface BuiltSegment {
 
 export class SegmentBuilder extends SegmentCorpus {
   /** Builds the segment. `dead`: base papers this delta supersedes or removes. */
-  build(opts: { dead?: Iterable<number> } = {}): BuiltSegment {
+  build(opts: { dead?: Iterable<number>; onShard?: (done: number, total: number) => void } = {}): BuiltSegment {
     this.sampleHeap();
     const n = this.ids.length;
     const V = this.termStr.length;
@@ -211,6 +211,7 @@ export class SegmentBuilder extends SegmentCorpus {
     let scratch = new Float64Array(256);
     for (let s = 0; s < n; s += this.shardDocs) {
       const e = Math.min(n, s + this.shardDocs);
+      opts.onShard?.(s, n);
       const builder = new lunr.Builder();
       (builder as unknown as { tokenizer: (x: unknown) => unknown }).tokenizer = (x: unknown) => x; // already tokens
       builder.ref('id');
