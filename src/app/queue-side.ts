@@ -61,16 +61,18 @@ export async function startQueueSide(opts: QueueSideOptions): Promise<QueueSide>
   const redis: Redis = redisConnection(opts.redis.url, 'papers', core.log);
   const subscriber: Redis | null = opts.followIndex ? redisConnection(opts.redis.url, 'papers-sub', core.log) : null;
   const schedules = new BullmqScheduleSync(queues, core.log.child({ component: 'schedules' }));
-  const limiter = new RedisRateLimiter(redis);
+  // Rate-limit keys and the papers-changed channel carry the prefix too: each install on a
+  // shared Redis is its own bot, with its own budget and its own papers.
+  const limiter = new RedisRateLimiter(redis, `${opts.prefix ?? 'papers'}:rl:`);
   const rates = platformRates(opts.rates);
   const metrics = opts.metrics ?? noMetrics;
   // Counted inside the limiter: every message that went out, and every 429 the platform answered.
   const limited = new Map([...opts.platforms].map(([name, p]) => [name, new RateLimitedPlatform(countingPlatform(p, metrics), limiter, rates)] as const));
-  const papersChanged = (ids: readonly string[]) => publishPapersChanged(redis, ids);
+  const papersChanged = (ids: readonly string[]) => publishPapersChanged(redis, ids, opts.prefix);
   const ctx = buildJobContext({ core, queue: queues, platforms: limited, schedules, papersChanged, metrics });
   const dispatcher = new QueueDigestDispatcher(core.digests, queues, ctx.ensureFreshUpvotes);
 
-  if (subscriber) await followPapersChanged(subscriber, { index: core.index, store: core.store, log: core.log });
+  if (subscriber) await followPapersChanged(subscriber, { index: core.index, store: core.store, log: core.log }, opts.prefix);
   let workers: RunningWorkers | null = null;
   if (opts.runWorkers) {
     const names = [...opts.platforms.keys()];

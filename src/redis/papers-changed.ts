@@ -7,19 +7,21 @@ import type { Redis } from 'ioredis';
 import type { Logger, PaperIndex, Store } from '../core/ports.js';
 import { toIndexDoc } from '../core/ports.js';
 
-export const PAPERS_CHANGED = 'papers:changed';
+/** The channel, under the install's QUEUE_PREFIX: another install on the same Redis has its own papers. */
+export const papersChangedChannel = (prefix = 'papers'): string => `${prefix}:changed`;
 
 /** At most this many ids travel in one message; the rest come with the next rebuild. */
 const MAX_IDS = 2_000;
 
-export async function publishPapersChanged(redis: Redis, ids: readonly string[]): Promise<void> {
-  await redis.publish(PAPERS_CHANGED, JSON.stringify({ ids: ids.slice(0, MAX_IDS) }));
+export async function publishPapersChanged(redis: Redis, ids: readonly string[], prefix?: string): Promise<void> {
+  await redis.publish(papersChangedChannel(prefix), JSON.stringify({ ids: ids.slice(0, MAX_IDS) }));
 }
 
 /** Subscribes with a connection of its own (a subscribed connection can do nothing else). */
-export async function followPapersChanged(subscriber: Redis, deps: { index: PaperIndex; store: Store; log: Logger }): Promise<void> {
+export async function followPapersChanged(subscriber: Redis, deps: { index: PaperIndex; store: Store; log: Logger }, prefix?: string): Promise<void> {
+  const name = papersChangedChannel(prefix);
   subscriber.on('message', (channel: string, body: string) => {
-    if (channel !== PAPERS_CHANGED) return;
+    if (channel !== name) return;
     void (async () => {
       let ids: string[] = [];
       try {
@@ -32,5 +34,5 @@ export async function followPapersChanged(subscriber: Redis, deps: { index: Pape
       await deps.index.refresh();
     })().catch((err: unknown) => deps.log.error({ err }, 'index refresh after papers:changed failed'));
   });
-  await subscriber.subscribe(PAPERS_CHANGED);
+  await subscriber.subscribe(name);
 }

@@ -10,11 +10,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { eachDay, isDay } from '../core/dates.js';
-import { MalformedDataError, UserInputError } from '../core/errors.js';
+import { MalformedDataError } from '../core/errors.js';
 import { normalizeHfDay } from '../core/normalize/hf.js';
 import { mergeBatch, type Paper } from '../core/paper.js';
 import type { PaperSource } from '../core/ports.js';
+import { checkDay, dayRange } from './day-range.js';
 
 export class DayFilesSource implements PaperSource {
   readonly name = 'hf-files';
@@ -45,18 +45,8 @@ export class DayFilesSource implements PaperSource {
     return [...mergeBatch(normalizeHfDay(body, { date, where: file })).values()];
   }
 
-  async *fetchRange(from: string, to: string, signal?: AbortSignal): AsyncIterable<{ date: string; papers: Paper[] }> {
-    checkDay(from);
-    checkDay(to);
-    if (from > to) throw new UserInputError(`The range starts after it ends (${from} > ${to}).`);
-    // Sequential, so the first failure ends the range and later days are never read.
-    for (const date of eachDay(from, to)) {
-      yield { date, papers: await this.fetchDay(date, signal) };
-    }
+  fetchRange(from: string, to: string, signal?: AbortSignal): AsyncIterable<{ date: string; papers: Paper[] }> {
+    return dayRange(from, to, (date, sig) => this.fetchDay(date, sig), signal);
   }
 }
 
-/** The same check and wording as hf-daily.ts, so both sources refuse a bad date alike. */
-function checkDay(date: string): void {
-  if (!isDay(date)) throw new UserInputError(`"${String(date).slice(0, 40)}" is not a date. Use YYYY-MM-DD, e.g. 2026-08-21.`);
-}

@@ -3,11 +3,10 @@
  * `GET {baseUrl}/api/daily_papers?date=YYYY-MM-DD&limit=N&p=K`. The base URL is
  * configurable so tests and offline runs point it at test/support/hf-replay-server.ts.
  */
-import { eachDay, isDay } from '../core/dates.js';
-import { UserInputError } from '../core/errors.js';
 import { normalizeHfDay } from '../core/normalize/hf.js';
 import { mergeBatch, type Paper } from '../core/paper.js';
 import type { Logger, PaperSource } from '../core/ports.js';
+import { checkDay, dayRange } from './day-range.js';
 import { fetchJson } from './http.js';
 
 export interface HfDailyOptions {
@@ -57,13 +56,8 @@ export class HfDailySource implements PaperSource {
     return merged(pages);
   }
 
-  async *fetchRange(from: string, to: string, signal?: AbortSignal): AsyncIterable<{ date: string; papers: Paper[] }> {
-    checkDay(from);
-    checkDay(to);
-    if (from > to) throw new UserInputError(`The range starts after it ends (${from} > ${to}).`);
-    for (const date of eachDay(from, to)) {
-      yield { date, papers: await this.fetchDay(date, signal) };
-    }
+  fetchRange(from: string, to: string, signal?: AbortSignal): AsyncIterable<{ date: string; papers: Paper[] }> {
+    return dayRange(from, to, (date, sig) => this.fetchDay(date, sig), signal);
   }
 
   private get(date: string, page: number, what: string, signal: AbortSignal | undefined): Promise<unknown> {
@@ -83,9 +77,6 @@ export class HfDailySource implements PaperSource {
   }
 }
 
-function checkDay(date: string): void {
-  if (!isDay(date)) throw new UserInputError(`"${String(date).slice(0, 40)}" is not a date. Use YYYY-MM-DD, e.g. 2026-08-21.`);
-}
 
 function merged(pages: Paper[][]): Paper[] {
   return [...mergeBatch(pages.flat()).values()];

@@ -3,19 +3,17 @@
  * playwright-core): the Slack install page served on the bot's shared HTTP port, and the
  * queue dashboard behind its password.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BOT_SCOPES } from '../../src/platforms/slack/manifest.js';
 import { startTestRedis, type TestRedis } from '../support/redis.js';
-import { ROOT } from '../support/spawn.js';
+import { startBuiltBot, type BuiltBot } from '../support/spawn.js';
 import { tempDir } from '../support/tmp.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 
 let redis: TestRedis;
-let bot: ChildProcess;
+let bot: BuiltBot;
 let browser: Browser;
 let base = '';
 let stderr = '';
@@ -24,39 +22,23 @@ beforeAll(async () => {
   redis = await startTestRedis();
   // Slack in HTTP mode with the OAuth install flow: nothing is called at start, and its
   // endpoints share the bot's HTTP port with health, metrics and the dashboard.
-  bot = spawn(process.execPath, [path.join(ROOT, 'dist/src/app/main.js')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATA_DIR: tempDir(),
-      REDIS_URL: redis.url,
-      HTTP_PORT: '0',
-      HTTP_HOST: '127.0.0.1',
-      FETCH_ON_START: 'false',
-      LOG_LEVEL: 'warn',
-      SLACK_SIGNING_SECRET: 'test-signing-secret',
-      SLACK_CLIENT_ID: '1111.2222',
-      SLACK_CLIENT_SECRET: 'test-client-secret',
-      SLACK_STATE_SECRET: 'test-state-secret',
-      SLACK_API_URL: 'http://127.0.0.1:9/api',
-      ADMIN_PASSWORD: 'correct horse',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  bot = await startBuiltBot({
+    DATA_DIR: tempDir(),
+    REDIS_URL: redis.url,
+    SLACK_SIGNING_SECRET: 'test-signing-secret',
+    SLACK_CLIENT_ID: '1111.2222',
+    SLACK_CLIENT_SECRET: 'test-client-secret',
+    SLACK_STATE_SECRET: 'test-state-secret',
+    SLACK_API_URL: 'http://127.0.0.1:9/api',
+    ADMIN_PASSWORD: 'correct horse',
   });
-  bot.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  for (let i = 0; i < 300 && !/HTTP :(\d+)/.test(stderr); i++) await new Promise((r) => setTimeout(r, 100));
-  const port = /HTTP :(\d+)/.exec(stderr)?.[1];
-  if (!port) throw new Error(`the bot did not start: ${stderr.slice(-1000)}`);
-  base = `http://127.0.0.1:${port}`;
+  base = bot.base;
+  stderr = bot.stderr();
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 });
 afterAll(async () => {
   await browser?.close();
-  if (bot && bot.exitCode === null) {
-    const exited = new Promise((r) => bot.once('close', r));
-    bot.kill('SIGTERM');
-    await exited;
-  }
+  await bot?.stop();
 });
 
 describe('in a browser', () => {

@@ -2,36 +2,24 @@
  * /healthz, /readyz and /metrics over real HTTP from the built bot, started as a
  * container starts it: no chat token, no terminal (stdin /dev/null).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRedis, type TestRedis } from '../support/redis.js';
-import { ROOT } from '../support/spawn.js';
+import { startBuiltBot, type BuiltBot } from '../support/spawn.js';
 import { tempDir } from '../support/tmp.js';
 
 let redis: TestRedis;
-let bot: ChildProcess;
+let bot: BuiltBot;
 let base = '';
 let stderr = '';
 
 beforeAll(async () => {
   redis = await startTestRedis();
-  bot = spawn(process.execPath, [path.join(ROOT, 'dist/src/app/main.js')], {
-    cwd: ROOT,
-    env: { ...process.env, DATA_DIR: tempDir(), REDIS_URL: redis.url, HTTP_PORT: '0', HTTP_HOST: '127.0.0.1', FETCH_ON_START: 'false', LOG_LEVEL: 'warn', ADMIN_PASSWORD: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  bot.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  for (let i = 0; i < 300 && !/HTTP :(\d+)/.test(stderr); i++) await new Promise((r) => setTimeout(r, 100));
-  if (!/HTTP :(\d+)/.test(stderr)) throw new Error(`the bot did not start: ${stderr.slice(-1000)}`);
-  base = `http://127.0.0.1:${/HTTP :(\d+)/.exec(stderr)![1]}`;
+  bot = await startBuiltBot({ DATA_DIR: tempDir(), REDIS_URL: redis.url, ADMIN_PASSWORD: '' });
+  base = bot.base;
+  stderr = bot.stderr();
 });
 afterAll(async () => {
-  if (bot.exitCode === null) {
-    const exited = new Promise((r) => bot.once('close', r));
-    bot.kill('SIGTERM');
-    await exited;
-  }
+  await bot?.stop();
 });
 
 const readyz = async () => {
@@ -43,7 +31,7 @@ describe('health and metrics', () => {
   it('says once what it runs as, and stays up without a token or a terminal', () => {
     expect(stderr).toMatch(/papers bot: headless \(no chat token, no terminal\) · store SQLite .*papers\.sqlite · Redis redis:\/\/127\.0\.0\.1:\d+ · HTTP :\d+/);
     expect(stderr.match(/No chat token and no terminal/g)).toHaveLength(1);
-    expect(bot.exitCode).toBeNull();
+    expect(bot.child.exitCode).toBeNull();
   });
 
   it('is alive at /healthz and ready at /readyz once the index has loaded', async () => {
@@ -78,9 +66,7 @@ describe('health and metrics', () => {
 
   it('drains and exits 0 within 10 s of SIGTERM', async () => {
     const t0 = Date.now();
-    const code = new Promise<number | null>((r) => bot.once('close', r));
-    bot.kill('SIGTERM');
-    expect(await code).toBe(0);
+    expect(await bot.stop()).toBe(0);
     expect(Date.now() - t0).toBeLessThan(10_000);
   });
 });

@@ -99,3 +99,44 @@ export function startSession(args: string[], env: NodeJS.ProcessEnv): Session {
     },
   };
 }
+
+export interface BuiltBot {
+  child: import('node:child_process').ChildProcess;
+  /** http://127.0.0.1:PORT of its HTTP surface. */
+  base: string;
+  stderr(): string;
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * The built bot with no terminal (stdin /dev/null, as a container runs it) on a free HTTP
+ * port, resolved once its start-up line names the port.
+ */
+export async function startBuiltBot(env: NodeJS.ProcessEnv): Promise<BuiltBot> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/app/main.js')], {
+    cwd: ROOT,
+    env: { ...process.env, HTTP_PORT: '0', HTTP_HOST: '127.0.0.1', FETCH_ON_START: 'false', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout!.resume();
+  for (let i = 0; i < 300 && !/HTTP :(\d+)/.test(stderr) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
+  const port = /HTTP :(\d+)/.exec(stderr)?.[1];
+  if (!port) {
+    child.kill('SIGKILL');
+    throw new Error(`the bot did not start: ${stderr.slice(-1000)}`);
+  }
+  return {
+    child,
+    base: `http://127.0.0.1:${port}`,
+    stderr: () => stderr,
+    async stop() {
+      if (child.exitCode !== null) return child.exitCode;
+      const exited = new Promise<number | null>((r) => child.once('close', r));
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
