@@ -1,6 +1,6 @@
 /**
  * The ports: the only boundaries between the core and the world. Implementations are
- * constructed in the composition roots (src/main.ts, src/worker.ts, src/cli) and nowhere
+ * constructed in the wiring place (src/app/: build.ts, queue-side.ts) and nowhere
  * else, so a test can hand the core any fake that honours these contracts.
  */
 import type { Paper, PaperId } from './paper.js';

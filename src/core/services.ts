@@ -1,6 +1,6 @@
 /**
  * What command handlers and the bot's event handlers may use. Built once in a
- * composition root and passed down; tests build it from fakes.
+ * wiring place (src/app/build.ts) and passed down; tests build it from fakes.
  */
 import type { DigestService } from './digest/digest-service.js';
 import type { Metrics } from './metrics.js';

@@ -1,6 +1,6 @@
 /**
  * The console plug-in: the terminal the bot runs in when no chat platform is configured.
- * It has no variables, no limits and no poster; src/main.ts builds it with the process's
+ * It has no variables, no limits and no poster; src/app/main.ts builds it with the process's
  * stdin and stdout (ConsolePlatform) when no other platform is enabled.
  */
 import { definePlatform } from '../descriptor.js';

@@ -6,7 +6,7 @@ import { definePlatform } from '../descriptor.js';
 import { discordConfig, type DiscordSection } from './discord-config.js';
 
 /**
- * The global limit belongs to the worker's shared limiter (src/queue/rate-limit.ts), which
+ * The global limit belongs to the worker's shared limiter (src/redis/gcra-rate-limiter.ts), which
  * paces every process evenly. discord.js would pace each process on its own, with a fixed
  * one-second window that lets held-back requests leave in a clump, and would retry a
  * global 429 at once, outside the shared pacing: so its own limiter is lifted out of the
