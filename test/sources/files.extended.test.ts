@@ -1,22 +1,10 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { MalformedDataError } from '../../src/core/errors.js';
 import { PaperFilesError, readPaperFiles } from '../../src/sources/files.js';
-import { ARXIV_FILE, HF_DAILY_DIR, MALFORMED_DIR, tempDir } from '../support/tmp.js';
+import { ARXIV_FILE, HF_DAILY_DIR, MALFORMED_DIR } from '../support/tmp.js';
 
-const tmp = tempDir('papers-files-');
-let n = 0;
-/** A fresh subdirectory holding the given files. */
-function dirWith(files: Record<string, string | Buffer>): string {
-  const dir = path.join(tmp, `case-${++n}`);
-  fs.mkdirSync(dir);
-  for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
-  return dir;
-}
-const hfDay = (date: string) => fs.readFileSync(path.join(HF_DAILY_DIR, `${date}.json`));
-const record = (id: string, extra: object = {}) => JSON.stringify({ id, title: `Paper ${id}`, summary: 'S', authors: ['A'], categories: ['cs.CL'], ...extra });
 
 async function failure(paths: string[]): Promise<MalformedDataError> {
   try {
