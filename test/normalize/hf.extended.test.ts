@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MalformedDataError } from '../../src/core/errors.js';
-import { normalizeGithubRepo, normalizeHfDay, normalizeHfItem } from '../../src/core/normalize/hf.js';
+import { normalizeHfDay, normalizeHfItem } from '../../src/core/normalize/hf.js';
 import { mergeBatch, type Paper } from '../../src/core/paper.js';
-import { HF_DAILY_DIR, MALFORMED_DIR } from '../support/tmp.js';
+import { HF_DAILY_DIR } from '../support/tmp.js';
 
 interface Day {
   date: string;
@@ -23,7 +22,6 @@ beforeAll(() => {
 });
 
 const find = (id: string): Paper[] => days.flatMap((d) => d.papers.filter((p) => p.id === id));
-const readMalformed = (name: string): unknown => JSON.parse(fs.readFileSync(path.join(MALFORMED_DIR, name), 'utf8'));
 
 // Needs every archived day (PAPERS_DATA_DIR): counts and quirks of the whole corpus.
 describe('normalizeHfDay on every archived day', () => {

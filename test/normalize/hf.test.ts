@@ -1,28 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MalformedDataError } from '../../src/core/errors.js';
-import { normalizeGithubRepo, normalizeHfDay, normalizeHfItem } from '../../src/core/normalize/hf.js';
-import { mergeBatch, type Paper } from '../../src/core/paper.js';
-import { HF_DAILY_DIR, MALFORMED_DIR } from '../support/tmp.js';
+import { normalizeGithubRepo, normalizeHfDay } from '../../src/core/normalize/hf.js';
+import { MALFORMED_DIR } from '../support/tmp.js';
 
-interface Day {
-  date: string;
-  body: unknown[];
-  papers: Paper[];
-}
-
-const days: Day[] = [];
-
-beforeAll(() => {
-  for (const name of fs.readdirSync(HF_DAILY_DIR).filter((f) => f.endsWith('.json')).sort()) {
-    const date = name.slice(0, 10);
-    const body = JSON.parse(fs.readFileSync(path.join(HF_DAILY_DIR, name), 'utf8')) as unknown[];
-    days.push({ date, body, papers: normalizeHfDay(body, { date, where: name }) });
-  }
-});
-
-const find = (id: string): Paper[] => days.flatMap((d) => d.papers.filter((p) => p.id === id));
 const readMalformed = (name: string): unknown => JSON.parse(fs.readFileSync(path.join(MALFORMED_DIR, name), 'utf8'));
 
 describe('normalizeGithubRepo', () => {
