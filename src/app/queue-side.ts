@@ -81,9 +81,10 @@ export async function startQueueSide(opts: QueueSideOptions): Promise<QueueSide>
     core.log.info(r, 'digest schedules reconciled');
   }
 
-  // Every queue this process adds to or consumes, opened now so the dashboard lists them.
+  // Every queue this process adds to or consumes, for the dashboard and /metrics; opened
+  // on first ask (each Queue holds a Redis connection of its own).
   const names = [INGEST_QUEUE, PLAN_QUEUE, ...[...opts.platforms.keys()].flatMap((p) => [deliverQueue(p), hintQueue(p)])];
-  const all = names.map((n) => queues.get(n));
+  const all = () => names.map((n) => queues.get(n));
   const warnings = durabilityWarnings(await readDurability(redis));
   return {
     redisUrl: opts.redis.url,
@@ -92,8 +93,8 @@ export async function startQueueSide(opts: QueueSideOptions): Promise<QueueSide>
     workers,
     warnings,
     redisReady: () => redis.status === 'ready',
-    queues: () => all,
-    jobCounts: () => Promise.all(all.map(async (q) => ({ queue: q.name, counts: await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed') }))),
+    queues: all,
+    jobCounts: () => Promise.all(all().map(async (q) => ({ queue: q.name, counts: await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed') }))),
     async close() {
       await workers?.close();
       await queues.close();
