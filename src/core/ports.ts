@@ -159,12 +159,57 @@ export interface Store {
   getInstall(platform: PlatformName, workspaceId: string): Promise<Install | null>;
   deleteInstall(platform: PlatformName, workspaceId: string): Promise<boolean>;
 
-  // Small key/value state (last ingest time, settings of a workspace …)
+  // Planned deliveries (the outbox) and handled schedule slots
+  readonly deliveries: DeliveryLog;
+
+  // Small key/value state (last ingest time, settings of a workspace, parked pager state …)
   getMeta(key: string): Promise<string | null>;
-  setMeta(key: string, value: string): Promise<void>;
+  /** `expiresAt` (ISO): `pruneMeta` deletes the value once that has passed (setting it again without one keeps it for good). */
+  setMeta(key: string, value: string, opts?: { expiresAt?: string }): Promise<void>;
+  /** Deletes values whose `expiresAt` is before `now` (ISO); returns how many. */
+  pruneMeta(now: string): Promise<number>;
 
   close(): Promise<void>;
 }
+
+// ─── Outbox ──────────────────────────────────────────────────────────────────────────
+
+/**
+ * A digest as planned: the messages it will post, written to the store before its job is
+ * queued. Redis holds the work in flight; this is the truth a sweep rebuilds it from (see
+ * jobs/sweep.ts). The posted log still decides what is posted, so replaying one is harmless.
+ */
+export interface PlannedDelivery extends ChannelRef {
+  /** The delivery job's id (jobs/deliver-job.ts deliverJobId). */
+  id: string;
+  day: string;
+  mode: 'scheduled' | 'now';
+  messages: OutboundMessage[];
+  plannedAt: string;
+  /** Set once every message is posted, or when the delivery was given up (see outcome). */
+  finishedAt: string | null;
+  outcome: string | null;
+}
+
+export interface DeliveryLog {
+  /**
+   * Writes a plan and returns the one stored: an unfinished plan with the same id wins
+   * (retries post what was planned first); a finished one is reopened with these messages.
+   */
+  plan(d: Omit<PlannedDelivery, 'finishedAt' | 'outcome'>): Promise<PlannedDelivery>;
+  get(id: string): Promise<PlannedDelivery | null>;
+  finish(id: string, outcome: string, at: string): Promise<void>;
+  /** Unfinished plans made at or after `plannedSince` (ISO), oldest first. */
+  unfinished(opts: { plannedSince: string; platforms?: readonly PlatformName[] }): Promise<PlannedDelivery[]>;
+  /** Records that a subscription's scheduled slot on its local day was planned (posted or skipped). */
+  markSlot(ref: ChannelRef, localDay: string, at: string): Promise<void>;
+  /** Slots handled on local days at or after `fromDay`, as slotKey(ref, day). */
+  handledSlots(fromDay: string): Promise<Set<string>>;
+  /** Drops finished plans finished before `before` and slots of days before `beforeDay`. */
+  prune(before: string, beforeDay: string): Promise<number>;
+}
+
+export const slotKey = (ref: ChannelRef, localDay: string): string => `${ref.platform}|${ref.workspaceId}|${ref.channelId}|${localDay}`;
 
 // ─── Search ──────────────────────────────────────────────────────────────────────────
 

@@ -5,6 +5,7 @@
  */
 import { mergeBatch, searchableTextChanged, upsertStep, type Paper, type PaperId } from '../core/paper.js';
 import type { Bookmark, Install, PostedEntry, Store, StoreStats, UpsertResult } from '../core/ports.js';
+import { MemoryDeliveryLog } from './memory-deliveries.js';
 import { REVISION_KEY } from './meta-keys.js';
 import { channelKey, type ChannelRef, type PlatformName, type Subscription } from '../core/subscription.js';
 
@@ -28,6 +29,8 @@ export class MemoryStore implements Store {
   private readonly posted: Seq<PostedEntry>[] = [];
   private readonly installs = new Map<string, Install>();
   private readonly meta = new Map<string, string>();
+  private readonly metaExpiry = new Map<string, string>();
+  readonly deliveries = new MemoryDeliveryLog(() => this.live());
   private seq = 0;
   private closed = false;
 
@@ -260,9 +263,21 @@ export class MemoryStore implements Store {
     return this.meta.get(key) ?? null;
   }
 
-  async setMeta(key: string, value: string): Promise<void> {
+  async setMeta(key: string, value: string, opts: { expiresAt?: string } = {}): Promise<void> {
     this.live();
     this.meta.set(key, value);
+    if (opts.expiresAt) this.metaExpiry.set(key, opts.expiresAt);
+    else this.metaExpiry.delete(key);
+  }
+
+  async pruneMeta(now: string): Promise<number> {
+    this.live();
+    let n = 0;
+    for (const [key, at] of this.metaExpiry) {
+      if (at < now && this.meta.delete(key)) n++;
+      if (at < now) this.metaExpiry.delete(key);
+    }
+    return n;
   }
 
   async close(): Promise<void> {

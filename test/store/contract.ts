@@ -4,6 +4,7 @@
  * an implementation's own tests.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { deliveryLogContract } from './delivery-contract.js';
 import type { Paper } from '../../src/core/paper.js';
 import type { Bookmark, ChannelRef, PostedEntry, Store, Subscription } from '../../src/core/ports.js';
 import { makePaper } from '../support/papers.js';
@@ -387,6 +388,8 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>, o
         expect(await store.getMeta('last_ingest')).toBe('2026-01-02');
       });
     });
+
+    deliveryLogContract(() => store);
 
     describe('lifecycle', () => {
       it('rejects calls after close, and closing twice is harmless', async () => {

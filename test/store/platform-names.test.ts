@@ -6,7 +6,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { migrate, MIGRATIONS } from '../../src/store/sqlite/sqlite-migrations.js';
+import { LATEST_VERSION, migrate, MIGRATIONS } from '../../src/store/sqlite/sqlite-migrations.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { tempDir } from '../support/tmp.js';
 
@@ -45,7 +45,7 @@ describe('SQLite migration 2: platform names', () => {
 
     const after = new Database(file);
     try {
-      expect(after.pragma('user_version', { simple: true })).toBe(2);
+      expect(after.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
       // rowid order (record order) survived the rebuild, and the exactly-once indexes are back.
       expect(after.prepare('SELECT message_id FROM posted ORDER BY rowid').pluck().all()).toEqual(['m2', 'm1']);
       expect(after.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'posted' AND name LIKE 'posted_%' ORDER BY name").pluck().all()).toEqual([

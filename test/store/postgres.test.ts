@@ -38,7 +38,7 @@ describe('PostgresStore on a real server', () => {
     await (await open(schema)).close();
     const tables = await withClient(async (c) =>
       (await c.query<{ t: string }>('SELECT table_name AS t FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1', [schema])).rows.map((r) => r.t));
-    expect(tables).toEqual(['bookmarks', 'installs', 'meta', 'paper_features', 'papers', 'posted', 'schema_migrations', 'subscriptions']);
+    expect(tables).toEqual(['bookmarks', 'deliveries', 'digest_slots', 'installs', 'meta', 'paper_features', 'papers', 'posted', 'schema_migrations', 'subscriptions']);
     const first = await migrationRows(schema);
     expect(first.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
     expect(first.at(-1)?.version).toBe(LATEST_VERSION);
@@ -85,7 +85,7 @@ describe('PostgresStore on a real server', () => {
       expect(await migrate(c, schema, 'test', MIGRATIONS.slice(0, 1))).toEqual([1]);
       await c.query(`INSERT INTO "${schema}".bookmarks (platform, user_id, paper_id, created_at) VALUES ('slack', 'U1', '2401.00001', 'x')`);
       await expect(c.query(`INSERT INTO "${schema}".bookmarks (platform, user_id, paper_id, created_at) VALUES ('matrix', 'U1', '2401.00001', 'x')`)).rejects.toThrow(/check constraint/);
-      expect(await migrate(c, schema, 'test')).toEqual([2]);
+      expect(await migrate(c, schema, 'test')).toEqual([2, 3]);
       await c.query(`INSERT INTO "${schema}".bookmarks (platform, user_id, paper_id, created_at) VALUES ('matrix', 'U1', '2401.00001', 'x')`);
       await expect(c.query(`INSERT INTO "${schema}".bookmarks (platform, user_id, paper_id, created_at) VALUES ('Not A Name', 'U1', '2401.00001', 'x')`)).rejects.toThrow(/check constraint/);
       expect((await c.query(`SELECT platform FROM "${schema}".bookmarks ORDER BY platform`)).rows.map((r) => r.platform)).toEqual(['matrix', 'slack']);

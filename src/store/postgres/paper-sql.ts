@@ -64,7 +64,8 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const TEXT_FIELDS = ['id', 'title', 'abstract', 'publishedAt', 'aiSummary', 'githubRepo', 'projectPage', 'organization'] as const;
 const LIST_FIELDS = ['authors', 'keywords', 'categories', 'featuredDates'] as const;
 
-function cleanText(s: string): string {
+/** A string PostgreSQL text and jsonb can hold: NUL dropped, a lone surrogate made U+FFFD. */
+export function cleanText(s: string): string {
   return UNSAFE_TEXT.test(s) ? s.replace(/\0/g, '').replace(LONE_SURROGATE, '\uFFFD') : s;
 }
 

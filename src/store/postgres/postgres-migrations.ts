@@ -139,6 +139,41 @@ export const MIGRATIONS: readonly Migration[] = [
       (t) => `ALTER TABLE ${t} DROP CONSTRAINT ${t}_platform_check, ADD CONSTRAINT ${t}_platform_name CHECK (platform ~ ${PLATFORM_NAME});`,
     ).join('\n'),
   },
+  {
+    version: 3,
+    name: 'outbox of planned deliveries, handled schedule slots, expiring meta',
+    // The outbox makes the store the truth about planned work: Redis may lose its jobs,
+    // and a sweep rebuilds them from here (jobs/sweep.ts). jsonb: only read back whole.
+    up: `
+      CREATE TABLE deliveries (
+        id           text COLLATE "C" PRIMARY KEY,
+        platform     text COLLATE "C" NOT NULL CHECK (platform ~ ${PLATFORM_NAME}),
+        workspace_id text COLLATE "C" NOT NULL,
+        channel_id   text COLLATE "C" NOT NULL,
+        day          text COLLATE "C" NOT NULL CHECK (day ~ ${DAY_PATTERN}),
+        mode         text NOT NULL CHECK (mode IN ('scheduled', 'now')),
+        messages     jsonb NOT NULL,
+        planned_at   text COLLATE "C" NOT NULL,
+        finished_at  text COLLATE "C",
+        outcome      text
+      );
+      CREATE INDEX deliveries_unfinished ON deliveries(planned_at) WHERE finished_at IS NULL;
+      CREATE INDEX deliveries_finished ON deliveries(finished_at) WHERE finished_at IS NOT NULL;
+
+      CREATE TABLE digest_slots (
+        platform     text COLLATE "C" NOT NULL CHECK (platform ~ ${PLATFORM_NAME}),
+        workspace_id text COLLATE "C" NOT NULL,
+        channel_id   text COLLATE "C" NOT NULL,
+        local_day    text COLLATE "C" NOT NULL CHECK (local_day ~ ${DAY_PATTERN}),
+        handled_at   text NOT NULL,
+        PRIMARY KEY (platform, workspace_id, channel_id, local_day)
+      );
+      CREATE INDEX digest_slots_by_day ON digest_slots(local_day);
+
+      ALTER TABLE meta ADD COLUMN expires_at text COLLATE "C";
+      CREATE INDEX meta_expiry ON meta(expires_at) WHERE expires_at IS NOT NULL;
+    `,
+  },
 ];
 
 /** The schema version this code writes. */

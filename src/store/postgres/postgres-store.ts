@@ -17,6 +17,7 @@ import { mergeBatch, searchableTextChanged, upsertStep, type Paper, type PaperId
 import type { Bookmark, Install, PostedEntry, Store, StoreStats, UpsertResult } from '../../core/ports.js';
 import type { ChannelRef, PlatformName, Subscription } from '../../core/subscription.js';
 import { REVISION_KEY } from '../meta-keys.js';
+import { PostgresDeliveryLog } from './postgres-deliveries.js';
 import { rowToPosted, rowToSubscription, type PostedRow, type SubscriptionRow } from '../rows.js';
 import { assertSchemaName, lockKeySql, migrate } from './postgres-migrations.js';
 import { FEATURE_WRITE, PAPER_SELECT, PAPER_WRITE, paperColumns, rowToPaper, storableText, type PaperRow } from './paper-sql.js';
@@ -38,13 +39,16 @@ const UPSERT_CHUNK = 2_000;
 
 export class PostgresStore implements Store {
   private closed = false;
+  readonly deliveries: PostgresDeliveryLog;
 
   private constructor(
     private readonly pool: pg.Pool,
     readonly schema: string,
     /** The database without credentials, for messages. */
     readonly where: string,
-  ) {}
+  ) {
+    this.deliveries = new PostgresDeliveryLog(pool);
+  }
 
   static async open(url: string, opts: PostgresStoreOptions = {}): Promise<PostgresStore> {
     const schema = opts.schema ?? 'public';
@@ -329,9 +333,14 @@ export class PostgresStore implements Store {
     return readMeta(this.pool, key);
   }
 
-  async setMeta(key: string, value: string): Promise<void> {
+  async pruneMeta(now: string): Promise<number> {
     this.live();
-    await writeMeta(this.pool, key, value);
+    return (await this.pool.query('DELETE FROM meta WHERE expires_at IS NOT NULL AND expires_at < $1', [now])).rowCount ?? 0;
+  }
+
+  async setMeta(key: string, value: string, opts: { expiresAt?: string } = {}): Promise<void> {
+    this.live();
+    await writeMeta(this.pool, key, value, opts.expiresAt ?? null);
   }
 
   async close(): Promise<void> {
@@ -386,8 +395,12 @@ async function readMeta(db: Queryable, key: string): Promise<string | null> {
   return rows[0]?.value ?? null;
 }
 
-async function writeMeta(db: Queryable, key: string, value: string): Promise<void> {
-  await db.query('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, value]);
+async function writeMeta(db: Queryable, key: string, value: string, expiresAt: string | null = null): Promise<void> {
+  await db.query('INSERT INTO meta (key, value, expires_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at', [
+    key,
+    value,
+    expiresAt,
+  ]);
 }
 
 async function readRevision(db: Queryable): Promise<number> {

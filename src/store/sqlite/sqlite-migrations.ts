@@ -192,6 +192,41 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX posted_by_day ON posted(platform, workspace_id, channel_id, day);
     `,
   },
+  {
+    version: 3,
+    name: 'outbox of planned deliveries, handled schedule slots, expiring meta',
+    // The outbox makes the store the truth about planned work: Redis may lose its jobs,
+    // and a sweep rebuilds them from here (jobs/sweep.ts).
+    up: `
+      CREATE TABLE deliveries (
+        id            TEXT PRIMARY KEY,
+        platform      TEXT NOT NULL CHECK (${PLATFORM_NAME}),
+        workspace_id  TEXT NOT NULL,
+        channel_id    TEXT NOT NULL,
+        day           TEXT NOT NULL CHECK (day GLOB ${DAY_GLOB}),
+        mode          TEXT NOT NULL CHECK (mode IN ('scheduled', 'now')),
+        messages_json TEXT NOT NULL CHECK (json_valid(messages_json)),
+        planned_at    TEXT NOT NULL,
+        finished_at   TEXT,
+        outcome       TEXT
+      );
+      CREATE INDEX deliveries_unfinished ON deliveries(planned_at) WHERE finished_at IS NULL;
+      CREATE INDEX deliveries_finished ON deliveries(finished_at) WHERE finished_at IS NOT NULL;
+
+      CREATE TABLE digest_slots (
+        platform     TEXT NOT NULL CHECK (${PLATFORM_NAME}),
+        workspace_id TEXT NOT NULL,
+        channel_id   TEXT NOT NULL,
+        local_day    TEXT NOT NULL CHECK (local_day GLOB ${DAY_GLOB}),
+        handled_at   TEXT NOT NULL,
+        PRIMARY KEY (platform, workspace_id, channel_id, local_day)
+      );
+      CREATE INDEX digest_slots_by_day ON digest_slots(local_day);
+
+      ALTER TABLE meta ADD COLUMN expires_at TEXT;
+      CREATE INDEX meta_expiry ON meta(expires_at) WHERE expires_at IS NOT NULL;
+    `,
+  },
 ];
 
 /** The schema version this code writes. */

@@ -15,6 +15,7 @@ import { mergeBatch, searchableTextChanged, upsertStep, type Paper, type PaperId
 import type { Bookmark, Install, PostedEntry, Store, StoreStats, UpsertResult } from '../../core/ports.js';
 import type { ChannelRef, PlatformName, Subscription } from '../../core/subscription.js';
 import { REVISION_KEY } from '../meta-keys.js';
+import { SqliteDeliveryLog } from './sqlite-deliveries.js';
 import { rowToPosted, rowToSubscription as toSubscription, type PostedRow, type SubscriptionRow } from '../rows.js';
 import { assertNotFromFuture, LATEST_VERSION, migrate, schemaVersion } from './sqlite-migrations.js';
 
@@ -60,12 +61,14 @@ interface SqliteSubscriptionRow extends Omit<SubscriptionRow, 'weekdays' | 'paus
 export class SqliteStore implements Store {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly upsertTx: Database.Transaction<(papers: readonly Paper[]) => UpsertResult>;
+  readonly deliveries: SqliteDeliveryLog;
 
   private constructor(
     private readonly db: Database.Database,
     readonly file: string,
   ) {
     this.upsertTx = db.transaction((papers: readonly Paper[]) => this.upsertInTransaction(papers));
+    this.deliveries = new SqliteDeliveryLog(db);
   }
 
   static open(file: string, opts: SqliteStoreOptions = {}): SqliteStore {
@@ -357,8 +360,12 @@ export class SqliteStore implements Store {
     return this.readMeta(key);
   }
 
-  async setMeta(key: string, value: string): Promise<void> {
-    this.writeMeta(key, value);
+  async setMeta(key: string, value: string, opts: { expiresAt?: string } = {}): Promise<void> {
+    this.writeMeta(key, value, opts.expiresAt ?? null);
+  }
+
+  async pruneMeta(now: string): Promise<number> {
+    return this.stmt('DELETE FROM meta WHERE expires_at IS NOT NULL AND expires_at < ?').run(now).changes;
   }
 
   async close(): Promise<void> {
@@ -385,8 +392,8 @@ export class SqliteStore implements Store {
     return v ?? null;
   }
 
-  private writeMeta(key: string, value: string): void {
-    this.stmt('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  private writeMeta(key: string, value: string, expiresAt: string | null = null): void {
+    this.stmt('INSERT INTO meta (key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at').run(key, value, expiresAt);
   }
 
   private readRevision(): number {
