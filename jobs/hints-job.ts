@@ -1,7 +1,8 @@
 /**
  * Adds the 🔖 reaction under each paper message of a delivered digest, on a queue of its
  * own: hints wait for spare rate-limit capacity and must never hold up a digest. Adding
- * one twice is harmless, so a retry simply adds them all again.
+ * one twice is harmless, so a retry simply adds them all again, and a delivery redone
+ * after Redis forgot it (jobs/sweep.ts) revives its finished hints job.
  */
 import { z } from 'zod';
 import type { ChannelRef } from '../src/core/subscription.js';
@@ -22,7 +23,7 @@ export type HintsPayload = z.infer<typeof hintsPayload>;
 export const hintsJobId = (deliverJobId: string): string => `hints${deliverJobId.slice('deliver'.length)}`;
 
 export async function enqueueHints(queue: JobQueue, payload: HintsPayload, deliverJobId: string): Promise<void> {
-  await queue.add(hintQueue(payload.platform), HINTS_JOB, payload, { jobId: hintsJobId(deliverJobId), attempts: 3 });
+  await queue.add(hintQueue(payload.platform), HINTS_JOB, payload, { jobId: hintsJobId(deliverJobId), attempts: 3, revive: true });
 }
 
 export async function processHints(job: JobLike, ctx: JobContext): Promise<{ status: 'hinted'; count: number }> {

@@ -9,3 +9,4 @@ export * from './ingest-job.js';
 export * from './job-ids.js';
 export type { JobContext, JobLike, JobQueue } from './job-ports.js';
 export * from './plan-job.js';
+export * from './sweep.js';

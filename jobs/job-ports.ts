@@ -7,9 +7,14 @@ import type { ChatPlatform, Clock, Logger, PaperIndex, PaperSource, PlatformName
 import type { Metrics } from '../src/core/metrics.js';
 import type { ScheduleSync } from '../src/core/services.js';
 
-/** Adds jobs; a job id that exists already is a no-op (that is the idempotency). */
+/**
+ * Adds jobs; a job id that exists already is a no-op (that is the idempotency). With
+ * `revive`, a job of that id that already finished (completed or failed) is replaced by a
+ * new one: the store says the work is not done (see jobs/sweep.ts), whatever Redis recalls.
+ */
 export interface JobQueue {
-  add(queue: string, name: string, payload: object, opts: { jobId: string; attempts?: number }): Promise<void>;
+  /** True when a job was added; with `revive`, false when one of that id is still pending or running. */
+  add(queue: string, name: string, payload: object, opts: { jobId: string; attempts?: number; revive?: boolean }): Promise<boolean | void>;
 }
 
 export interface JobContext {
@@ -29,6 +34,11 @@ export interface JobContext {
   papersChanged(ids: readonly string[]): Promise<void>;
   /** Optional: counts ingest runs. */
   metrics?: Metrics;
+  /**
+   * Deliveries this process is running now, by id. A sweep leaves them alone: after Redis
+   * forgot its jobs, the attempt still running here must stop before another one starts.
+   */
+  inFlight: Set<string>;
 }
 
 /** The part of a BullMQ Job the processors read; a real Job satisfies it. */

@@ -7,6 +7,7 @@
  * digests post while the rest are being planned.
  */
 import type { z } from 'zod';
+import { dayInZone } from '../src/core/dates.js';
 import type { ChannelRef } from '../src/core/subscription.js';
 import { enqueueDelivery } from './deliver-job.js';
 import { channelPayload, jobKey, type ChannelIds } from './job-ids.js';
@@ -43,8 +44,14 @@ export async function processDigestTick(job: JobLike, ctx: JobContext): Promise<
   }
   await ctx.ensureFreshUpvotes();
   const plan = await ctx.digests.plan(sub, 'scheduled');
-  if ('skip' in plan) return { status: 'skipped', reason: plan.skip };
-  const queued = await enqueueDelivery(ctx.queue, ref, plan, 'scheduled');
+  // Planned (posting or skipping) on this local day: the sweep's missed-slot check is satisfied.
+  const markSlot = () => ctx.store.deliveries.markSlot(ref, dayInZone(ctx.clock.now(), sub.timezone), ctx.clock.now().toISOString());
+  if ('skip' in plan) {
+    await markSlot();
+    return { status: 'skipped', reason: plan.skip };
+  }
+  const queued = await enqueueDelivery(ctx, ref, plan, 'scheduled');
+  await markSlot();
   log.info({ day: plan.day, papers: queued.papers, deliverJobId: queued.jobId }, 'digest planned');
   return { status: 'queued', day: plan.day, papers: queued.papers, deliverJobId: queued.jobId };
 }

@@ -52,6 +52,7 @@ const baseShape = {
     .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
   /** Job lock in ms: a crashed worker's jobs are taken over after it lapses. */
   WORKER_LOCK_MS: int(60_000, 1_000, 600_000),
+  SWEEP_INTERVAL_MS: int(30_000, 500, 3_600_000),
   /** Prefix of every queue key: two installs sharing one Redis each take only their own jobs. */
   QUEUE_PREFIX: z.string().trim().regex(/^[A-Za-z0-9_.-]{1,40}$/, 'must be 1–40 letters, digits, _ . or -').default('papers'),
   /**
@@ -86,6 +87,8 @@ export type Config = {
   runWorkers: boolean;
   workerConcurrency: number;
   workerLockMs: number;
+  /** How often the store-to-Redis sweep runs (jobs/sweep.ts); it also runs on every Redis reconnect. */
+  sweepMs: number;
   /** Empty: every configured platform. */
   workerPlatforms: string[];
   /** Each platform's limiter buckets, by platform name (from its descriptor and section). */
@@ -152,6 +155,7 @@ export function loadConfig(given?: NodeJS.ProcessEnv, platforms: readonly AnyPla
     runWorkers: e.RUN_WORKERS,
     workerConcurrency: e.WORKER_CONCURRENCY,
     workerLockMs: e.WORKER_LOCK_MS,
+    sweepMs: e.SWEEP_INTERVAL_MS,
     workerPlatforms: e.WORKER_PLATFORMS,
     rates,
     platforms: sections,

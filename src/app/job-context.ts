@@ -38,6 +38,7 @@ export function buildJobContext(deps: {
     platformFor: (name) => deps.platforms.get(name),
     ensureFreshUpvotes,
     papersChanged: deps.papersChanged,
+    inFlight: new Set(),
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
   };
 }

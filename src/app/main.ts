@@ -96,7 +96,7 @@ async function main(life: Lifecycle): Promise<void> {
       const owned = redis.owned;
       life.onStop('private redis-server', () => owned.stop());
     }
-    queue = await startQueueSide({ core, redis, platforms, metrics, prefix: config.queuePrefix, runWorkers: config.runWorkers, followIndex: true, concurrency: config.workerConcurrency, ingest: config.fetchOnStart, lockMs: config.workerLockMs, rates: config.rates });
+    queue = await startQueueSide({ core, redis, platforms, metrics, prefix: config.queuePrefix, runWorkers: config.runWorkers, followIndex: true, concurrency: config.workerConcurrency, ingest: config.fetchOnStart, lockMs: config.workerLockMs, rates: config.rates, sweepMs: config.sweepMs });
     const started = queue;
     life.onStop('queues', () => started.close());
     dispatcher = queue.dispatcher;

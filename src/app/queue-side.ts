@@ -5,12 +5,12 @@
  */
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { deliverQueue, hintQueue, INGEST_QUEUE, PLAN_QUEUE } from '../../jobs/index.js';
+import { deliverQueue, hintQueue, INGEST_QUEUE, PLAN_QUEUE, sweep, SWEEP_INTERVAL_MS } from '../../jobs/index.js';
 import { countingPlatform, noMetrics, type Metrics } from '../core/metrics.js';
 import type { ChatPlatform, DigestDispatcher, PlatformName } from '../core/ports.js';
 import type { ScheduleSync } from '../core/services.js';
 import { Queues } from '../redis/bullmq-queues.js';
-import { startWorkers, type RunningWorkers } from '../redis/bullmq-workers.js';
+import { ensureIngestSchedule, startWorkers, type RunningWorkers } from '../redis/bullmq-workers.js';
 import { RedisRateLimiter } from '../redis/gcra-rate-limiter.js';
 import { BullmqScheduleSync } from '../redis/job-schedulers.js';
 import { followPapersChanged, publishPapersChanged } from '../redis/papers-changed.js';
@@ -18,6 +18,7 @@ import { durabilityWarnings, readDurability } from '../redis/redis-durability.js
 import { QueueDigestDispatcher } from '../redis/queue-dispatcher.js';
 import { platformRates, RateLimitedPlatform, type RateSettings } from '../redis/rate-limited-platform.js';
 import { redisConnection, type ResolvedRedis } from '../redis/redis-connection.js';
+import { startSweepLoop, type SweepLoop } from '../redis/sweep-loop.js';
 import { buildJobContext, type JobCore } from './job-context.js';
 
 export interface QueueSide {
@@ -53,6 +54,8 @@ export interface QueueSideOptions {
   ingest?: boolean;
   lockMs?: number;
   rates?: RateSettings;
+  /** How often the store-to-Redis sweep runs (jobs/sweep.ts); it also runs on every reconnect. */
+  sweepMs?: number;
 }
 
 export async function startQueueSide(opts: QueueSideOptions): Promise<QueueSide> {
@@ -70,15 +73,33 @@ export async function startQueueSide(opts: QueueSideOptions): Promise<QueueSide>
   const limited = new Map([...opts.platforms].map(([name, p]) => [name, new RateLimitedPlatform(countingPlatform(p, metrics), limiter, rates)] as const));
   const papersChanged = (ids: readonly string[]) => publishPapersChanged(redis, ids, opts.prefix);
   const ctx = buildJobContext({ core, queue: queues, platforms: limited, schedules, papersChanged, metrics });
-  const dispatcher = new QueueDigestDispatcher(core.digests, queues, ctx.ensureFreshUpvotes);
+  const dispatcher = new QueueDigestDispatcher(core.digests, ctx, ctx.ensureFreshUpvotes);
 
   if (subscriber) await followPapersChanged(subscriber, { index: core.index, store: core.store, log: core.log }, opts.prefix);
   let workers: RunningWorkers | null = null;
+  let sweeps: SweepLoop | null = null;
   if (opts.runWorkers) {
     const names = [...opts.platforms.keys()];
-    workers = await startWorkers({ queues, ctx, platforms: names, log: core.log.child({ component: 'workers' }), concurrency: opts.concurrency ?? 100, ingest: opts.ingest ?? true, ...(opts.lockMs ? { lockMs: opts.lockMs } : {}) });
-    const r = await schedules.reconcile(core.store, names);
-    core.log.info(r, 'digest schedules reconciled');
+    const ingest = opts.ingest ?? true;
+    workers = await startWorkers({ queues, ctx, platforms: names, log: core.log.child({ component: 'workers' }), concurrency: opts.concurrency ?? 100, ingest, ...(opts.lockMs ? { lockMs: opts.lockMs } : {}) });
+    const log = core.log.child({ component: 'sweep' });
+    const run = () =>
+      sweep({
+        store: core.store,
+        queue: queues,
+        clock: core.clock,
+        log,
+        platforms: names,
+        inFlight: ctx.inFlight,
+        reconcileSchedules: async () => {
+          const r = await schedules.reconcile(core.store, names);
+          if (ingest && (await ensureIngestSchedule(queues))) r.upserted++;
+          return r;
+        },
+      });
+    const first = await run();
+    core.log.info({ upserted: first.schedulesUpserted, removed: first.schedulesRemoved, requeued: first.requeued }, 'digest schedules reconciled');
+    sweeps = startSweepLoop({ run, redis, intervalMs: opts.sweepMs ?? SWEEP_INTERVAL_MS, log });
   }
 
   // Every queue this process adds to or consumes, for the dashboard and /metrics; opened
@@ -96,6 +117,7 @@ export async function startQueueSide(opts: QueueSideOptions): Promise<QueueSide>
     queues: all,
     jobCounts: () => Promise.all(all().map(async (q) => ({ queue: q.name, counts: await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed') }))),
     async close() {
+      await sweeps?.stop();
       await workers?.close();
       await queues.close();
       await Promise.allSettled([redis.quit(), subscriber?.quit()]);

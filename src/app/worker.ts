@@ -35,7 +35,7 @@ async function main(life: Lifecycle): Promise<void> {
   life.onStop('platforms', () => Promise.allSettled([...platforms.values()].map((p) => p.stop())));
   if (!platforms.size) log.warn({}, 'no Discord or Slack configured: this worker only runs the scheduled ingest');
   // The worker searches too (a channel's topic), so its index follows new papers like a bot's.
-  const queue = await startQueueSide({ core, redis: { url }, platforms, metrics, prefix: config.queuePrefix, runWorkers: true, followIndex: true, concurrency: config.workerConcurrency, ingest: config.fetchOnStart, lockMs: config.workerLockMs, rates: config.rates });
+  const queue = await startQueueSide({ core, redis: { url }, platforms, metrics, prefix: config.queuePrefix, runWorkers: true, followIndex: true, concurrency: config.workerConcurrency, ingest: config.fetchOnStart, lockMs: config.workerLockMs, rates: config.rates, sweepMs: config.sweepMs });
   life.onStop('queues (finishing active jobs)', () => queue.close());
   core.index.ready().catch((err: unknown) => log.error({ err }, 'index failed to load'));
   for (const w of queue.warnings) log.warn({}, w);

@@ -23,8 +23,20 @@ export class Queues implements JobQueue {
     return q;
   }
 
-  async add(queue: string, name: string, payload: object, opts: { jobId: string; attempts?: number }): Promise<void> {
-    await this.get(queue).add(name, payload, opts);
+  /** True when a job was added (with `revive`: false when one of that id is still pending or running). */
+  async add(queue: string, name: string, payload: object, opts: { jobId: string; attempts?: number; revive?: boolean }): Promise<boolean> {
+    const { revive, ...jobOpts } = opts;
+    const q = this.get(queue);
+    if (revive) {
+      const existing = await q.getJob(opts.jobId);
+      const state = existing ? await existing.getState() : null;
+      // Only a finished job is replaced: a waiting, delayed or active one is the same work
+      // in flight, and two of them for one channel could post side by side.
+      if (existing && state !== 'completed' && state !== 'failed' && state !== 'unknown') return false;
+      if (existing) await existing.remove();
+    }
+    await q.add(name, payload, jobOpts);
+    return true;
   }
 
   ingest(): Queue {

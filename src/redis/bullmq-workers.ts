@@ -44,6 +44,16 @@ export interface RunningWorkers {
   close(): Promise<void>;
 }
 
+/** The ingest schedule, written when missing (at start, and by every sweep after Redis forgot it). True when written. */
+export async function ensureIngestSchedule(queues: Queues): Promise<boolean> {
+  const q = queues.ingest();
+  const have = await q.getJobScheduler(INGEST_SCHEDULER_ID);
+  if (have?.pattern === INGEST_PATTERN && have.tz === 'UTC') return false;
+  const data: IngestPayload = { dates: [], reason: 'schedule' };
+  await q.upsertJobScheduler(INGEST_SCHEDULER_ID, { pattern: INGEST_PATTERN, tz: 'UTC' }, { name: INGEST_JOB, data, opts: { attempts: 3, backoff: { type: 'exponential', delay: 30_000 } } });
+  return true;
+}
+
 export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers> {
   const { queues, ctx, log } = opts;
   const common = { connection: queues.connection, prefix: queues.prefix };
@@ -57,9 +67,8 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
     w.on('failed', onFailed);
     w.on('error', (err) => log.error({ err }, 'ingest worker error'));
     workers.push(w);
+    await ensureIngestSchedule(queues);
     const q = queues.ingest();
-    const data: IngestPayload = { dates: [], reason: 'schedule' };
-    await q.upsertJobScheduler(INGEST_SCHEDULER_ID, { pattern: INGEST_PATTERN, tz: 'UTC' }, { name: INGEST_JOB, data, opts: { attempts: 3, backoff: { type: 'exponential', delay: 30_000 } } });
     const now = ctx.clock.now();
     await q.add(INGEST_JOB, { dates: [], reason: 'start' } satisfies IngestPayload, { jobId: ingestJobId('start', now), attempts: 2 });
   }

@@ -34,20 +34,28 @@ export class BullmqScheduleSync implements ScheduleSync {
   /**
    * Makes the schedulers of these platforms match the store: every active subscription
    * scheduled, nothing else. Other platforms' schedulers are another process's business.
+   * Only what differs is written, so running it every sweep costs one listing.
    */
   async reconcile(store: Store, platforms: readonly ChannelRef['platform'][]): Promise<{ upserted: number; removed: number }> {
     const subs = await store.listSubscriptions({ includePaused: true });
-    const wanted = new Map(subs.filter((s) => !s.paused && platforms.includes(s.platform)).map((s) => [schedulerId(s), s]));
+    const wanted = new Map(subs.filter((s) => !s.paused && s.weekdays.length && platforms.includes(s.platform)).map((s) => [schedulerId(s), s]));
     let removed = 0;
+    let upserted = 0;
     const q = this.queues.plan();
-    for (const existing of await q.getJobSchedulers(0, -1)) {
-      const platform = schedulerPlatform(existing.key) as ChannelRef['platform'] | undefined;
-      if (platform && platforms.includes(platform) && !wanted.has(existing.key)) {
-        await q.removeJobScheduler(existing.key);
+    const existing = new Map((await q.getJobSchedulers(0, -1)).map((j) => [j.key, j] as const));
+    for (const [key] of existing) {
+      const platform = schedulerPlatform(key) as ChannelRef['platform'] | undefined;
+      if (platform && platforms.includes(platform) && !wanted.has(key)) {
+        await q.removeJobScheduler(key);
         removed++;
       }
     }
-    for (const sub of wanted.values()) await this.upsert(sub);
-    return { upserted: wanted.size, removed };
+    for (const [key, sub] of wanted) {
+      const have = existing.get(key);
+      if (have && have.pattern === cronPattern(sub) && have.tz === sub.timezone) continue;
+      await this.upsert(sub);
+      upserted++;
+    }
+    return { upserted, removed };
   }
 }

@@ -3,7 +3,7 @@
  * in the same breath) and queues the delivery through the same `enqueueDelivery` the
  * scheduled tick uses, so a worker posts it within the rate limits like any digest.
  */
-import { enqueueDelivery, type JobQueue } from '../../jobs/index.js';
+import { enqueueDelivery, type DeliveryDeps } from '../../jobs/index.js';
 import type { DigestService } from '../core/digest/digest-service.js';
 import type { ChannelRef, DigestDispatcher, DigestRunOutcome, Subscription } from '../core/ports.js';
 import { DEFAULT_SETTINGS } from '../core/subscription.js';
@@ -11,7 +11,7 @@ import { DEFAULT_SETTINGS } from '../core/subscription.js';
 export class QueueDigestDispatcher implements DigestDispatcher {
   constructor(
     private readonly digests: DigestService,
-    private readonly queue: JobQueue,
+    private readonly deliveries: DeliveryDeps,
     private readonly ensureFreshUpvotes: () => Promise<void> = async () => {},
   ) {}
 
@@ -20,7 +20,7 @@ export class QueueDigestDispatcher implements DigestDispatcher {
     const plan = await this.digests.plan({ ...DEFAULT_SETTINGS, ...sub }, 'now');
     if ('skip' in plan) return { date: null, posted: 0, skippedReason: plan.skip };
     const ref = { platform: sub.platform, workspaceId: sub.workspaceId, channelId: sub.channelId };
-    const queued = await enqueueDelivery(this.queue, ref, plan, 'now');
+    const queued = await enqueueDelivery(this.deliveries, ref, plan, 'now');
     return { queued: true, date: plan.day, papers: queued.papers };
   }
 }

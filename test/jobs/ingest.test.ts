@@ -93,6 +93,7 @@ describe('ingest job', () => {
       queue: queues,
       platformFor: () => undefined,
       ensureFreshUpvotes: async () => {},
+      inFlight: new Set(),
     };
     const running = await startWorkers({ queues, ctx, platforms: [], log, ingest: true });
     try {

@@ -7,7 +7,7 @@ import { slotKey, type PlannedDelivery, type Store } from '../../src/core/ports.
 import type { OutboundMessage } from '../../src/core/reply.js';
 
 const CH = { platform: 'discord', workspaceId: 'g1', channelId: 'c1' } as const;
-const header = (title: string): OutboundMessage => ({ kind: 'digestHeader', date: '2026-03-02', title, themesLine: null, count: 1 });
+const header = (title: string): OutboundMessage => ({ kind: 'digestHeader', date: '2026-03-02', title, themesLine: '', count: 1 });
 
 function planned(id: string, over: Partial<PlannedDelivery> = {}): Omit<PlannedDelivery, 'finishedAt' | 'outcome'> {
   return { ...CH, id, day: '2026-03-02', mode: 'scheduled', messages: [header('first')], plannedAt: '2026-03-02T09:00:00.000Z', ...over };

@@ -153,6 +153,11 @@ export class DigestService {
     platform: ChatPlatform,
     opts: {
       inFlightKey?: string;
+      /**
+       * The delivery was rebuilt from the outbox after Redis forgot it: the attempt that was
+       * lost may have sent the first message the posted log lacks, so that one is looked up too.
+       */
+      recovered?: boolean;
       onSending?: (idempotencyKey: string) => Promise<void>;
       /** Where the 🔖 hints go; by default they are added here, after the messages. A worker queues them. */
       onHints?: (messageIds: string[]) => Promise<void>;
@@ -173,6 +178,7 @@ export class DigestService {
 
     let posted = 0;
     let skipped = 0;
+    let lookUpNext = opts.recovered === true;
     const hints: string[] = [];
     for (const message of plan.messages) {
       const idempotencyKey = digestMessageKey(ref, message);
@@ -185,7 +191,9 @@ export class DigestService {
       }
       let messageId: string;
       try {
-        const found = opts.inFlightKey === idempotencyKey && platform.findPosted ? await platform.findPosted(ref, idempotencyKey) : null;
+        const mayHaveGone = opts.inFlightKey === idempotencyKey || lookUpNext;
+        lookUpNext = false;
+        const found = mayHaveGone && platform.findPosted ? await platform.findPosted(ref, idempotencyKey) : null;
         if (found) log.info({ idempotencyKey, messageId: found.messageId }, 'message found already posted; recording it');
         else await opts.onSending?.(idempotencyKey);
         ({ messageId } = found ?? (await platform.post(ref, message, { idempotencyKey })));
