@@ -10,6 +10,8 @@ import type { Store } from './ports.js';
 import type { Pager } from './reply.js';
 
 export const MAX_ACTION_ID = 100;
+/** How long parked paging state (a long query) keeps its Next/Prev buttons working. */
+export const PAGER_TTL_MS = 7 * 24 * 3600_000;
 
 export type Action =
   | { type: 'page'; command: Pager['command']; page: number; args: Pager['args'] }
@@ -26,7 +28,9 @@ export async function pageAction(store: Store, command: Pager['command'], page: 
   const inline = `pg:${command}:${page}:${json}`;
   if (inline.length <= MAX_ACTION_ID) return inline;
   const hash = createHash('sha256').update(`${command}\n${json}`).digest('base64url').slice(0, 16);
-  await store.setMeta(`pager:${hash}`, json);
+  // Parked for a week from its last use, then pruned by the sweep (jobs/sweep.ts): a button
+  // older than that says "no longer works". The wall clock is enough for housekeeping.
+  await store.setMeta(`pager:${hash}`, json, { expiresAt: new Date(Date.now() + PAGER_TTL_MS).toISOString() });
   return `pg:${command}:${page}:@${hash}`;
 }
 

@@ -40,6 +40,12 @@ export interface FanoutOptions {
   slackRateLimit?: RateLimitSpec | null;
   /** Extra environment for the worker processes (rates, lock, concurrency). */
   workerEnv?: Record<string, string>;
+  /**
+   * 'passed': every subscription's slot was ten minutes ago (local time in a zone where it
+   * is about noon) and nobody ticked it, as when Redis lost the schedulers: the workers'
+   * sweep must notice and plan them. Default: slots at 09:00 UTC, ticked by enqueueTicks.
+   */
+  slots?: 'passed';
 }
 
 export interface Tally {
@@ -80,8 +86,12 @@ export interface Fanout {
   waitComplete(timeoutMs: number): Promise<Tally>;
   /** Jobs still waiting, active or retrying in the digest queues (the schedulers' next runs aside). */
   pending(): Promise<number>;
-  /** Stops Redis and starts it again on the same port with the same data. */
-  restartRedis(): Promise<void>;
+  /** Stops Redis and starts it again on the same port, with the same data or (`empty`) none, as a Redis without persistence. */
+  restartRedis(opts?: { empty?: boolean }): Promise<void>;
+  /** Job schedulers Redis holds for the subscriptions' digests. */
+  digestSchedulers(): Promise<number>;
+  /** The store's file, for a test to back up and restore (only while no worker runs). */
+  storeFile: string;
   close(): Promise<void>;
 }
 
@@ -101,9 +111,11 @@ export async function startFanout(opts: FanoutOptions): Promise<Fanout> {
   const { papers } = await readPaperFiles([SAMPLE_DIR]);
   await store.upsertPapers(papers.filter((p) => p.featuredDates.includes(SOURCE_DAY)).map((p) => ({ ...p, featuredDates: [today] })));
   const now = new Date().toISOString();
+  const slot = opts.slots === 'passed' ? passedSlotSettings(new Date()) : {};
+  const created = opts.slots === 'passed' ? new Date(Date.now() - 86_400_000).toISOString() : now;
   const sub = (platform: 'discord' | 'slack', workspaceId: string, channelId: string): Subscription => ({
-    platform, workspaceId, channelId, ...DEFAULT_SETTINGS, topN: PAPERS_PER_DIGEST, weekdays: [0, 1, 2, 3, 4, 5, 6],
-    paused: false, pausedReason: null, createdBy: 'bench', createdAt: now, updatedAt: now,
+    platform, workspaceId, channelId, ...DEFAULT_SETTINGS, topN: PAPERS_PER_DIGEST, weekdays: [0, 1, 2, 3, 4, 5, 6], ...slot,
+    paused: false, pausedReason: null, createdBy: 'bench', createdAt: created, updatedAt: created,
   });
   for (const c of discordChannels) await store.saveSubscription(sub('discord', DEFAULT_GUILD, c));
   for (const c of slackChannels) await store.saveSubscription(sub('slack', DEFAULT_WORKSPACE.teamId, c));
@@ -209,10 +221,15 @@ export async function startFanout(opts: FanoutOptions): Promise<Fanout> {
       }
       return n;
     },
-    async restartRedis() {
+    async restartRedis(o = {}) {
       await redis.stop();
+      if (o.empty) fs.rmSync(redisOpts.dir, { recursive: true, force: true });
       redis = await startRedisServer({ ...redisOpts, port: redisPort });
     },
+    async digestSchedulers() {
+      return (await queues.get(PLAN_QUEUE).getJobSchedulers(0, -1)).filter((j) => j.key.startsWith('digest|')).length;
+    },
+    storeFile: path.join(dataDir, 'papers.sqlite'),
     async close() {
       for (const w of workers) w.child.kill('SIGKILL');
       await Promise.all(workers.map((w) => w.exited));
@@ -222,4 +239,15 @@ export async function startFanout(opts: FanoutOptions): Promise<Fanout> {
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A slot ten minutes ago in a fixed-offset zone where it is about noon now, so the slot is
+ * on the same local day whatever the hour of the run (Etc/GMT+N is N hours behind UTC).
+ */
+function passedSlotSettings(now: Date): Pick<Subscription, 'hour' | 'minute' | 'timezone'> {
+  const behind = now.getUTCHours() - 12;
+  const timezone = behind === 0 ? 'Etc/GMT' : `Etc/GMT${behind > 0 ? '+' : '-'}${Math.abs(behind)}`;
+  const local = new Date(now.getTime() - behind * 3_600_000 - 10 * 60_000);
+  return { timezone, hour: local.getUTCHours(), minute: local.getUTCMinutes() };
 }
