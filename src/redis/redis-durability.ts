@@ -1,6 +1,8 @@
 /**
  * What a Redis will keep: BullMQ needs every key kept (maxmemory-policy noeviction), and
- * a Redis without persistence forgets the schedules and queued deliveries on restart.
+ * a Redis without persistence forgets the schedules and queued deliveries on restart. The
+ * sweep (jobs/sweep.ts) rebuilds both from the store, so nothing is lost, but every
+ * restart costs a catch-up; hence still a warning.
  * Read from INFO (allowed on managed Redis too), and CONFIG GET save where permitted.
  */
 import type { Redis } from 'ioredis';
@@ -37,7 +39,7 @@ export function durabilityWarnings(d: RedisDurability): string[] {
     out.push(`Redis evicts keys (maxmemory-policy ${d.maxmemoryPolicy}): BullMQ needs noeviction, or jobs can vanish. Set maxmemory-policy noeviction.`);
   }
   if (d.aof === false && d.rdbSave === '') {
-    out.push('Redis keeps nothing on disk (no AOF, no RDB snapshots): a restart forgets the digest schedules and queued deliveries. Turn on appendonly yes.');
+    out.push('Redis keeps nothing on disk (no AOF, no RDB snapshots): after a restart the digest schedules and queued deliveries are rebuilt from the store, with delays. Turn on appendonly yes.');
   }
   return out;
 }
