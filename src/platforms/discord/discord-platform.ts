@@ -10,7 +10,9 @@
  * - Every interaction is acknowledged within Discord's 3 seconds: slow commands are
  *   deferred at once, any other one when it has not answered after `deferAfterMs`.
  * - post() sends a nonce derived from the idempotency key with enforce_nonce, so a post
- *   retried after a lost response or a crash returns the first message instead of a second.
+ *   retried within minutes returns the first message instead of a second; the message
+ *   also carries that tag (message-key.ts), so findPosted() finds it in the channel's
+ *   recent messages however long the retry took.
  */
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
@@ -39,6 +41,7 @@ import type { ChannelRef, ChatPlatform, Logger, PlatformHandlers, PostedRef, Pos
 import { errorReply, type OutboundMessage, type Reply } from '../../core/reply.js';
 import { forLog, fromDiscordError } from './errors.js';
 import { LIMITS } from './limits.js';
+import { carriesKey, stampKey } from './message-key.js';
 import { autocompleteChoices, editOptions, messageBody, NOOP_PREFIX, renderOutbound, renderReply, replyOptions } from './render.js';
 import { focusedOf, toActionEvent, toInvocation, toReactionEvent, type OptionLike } from './translate.js';
 
@@ -67,6 +70,9 @@ export function nonceFor(idempotencyKey: string): string {
   return createHash('sha256').update(idempotencyKey).digest('base64url').slice(0, LIMITS.nonce);
 }
 
+/** Pages of 100 recent messages findPosted reads: a digest's own posts are the latest. */
+const FIND_PAGES = 2;
+
 const TIMED_OUT = Symbol('timed out');
 
 /** Resolves with the promise's value, or TIMED_OUT after `ms`; the timer never outlives the race. */
@@ -88,6 +94,7 @@ export class DiscordPlatform implements ChatPlatform {
   private readonly inflight = new Set<Promise<void>>();
   private readonly deferAfterMs: number;
   private readonly autocompleteTimeoutMs: number;
+  private selfIdCache: string | undefined;
 
   constructor(private readonly opts: DiscordPlatformOptions) {
     this.log = opts.log;
@@ -168,13 +175,47 @@ export class DiscordPlatform implements ChatPlatform {
   }
 
   async post(channel: ChannelRef, message: OutboundMessage, opts: PostOptions = {}): Promise<PostedRef> {
-    const body = messageBody(renderOutbound(message), opts.idempotencyKey ? nonceFor(opts.idempotencyKey) : undefined);
+    const tag = opts.idempotencyKey ? nonceFor(opts.idempotencyKey) : undefined;
+    let body = messageBody(renderOutbound(message), tag);
+    if (tag) body = stampKey(body, tag);
     try {
       const sent = (await this.rest.post(Routes.channelMessages(channel.channelId), { body })) as APIMessage;
       return { messageId: sent.id };
     } catch (err) {
       throw fromDiscordError(err, `post to channel ${channel.channelId}`);
     }
+  }
+
+  /**
+   * Our message carrying this key among the channel's last 200, or null. Only the bot's
+   * own messages count: a member could paste a link with the same fragment.
+   */
+  async findPosted(channel: ChannelRef, idempotencyKey: string): Promise<PostedRef | null> {
+    const tag = nonceFor(idempotencyKey);
+    try {
+      const self = await this.selfId();
+      let before: string | undefined;
+      for (let page = 0; page < FIND_PAGES; page++) {
+        const query = new URLSearchParams({ limit: '100', ...(before ? { before } : {}) });
+        const batch = (await this.rest.get(Routes.channelMessages(channel.channelId), { query })) as APIMessage[];
+        const hit = batch.find((m) => m.author?.id === self && carriesKey(m, tag));
+        if (hit) return { messageId: hit.id };
+        if (batch.length < 100) return null;
+        before = batch[batch.length - 1]!.id;
+      }
+      return null;
+    } catch (err) {
+      throw fromDiscordError(err, `look for message ${tag} in channel ${channel.channelId}`);
+    }
+  }
+
+  /** The bot's user id: from the session, else asked once (a REST-only poster). */
+  private async selfId(): Promise<string> {
+    const known = this.botUserId ?? this.selfIdCache;
+    if (known) return known;
+    const me = (await this.rest.get(Routes.user('@me'))) as { id: string };
+    this.selfIdCache = me.id;
+    return me.id;
   }
 
   async addBookmarkHint(channel: ChannelRef, messageId: string): Promise<void> {

@@ -240,6 +240,8 @@ export function renderOutbound(msg: OutboundMessage): DiscordPayload {
         embeds: [
           {
             title: escapeFit(msg.title, LIMITS.embedTitle),
+            // The day on Hugging Face; the link also carries a delivery's key (message-key.ts).
+            url: `https://huggingface.co/papers/date/${encodeURIComponent(msg.date)}`,
             description: `${escapeFit(msg.themesLine, 3000)}\n\n${msg.count} ${noun}: react with 🔖 (or press Save) to bookmark one.`,
             color: COLORS.info,
           },

@@ -5,6 +5,7 @@
  */
 import { ApplicationCommandOptionType, PermissionFlagsBits } from 'discord.js';
 import type { ActionEvent, CommandInvocation, InvokerPermissions, ReactionEvent } from '../../core/ports.js';
+import { withoutKey } from './message-key.js';
 
 /** The workspace of an interaction outside a guild (commands are registered guild-only). */
 export const NO_GUILD = '@me';
@@ -87,7 +88,7 @@ export function focusedOf(data: readonly OptionLike[]): { command: string | null
 }
 
 export function toActionEvent(i: InteractionLike & { customId: string }): ActionEvent {
-  return { ...originOf(i), actionId: i.customId };
+  return { ...originOf(i), actionId: withoutKey(i.customId) };
 }
 
 /** What a (possibly partial) reaction and user give; every field is there even for uncached messages. */

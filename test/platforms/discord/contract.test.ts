@@ -27,5 +27,5 @@ chatPlatformContract(
       close: () => bot.close(),
     };
   },
-  { findPosted: false, reactions: true },
+  { findPosted: true, reactions: true },
 );

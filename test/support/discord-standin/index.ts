@@ -349,6 +349,18 @@ export class DiscordStandin {
   }
 
   /** A user adding (or removing) a reaction on any message, cached by the client or not. */
+  /**
+   * A member posts in a channel (no gateway event: the bot has no message intent). Its
+   * embeds stand for the link preview Discord makes from a pasted URL.
+   */
+  userMessage(channelId: string, o: { content?: string; embeds?: Json[]; user?: StandinUser }): StoredMessage {
+    const c = this.channel(channelId);
+    if (!c) throw new Error(`no channel ${channelId}`);
+    const m = this.store(channelId, c.guildId, { json: { content: o.content ?? '', embeds: o.embeds ?? [] }, files: [] }, { interactionId: null });
+    m.author = o.user ?? { id: '200000000000000042', username: 'member', bot: false };
+    return m;
+  }
+
   react(o: { channelId: string; messageId: string; emoji: string; user?: StandinUser; remove?: boolean }): void {
     const user = o.user ?? DEFAULT_USER;
     const m = this.messagesById.get(o.messageId);
@@ -480,7 +492,7 @@ export class DiscordStandin {
     const routes: [string, RegExp, (m: RegExpExecArray) => HttpAnswer][] = [
       ['GET', /^\/gateway\/bot$/, () => new HttpAnswer(200, { url: this.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 } })],
       ['GET', /^\/gateway$/, () => new HttpAnswer(200, { url: this.gatewayUrl })],
-      ['GET', /^\/users\/@me$/, () => new HttpAnswer(200, apiUser(this.bot))],
+      ['GET', /^\/users\/(?:@|%40)me$/, () => new HttpAnswer(200, apiUser(this.bot))],
       ['GET', /^\/applications\/@me$/, () => new HttpAnswer(200, { id: this.appId, name: this.bot.username, bot: apiUser(this.bot), flags: 0 })],
       ['GET', /^\/applications\/(\d+)\/commands$/, (m) => this.listCommands(m[1]!, null)],
       ['PUT', /^\/applications\/(\d+)\/commands$/, (m) => this.putCommands(m[1]!, null, body.json)],
@@ -488,6 +500,7 @@ export class DiscordStandin {
       ['PUT', /^\/applications\/(\d+)\/guilds\/(\d+)\/commands$/, (m) => this.putCommands(m[1]!, m[2]!, body.json)],
       ['GET', /^\/channels\/(\d+)$/, (m) => this.withChannel(m[1]!, (c) => new HttpAnswer(200, apiChannel(c, c.guildId)))],
       ['POST', /^\/channels\/(\d+)\/messages$/, (m) => this.createChannelMessage(m[1]!, body)],
+      ['GET', /^\/channels\/(\d+)\/messages$/, (m) => this.listChannelMessages(m[1]!, url)],
       ['GET', /^\/channels\/(\d+)\/messages\/(\d+)$/, (m) => this.withMessage(m[1]!, m[2]!, (msg) => new HttpAnswer(200, apiMessage(msg, this.appId)))],
       ['PATCH', /^\/channels\/(\d+)\/messages\/(\d+)$/, (m) => this.withMessage(m[1]!, m[2]!, (msg) => this.editMessage(msg, body))],
       ['DELETE', /^\/channels\/(\d+)\/messages\/(\d+)$/, (m) => this.withMessage(m[1]!, m[2]!, (msg) => ((msg.deleted = true), new HttpAnswer(204)))],
@@ -550,6 +563,20 @@ export class DiscordStandin {
     return this.withChannel(channelId, () => {
       const m = this.messagesById.get(messageId);
       return m && m.channelId === channelId && !m.deleted ? fn(m) : err(404, 10008, 'Unknown Message');
+    });
+  }
+
+  /**
+   * GET /channels/:id/messages: newest first, `limit` (1–100, default 50) before the
+   * message `before`. Like Discord, a fetched message does not show its nonce.
+   */
+  private listChannelMessages(channelId: string, url: URL): HttpAnswer {
+    return this.withChannel(channelId, () => {
+      const limit = Math.min(100, Math.max(1, Number(url.searchParams.get('limit') ?? 50) || 50));
+      const before = url.searchParams.get('before');
+      let list = this.messages(channelId).slice().reverse();
+      if (before) list = list.filter((m) => BigInt(m.id) < BigInt(before));
+      return new HttpAnswer(200, list.slice(0, limit).map((m) => ({ ...apiMessage(m, this.appId), nonce: undefined })));
     });
   }
 
