@@ -110,6 +110,6 @@ export function buildPlatforms(
   role: 'bot' | 'poster',
   mountHttp?: (listener: RequestListener) => void,
 ): Promise<Map<PlatformName, ChatPlatform>> {
-  const deps = { store: core.store, log: core.log, commands, ...(mountHttp ? { mountHttp } : {}) };
+  const deps = { store: core.store, log: core.log, commands, metrics: core.metrics, ...(mountHttp ? { mountHttp } : {}) };
   return role === 'bot' ? createBotPlatforms(core.config, deps) : createPosters(core.config, deps);
 }

@@ -14,6 +14,10 @@ export interface Metrics {
   rateLimited(platform: string): void;
   bookmarkChanged(change: 'added' | 'removed'): void;
   ingestRun(outcome: 'ok' | 'failed', papersSeen: number): void;
+  /** A 401, 403 or 429 from a platform: Discord bans an IP after too many. */
+  invalidRequest(platform: string, status: number): void;
+  /** The platform's invalid-request breaker opened (stops sending) or closed. */
+  circuit(platform: string, open: boolean): void;
 }
 
 export const noMetrics: Metrics = {
@@ -23,6 +27,8 @@ export const noMetrics: Metrics = {
   rateLimited() {},
   bookmarkChanged() {},
   ingestRun() {},
+  invalidRequest() {},
+  circuit() {},
 };
 
 // ─── Counting decorators: the ports, observed without the callers knowing ─────────────

@@ -23,6 +23,8 @@ export class PromMetrics implements Metrics {
   private readonly bookmarks: client.Counter<'change'>;
   private readonly ingests: client.Counter<'outcome'>;
   private readonly papersSeen: client.Counter;
+  private readonly invalid: client.Counter<'platform' | 'status'>;
+  private readonly circuitOpen: client.Gauge<'platform'>;
 
   private sources: ScrapeSources;
 
@@ -51,6 +53,8 @@ export class PromMetrics implements Metrics {
     this.bookmarks = new client.Counter({ name: 'papers_bookmarks_total', help: 'Bookmarks added and removed', labelNames: ['change'], registers });
     this.ingests = new client.Counter({ name: 'papers_ingest_runs_total', help: 'Ingest runs, by outcome', labelNames: ['outcome'], registers });
     this.papersSeen = new client.Counter({ name: 'papers_ingest_papers_seen_total', help: 'Papers fetched by ingest runs', registers });
+    this.invalid = new client.Counter({ name: 'papers_invalid_requests_total', help: 'Invalid platform requests (401, 403, 429): Discord bans an IP after 10,000 in 10 minutes', labelNames: ['platform', 'status'], registers });
+    this.circuitOpen = new client.Gauge({ name: 'papers_circuit_open', help: '1 while the invalid-request breaker holds all requests back', labelNames: ['platform'], registers });
     new client.Gauge({
       name: 'papers_index_documents',
       help: 'Papers in the search index',
@@ -103,6 +107,12 @@ export class PromMetrics implements Metrics {
   }
   bookmarkChanged(change: 'added' | 'removed'): void {
     this.bookmarks.inc({ change });
+  }
+  invalidRequest(platform: string, status: number): void {
+    this.invalid.inc({ platform, status: String(status) });
+  }
+  circuit(platform: string, open: boolean): void {
+    this.circuitOpen.set({ platform }, open ? 1 : 0);
   }
   ingestRun(outcome: 'ok' | 'failed', papersSeen: number): void {
     this.ingests.inc({ outcome });

@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import type { CommandSpec } from '../core/command-spec/spec.js';
 import type { PlatformTraits, RateRules } from '../core/platform-descriptor.js';
 import type { ChatPlatform, Logger, Store } from '../core/ports.js';
+import type { Metrics } from '../core/metrics.js';
 
 /** What a platform's factories are given by the app. */
 export interface PlatformDeps {
@@ -23,6 +24,8 @@ export interface PlatformDeps {
    * serves health, metrics and the platform.
    */
   mountHttp?: (listener: RequestListener) => void;
+  /** Where a platform counts what only it sees (invalid requests, its breaker). */
+  metrics?: Metrics;
 }
 
 /**

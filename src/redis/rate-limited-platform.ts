@@ -4,7 +4,8 @@
  * (`rates` in src/platforms/<name>/index.ts) and handed in by name through config.
  *
  * Limits are a little under the platforms' so clock jitter does not produce 429s; any
- * 429 that still happens is waited out by the SDKs (Retry-After).
+ * 429 that still happens comes back here as a RateLimitedError and is waited out
+ * (Retry-After) before a fresh turn.
  */
 import { RateLimitedError } from '../core/errors.js';
 import type { PlatformCall, RateRules } from '../core/platform-descriptor.js';
@@ -45,21 +46,10 @@ export class RateLimitedPlatform implements ChatPlatform {
     const hint = inner.addBookmarkHint?.bind(inner);
     if (hint) {
       // Hints only use capacity nothing else wants: they never reserve ahead of a digest.
-      this.addBookmarkHint = async (channel, messageId) => {
-        const r = this.rates.forCall(this.inner.name, channel, 'hint');
-        for (let wait = r ? await this.limiter.tryTake(r.key, r.rate) : 0; wait > 0; wait = await this.limiter.tryTake(r!.key, r!.rate)) {
-          await new Promise((res) => setTimeout(res, Math.min(wait, 1_000)));
-        }
-        return hint(channel, messageId);
-      };
+      this.addBookmarkHint = (channel, messageId) => this.paced(channel, 'hint', () => hint(channel, messageId));
     }
     const find = inner.findPosted?.bind(inner);
-    if (find) {
-      this.findPosted = async (channel, key) => {
-        await this.turn(channel, 'lookup');
-        return find(channel, key);
-      };
-    }
+    if (find) this.findPosted = (channel, key) => this.paced(channel, 'lookup', () => find(channel, key));
   }
 
   start(handlers: PlatformHandlers): Promise<void> {
@@ -71,15 +61,20 @@ export class RateLimitedPlatform implements ChatPlatform {
   }
 
   /**
-   * A 429 handed back by the adapter waits its Retry-After and takes a new turn, so even
-   * retries stay inside the shared pace; the message's idempotency key makes a retry of a
-   * request that did go through harmless.
+   * A 429 handed back by the adapter (global or per-route: the SDKs are told not to retry
+   * them themselves) waits its Retry-After and takes a new turn, so even retries stay
+   * inside the shared pace; the message's idempotency key makes a retry of a request that
+   * did go through harmless.
    */
-  async post(channel: ChannelRef, message: OutboundMessage, opts?: PostOptions): Promise<PostedRef> {
+  post(channel: ChannelRef, message: OutboundMessage, opts?: PostOptions): Promise<PostedRef> {
+    return this.paced(channel, 'post', () => this.inner.post(channel, message, opts));
+  }
+
+  private async paced<T>(channel: ChannelRef, call: PlatformCall, fn: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      await this.turn(channel, 'post');
+      await this.turn(channel, call);
       try {
-        return await this.inner.post(channel, message, opts);
+        return await fn();
       } catch (err) {
         if (!(err instanceof RateLimitedError) || attempt >= MAX_RATE_LIMITED_ATTEMPTS) throw err;
         await new Promise((r) => setTimeout(r, err.retryAfterMs));
@@ -89,6 +84,10 @@ export class RateLimitedPlatform implements ChatPlatform {
 
   private async turn(channel: ChannelRef, call: PlatformCall): Promise<void> {
     const r = this.rates.forCall(this.inner.name, channel, call);
-    if (r) await this.limiter.take(r.key, r.rate);
+    if (!r) return;
+    if (call !== 'hint') return this.limiter.take(r.key, r.rate);
+    for (let wait = await this.limiter.tryTake(r.key, r.rate); wait > 0; wait = await this.limiter.tryTake(r.key, r.rate)) {
+      await new Promise((res) => setTimeout(res, Math.min(wait, 1_000)));
+    }
   }
 }

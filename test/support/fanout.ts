@@ -141,7 +141,7 @@ export async function startFanout(opts: FanoutOptions): Promise<Fanout> {
   };
 
   function paperOf(json: string): string | null {
-    return /"bm:(\d{4}\.\d{4,5})"/.exec(json)?.[1] ?? null;
+    return /"bm:(\d{4}\.\d{4,5})(?:\|k:[\w-]*)?"/.exec(json)?.[1] ?? null;
   }
 
   function tally(): Tally {

@@ -14,6 +14,8 @@ export interface DiscordSection {
   connection: DiscordConnection | undefined;
   /** Requests per second for the bot, shared by every process (Discord's global limit is 50). */
   requestsPerSecond: number;
+  /** Invalid requests (401/403/429) per 10 minutes at which this process stops sending. */
+  invalidRequestsOpenAt: number;
 }
 
 export const discordConfig: PlatformConfig<DiscordSection> = {
@@ -24,6 +26,8 @@ export const discordConfig: PlatformConfig<DiscordSection> = {
     /** REST base; the gateway URL is then taken from GET /gateway/bot (tests point both at a stand-in). */
     DISCORD_API_BASE: url('https://discord.com/api'),
     DISCORD_REQUESTS_PER_SECOND: z.coerce.number().positive().max(10_000).default(48),
+    // Discord bans an IP at 10,000 in 10 minutes; half leaves room for other processes on it.
+    DISCORD_INVALID_REQUESTS_OPEN_AT: z.coerce.number().int().positive().max(9_999).default(5_000),
   },
   read(v) {
     const token = v.DISCORD_TOKEN as string | undefined;
@@ -34,6 +38,7 @@ export const discordConfig: PlatformConfig<DiscordSection> = {
       section: {
         connection: token && appId ? { token, appId, apiBase: v.DISCORD_API_BASE as string } : undefined,
         requestsPerSecond: v.DISCORD_REQUESTS_PER_SECOND as number,
+        invalidRequestsOpenAt: v.DISCORD_INVALID_REQUESTS_OPEN_AT as number,
       },
       problems,
     };

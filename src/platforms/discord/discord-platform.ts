@@ -18,6 +18,7 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import {
   Client,
+  DefaultRestOptions,
   Events,
   GatewayIntentBits,
   MessageFlags,
@@ -37,9 +38,11 @@ import {
 } from 'discord.js';
 import { COMMAND_ROOT, type CommandSpec } from '../../core/command-spec/spec.js';
 import { GENERIC_FAILURE } from '../../core/errors.js';
+import { noMetrics, type Metrics } from '../../core/metrics.js';
 import type { ChannelRef, ChatPlatform, Logger, PlatformHandlers, PostedRef, PostOptions } from '../../core/ports.js';
 import { errorReply, type OutboundMessage, type Reply } from '../../core/reply.js';
 import { forLog, fromDiscordError } from './errors.js';
+import { InvalidRequestBreaker } from './invalid-requests.js';
 import { LIMITS } from './limits.js';
 import { carriesKey, stampKey } from './message-key.js';
 import { autocompleteChoices, editOptions, messageBody, NOOP_PREFIX, renderOutbound, renderReply, replyOptions } from './render.js';
@@ -60,6 +63,9 @@ export interface DiscordPlatformOptions {
   autocompleteTimeoutMs?: number;
   /** Extra @discordjs/rest options (retries, timeout, globalRequestsPerSecond …). */
   rest?: Partial<RESTOptions>;
+  /** Invalid requests (401/403/429) in 10 minutes at which sending stops (default 5,000; Discord bans at 10,000). */
+  invalidRequestsOpenAt?: number;
+  metrics?: Metrics;
 }
 
 /** The 🔖 the bot adds under each digest paper, and that users react with. */
@@ -95,12 +101,33 @@ export class DiscordPlatform implements ChatPlatform {
   private readonly deferAfterMs: number;
   private readonly autocompleteTimeoutMs: number;
   private selfIdCache: string | undefined;
+  readonly breaker: InvalidRequestBreaker;
 
   constructor(private readonly opts: DiscordPlatformOptions) {
     this.log = opts.log;
     this.deferAfterMs = opts.deferAfterMs ?? 1500;
     this.autocompleteTimeoutMs = opts.autocompleteTimeoutMs ?? 2500;
-    const restOptions: Partial<RESTOptions> = { api: opts.apiBase.replace(/\/+$/, ''), ...opts.rest };
+    const metrics = opts.metrics ?? noMetrics;
+    this.breaker = new InvalidRequestBreaker(opts.invalidRequestsOpenAt, {
+      invalid: (status) => metrics.invalidRequest('discord', status),
+      changed: (open, count) => {
+        metrics.circuit('discord', open);
+        if (open) this.log.error({ invalidRequests: count }, 'discord: too many invalid requests in 10 minutes; holding every request back');
+        else this.log.warn({ invalidRequests: count }, 'discord: invalid requests back under the limit; sending again');
+      },
+    });
+    const send = opts.rest?.makeRequest ?? DefaultRestOptions.makeRequest;
+    const restOptions: Partial<RESTOptions> = {
+      api: opts.apiBase.replace(/\/+$/, ''),
+      ...opts.rest,
+      // Every request the library sends, its own retries included, passes the breaker.
+      makeRequest: async (url, init) => {
+        this.breaker.check();
+        const res = await send(url, init);
+        this.breaker.record(res.status);
+        return res;
+      },
+    };
     if (opts.gateway === false) {
       this.client = null;
       this.rest = new REST(restOptions);

@@ -8,9 +8,9 @@
  * - 5xx (after @discordjs/rest's own retries) and network errors are returned unchanged:
  *   a later attempt may succeed, and the nonce keeps a retried post from showing twice.
  *
- * - a 429 the client was told to hand back (rejectOnRateLimit: the global limit, which the
- *   worker's shared limiter owns) → RateLimitedError with the wait; per-route 429s are
- *   waited out by @discordjs/rest itself.
+ * - a 429 the client was told to hand back (rejectOnRateLimit: every limit but an
+ *   interaction's, see index.ts) → RateLimitedError with the wait, for the shared limiter.
+ *   The invalid-request breaker (invalid-requests.ts) refuses with one too.
  */
 import { DiscordAPIError, HTTPError, RateLimitError } from 'discord.js';
 import { BotError, ChannelUnavailableError, RateLimitedError, UpstreamError } from '../../core/errors.js';

@@ -6,15 +6,18 @@ import { definePlatform } from '../descriptor.js';
 import { discordConfig, type DiscordSection } from './discord-config.js';
 
 /**
- * The global limit belongs to the worker's shared limiter (src/redis/gcra-rate-limiter.ts), which
- * paces every process evenly. discord.js would pace each process on its own, with a fixed
- * one-second window that lets held-back requests leave in a clump, and would retry a
- * global 429 at once, outside the shared pacing: so its own limiter is lifted out of the
- * way and a global 429 is handed back (RateLimitedError) for the shared limiter to
- * reschedule. Per-route limits stay with discord.js, which reads them from the headers.
- * Interaction replies are not under the global limit.
+ * Pacing belongs to the shared limiter (src/redis/gcra-rate-limiter.ts), which paces every
+ * process evenly. discord.js would pace each process on its own, with a fixed one-second
+ * window that lets held-back requests leave in a clump, and would wait out and retry any
+ * 429 by itself, outside the shared pacing (12–13 global 429s per storm run at 50/s): so
+ * its own global limiter is lifted out of the way and every rate limit, global or
+ * per-route, is handed back (RateLimitedError) for RateLimitedPlatform to wait out and
+ * take a fresh turn. Interaction callbacks and follow-ups are the exception: Discord
+ * keeps them out of the global limit, and no one could retry a failed reply, so the
+ * library waits their per-route limits itself.
  */
-const REST_OPTIONS = { globalRequestsPerSecond: 10_000, rejectOnRateLimit: (data: { global: boolean }) => data.global };
+const INTERACTION_ROUTE = /^\/(interactions|webhooks)\//;
+const REST_OPTIONS = { globalRequestsPerSecond: 10_000, rejectOnRateLimit: (data: { route: string }) => !INTERACTION_ROUTE.test(data.route) };
 
 export const discordPlatform = definePlatform<DiscordSection>({
   name: 'discord',
@@ -27,11 +30,11 @@ export const discordPlatform = definePlatform<DiscordSection>({
   rates: (s) => () => ({ key: 'discord:global', rate: { perSecond: s.requestsPerSecond, burst: 1 } }),
   async createBot(s, deps) {
     const { DiscordPlatform } = await import('./discord-platform.js');
-    return new DiscordPlatform({ ...s.connection!, commands: deps.commands, log: deps.log.child({ platform: 'discord' }), rest: REST_OPTIONS });
+    return new DiscordPlatform({ ...s.connection!, commands: deps.commands, log: deps.log.child({ platform: 'discord' }), rest: REST_OPTIONS, invalidRequestsOpenAt: s.invalidRequestsOpenAt, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
   },
   async createPoster(s, deps) {
     const { DiscordPlatform } = await import('./discord-platform.js');
-    return new DiscordPlatform({ ...s.connection!, commands: deps.commands, log: deps.log.child({ platform: 'discord' }), gateway: false, rest: REST_OPTIONS });
+    return new DiscordPlatform({ ...s.connection!, commands: deps.commands, log: deps.log.child({ platform: 'discord' }), gateway: false, rest: REST_OPTIONS, invalidRequestsOpenAt: s.invalidRequestsOpenAt, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
   },
   cli: {
     usage: '  discord register [--guild ID]      Register /papers with Discord (see docs/discord.md)',
