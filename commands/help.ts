@@ -28,7 +28,7 @@ export function makeHelp(all: () => readonly CommandSpec[]): CommandSpec {
           .map((x) => ({ usage: x.positional ? `<${x.name}>` : `--${x.name.replace(/_/g, '-')}`, description: x.description }));
         return {
           kind: 'help',
-          intro: `/papers ${spec.usage}\n${spec.description}${spec.permission ? ' (only for those who may manage this channel)' : ''}`,
+          intro: `/papers ${spec.usage}\n${spec.description}${spec.permission && !spec.openWhen ? ' (only for those who may manage this channel)' : ''}`,
           commands: opts,
           ephemeral: true,
         } satisfies HelpReply;

@@ -5,6 +5,7 @@
  * concrete store, index, source, queue, worker or connection, so swapping one is a change
  * here and nowhere else.
  */
+import type { Throttle } from '../core/throttle.js';
 import type { CommandSpec } from '../core/command-spec/spec.js';
 import type { Config } from '../config.js';
 import type { RequestListener } from 'node:http';
@@ -88,7 +89,8 @@ export async function openCore(config: Config, log: Logger, opts: { clock?: Cloc
   };
 }
 
-export function botServices(core: Core, dispatcher: DigestDispatcher, schedules?: ScheduleSync): BotServices {
+/** `throttle`: the shared limiter when there is a Redis; else createHandlers keeps the limits in process. */
+export function botServices(core: Core, dispatcher: DigestDispatcher, schedules?: ScheduleSync, throttle?: Throttle): BotServices {
   return {
     store: core.store,
     index: core.index,
@@ -99,6 +101,7 @@ export function botServices(core: Core, dispatcher: DigestDispatcher, schedules?
     log: core.log,
     metrics: core.metrics,
     ...(schedules ? { schedules } : {}),
+    ...(throttle ? { throttle } : {}),
     defaults: { timezone: core.config.defaultTimezone },
   };
 }

@@ -109,7 +109,7 @@ async function main(life: Lifecycle): Promise<void> {
     out.write(`(No Redis: digests run on demand only, without schedules. ${err.userMessage.split('\n')[0]})\n`);
     dispatcher = new InlineDigestDispatcher(core.digests, (name) => platforms.get(name));
   }
-  const handlers = createHandlers(botServices(core, dispatcher, schedules), commands, PLATFORMS);
+  const handlers = createHandlers(botServices(core, dispatcher, schedules, queue?.throttle), commands, PLATFORMS);
   const activeQueue = queue;
   metrics.observe({
     index: () => ({ docs: core.index.stats().docs, updatedAt: core.indexUpdatedAt() }),

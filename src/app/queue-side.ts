@@ -9,6 +9,7 @@ import { deliverQueue, hintQueue, INGEST_QUEUE, PLAN_QUEUE, sweep, SWEEP_INTERVA
 import { countingPlatform, noMetrics, type Metrics } from '../core/metrics.js';
 import type { ChatPlatform, DigestDispatcher, PlatformName } from '../core/ports.js';
 import type { ScheduleSync } from '../core/services.js';
+import type { Throttle } from '../core/throttle.js';
 import { Queues } from '../redis/bullmq-queues.js';
 import { ensureIngestSchedule, startWorkers, type RunningWorkers } from '../redis/bullmq-workers.js';
 import { RedisRateLimiter } from '../redis/gcra-rate-limiter.js';
@@ -32,6 +33,8 @@ export interface QueueSide {
   queues(): Queue[];
   /** Job counts by queue and state, for /metrics. */
   jobCounts(): Promise<{ queue: string; counts: Record<string, number> }[]>;
+  /** Per-user command limits and cooldowns, shared by every process on this Redis. */
+  throttle: Throttle;
   /** Warnings about this Redis (evicting, no persistence), read once at start. */
   warnings: string[];
   close(): Promise<void>;
@@ -113,6 +116,7 @@ export async function startQueueSide(opts: QueueSideOptions): Promise<QueueSide>
     schedules,
     workers,
     warnings,
+    throttle: limiter,
     redisReady: () => redis.status === 'ready',
     queues: all,
     jobCounts: () => Promise.all(all().map(async (q) => ({ queue: q.name, counts: await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed') }))),

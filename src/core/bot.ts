@@ -8,20 +8,31 @@ import { parseArxivId } from './arxiv-id.js';
 import { checkRequired, coerceOption } from './command-spec/parse-text.js';
 import type { CommandSpec, OptionValues } from './command-spec/spec.js';
 import { noMetrics, type CommandOutcome } from './metrics.js';
-import { isUserFault, PermissionError, UserInputError, userMessageOf } from './errors.js';
+import { isUserFault, PermissionError, SlowDownError, UserInputError, userMessageOf } from './errors.js';
 import { permissionRefusalFor, type PlatformTraits } from './platform-descriptor.js';
 import type { ActionEvent, CommandInvocation, PlatformHandlers, ReactionEvent } from './ports.js';
 import { errorReply, text, type Reply } from './reply.js';
 import type { BotServices } from './services.js';
 import { allTimezones } from './subscription.js';
+import { COMMAND_RATE, MemoryThrottle } from './throttle.js';
 import { truncateWords } from './text.js';
+
+/**
+ * What a store can hold: NUL and lone surrogates fail on PostgreSQL (and mean nothing),
+ * other C0 controls and DEL are noise from a paste. Newlines and tabs stay.
+ */
+function storable(s: string): string {
+  return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '').replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '');
+}
 
 /**
  * Who may change a channel's digest is decided per platform (see InvokerPermissions), and
  * so is the refusal's wording: each platform's descriptor carries it, `platforms` lists them.
  */
-export function createHandlers(services: BotServices, specs: readonly CommandSpec[], platforms: readonly PlatformTraits[]): PlatformHandlers {
+export function createHandlers(given: BotServices, specs: readonly CommandSpec[], platforms: readonly PlatformTraits[]): PlatformHandlers {
+  const services: BotServices = { ...given, throttle: given.throttle ?? new MemoryThrottle() };
   const { store, log } = services;
+  const throttle = services.throttle!;
   const metrics = services.metrics ?? noMetrics;
   const help = specs.find((s) => s.name === 'help');
   if (!help) throw new Error('createHandlers: the command list has no help');
@@ -29,8 +40,9 @@ export function createHandlers(services: BotServices, specs: readonly CommandSpe
   /** Re-checks typed options against the spec: adapters may pass anything a client sent. */
   function cleanOptions(spec: CommandSpec, raw: CommandInvocation['options']): OptionValues {
     const out: OptionValues = {};
-    for (const [name, value] of Object.entries(raw)) {
-      if (value === undefined) continue;
+    for (const [name, raw1] of Object.entries(raw)) {
+      if (raw1 === undefined) continue;
+      const value = typeof raw1 === 'string' ? storable(raw1) : raw1;
       const opt = spec.options.find((o) => o.name === name);
       if (!opt) {
         log.debug({ command: spec.name, option: name }, 'ignoring unknown option');
@@ -52,8 +64,10 @@ export function createHandlers(services: BotServices, specs: readonly CommandSpe
     const t0 = performance.now();
     const done = (outcome: CommandOutcome) => metrics.commandDone(spec.name, outcome, (performance.now() - t0) / 1000);
     try {
-      if (spec.permission === 'manageChannel' && !inv.permissions.manageChannel) throw new PermissionError(permissionRefusalFor(platforms, inv.platform));
+      await slowDown(inv);
       const opts = cleanOptions(spec, options);
+      const needsPermission = spec.permission === 'manageChannel' && !spec.openWhen?.(opts);
+      if (needsPermission && !inv.permissions.manageChannel) throw new PermissionError(permissionRefusalFor(platforms, inv.platform));
       const started = Date.now();
       const reply = await finalize(await spec.handler({ inv, services }, opts));
       ilog.info({ ms: Date.now() - started, reply: reply.kind }, 'command answered');
@@ -65,6 +79,21 @@ export function createHandlers(services: BotServices, specs: readonly CommandSpe
       done(err instanceof PermissionError ? 'refused' : isUserFault(err) ? 'user_error' : 'error');
       return errorReply(userMessageOf(err));
     }
+  }
+
+  /**
+   * One budget per user per platform workspace, shared by every process when the
+   * throttle is Redis. A failing throttle (Redis away) lets the command through: the
+   * limit guards against floods, not against the bot answering at all.
+   */
+  async function slowDown(inv: CommandInvocation): Promise<void> {
+    let wait = 0;
+    try {
+      wait = await throttle.tryTake(`cmd:${inv.platform}:${inv.workspaceId}:${inv.userId}`, COMMAND_RATE);
+    } catch (err) {
+      log.warn({ err }, 'command throttle unavailable; letting the command through');
+    }
+    if (wait > 0) throw new SlowDownError(wait);
   }
 
   return {

@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'config' // the process is configured wrongly
   | 'unavailable' // a dependency is not ready yet (index warming up)
   | 'channel_unavailable' // the channel is gone or the bot may no longer post there
+  | 'throttled' // this user sent commands faster than the per-user limit
+  | 'busy' // the search pool is full or a query ran past its deadline
   | 'internal';
 
 export interface BotErrorOptions {
@@ -50,6 +52,20 @@ export class NotFoundError extends BotError {
 export class PermissionError extends BotError {
   constructor(userMessage: string, opts?: BotErrorOptions) {
     super('forbidden', userMessage, opts);
+  }
+}
+
+/** A user over the per-user command limit (or a channel in its `digest now` cooldown). */
+export class SlowDownError extends BotError {
+  constructor(readonly waitMs: number, what = 'Slow down') {
+    super('throttled', `${what}: try again in ${Math.max(1, Math.ceil(waitMs / 1000))} s.`);
+  }
+}
+
+/** Too much search work at once: refused at once rather than queued behind the pile-up. */
+export class BusyError extends BotError {
+  constructor(detail: string) {
+    super('busy', 'Search is busy right now; try again in a moment.', { detail });
   }
 }
 
@@ -111,5 +127,5 @@ export function userMessageOf(err: unknown): string {
 
 /** True for errors caused by the user (not worth an error-level log line). */
 export function isUserFault(err: unknown): boolean {
-  return err instanceof BotError && (err.code === 'bad_input' || err.code === 'not_found' || err.code === 'forbidden');
+  return err instanceof BotError && (err.code === 'bad_input' || err.code === 'not_found' || err.code === 'forbidden' || err.code === 'throttled' || err.code === 'busy');
 }

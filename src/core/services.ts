@@ -6,6 +6,7 @@ import type { DigestService } from './digest/digest-service.js';
 import type { Metrics } from './metrics.js';
 import type { Clock, DigestDispatcher, Logger, PaperIndex, Store } from './ports.js';
 import type { SearchService } from './search-service.js';
+import type { Throttle } from './throttle.js';
 import type { ChannelRef, Subscription } from './subscription.js';
 
 /** Keeps the job schedulers in step with subscriptions (BullMQ in the worker issue). */
@@ -27,4 +28,6 @@ export interface BotServices {
   defaults: { timezone: string };
   /** Optional: counts commands (absent: nothing counted). */
   metrics?: Metrics;
+  /** Per-user and per-channel limits, shared through Redis (absent: createHandlers keeps them in process). */
+  throttle?: Throttle;
 }

@@ -4,6 +4,7 @@
  * (tests, tiny corpora). Both hold generations of the index by number; the caller decides
  * which one a search uses, so a swap is atomic.
  */
+import { BusyError } from '../core/errors.js';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -90,6 +91,15 @@ interface Slot {
 /** How long the other search workers wait for the first (see PoolBackend). */
 const STAGGER_MS = 1000;
 
+/**
+ * Past these a query is refused (BusyError: "busy, try again") instead of joining a
+ * pile-up: a flood of searches then costs each user a short wait, not everyone a long one.
+ * The queue counts queries a worker has not answered yet, including ones past their
+ * deadline (the worker still runs them: Lunr cannot be interrupted).
+ */
+export const MAX_QUEUED_PER_WORKER = 64;
+export const QUERY_DEADLINE_MS = 3_000;
+
 /** Thrown for requests a worker could not answer because it stopped. */
 export class WorkerStoppedError extends Error {}
 
@@ -103,8 +113,10 @@ export class PoolBackend implements SearchBackend {
   constructor(
     readonly threads: number,
     private readonly onWorkerError: (err: Error) => void = () => {},
-    opts: { staggerMs?: number } = {},
+    opts: { staggerMs?: number; maxQueued?: number; deadlineMs?: number } = {},
   ) {
+    this.maxQueued = opts.maxQueued ?? MAX_QUEUED_PER_WORKER;
+    this.deadlineMs = opts.deadlineMs ?? QUERY_DEADLINE_MS;
     // One worker at once, the others a moment later: starting together they would compete
     // for the CPU while the first index loads and the first answer is on its way.
     this.slots.push(this.spawn());
@@ -117,6 +129,8 @@ export class PoolBackend implements SearchBackend {
   }
 
   private moreSoon: NodeJS.Timeout | undefined;
+  private readonly maxQueued: number;
+  private readonly deadlineMs: number;
 
   private spawnRest(): void {
     clearTimeout(this.moreSoon);
@@ -225,11 +239,25 @@ export class PoolBackend implements SearchBackend {
   }
 
   search(gen: number, parsed: ParsedQuery, opts: SearchOptions): Promise<SearchResult> {
-    return this.request(this.pick(gen), { type: 'search', id: 0, gen, parsed, opts });
+    return this.query(gen, { type: 'search', id: 0, gen, parsed, opts });
   }
 
   similar(gen: number, id: string, parsed: ParsedQuery | null, opts: SearchOptions): Promise<SearchResult | null> {
-    return this.request(this.pick(gen), { type: 'similar', id: 0, gen, docId: id, parsed, opts });
+    return this.query(gen, { type: 'similar', id: 0, gen, docId: id, parsed, opts });
+  }
+
+  /** A user's query: refused when its worker's queue is full, given up on at the deadline. */
+  private query<T>(gen: number, msg: QueryRequest): Promise<T> {
+    if (this.closed) return Promise.reject(new WorkerStoppedError('search workers closed'));
+    const slot = this.pick(gen);
+    if (slot.pending.size >= this.maxQueued) return Promise.reject(new BusyError(`search queue full (${slot.pending.size} waiting)`));
+    const answer = this.request<T>(slot, msg);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new BusyError(`search past its ${this.deadlineMs} ms deadline`)), this.deadlineMs);
+    });
+    answer.catch(() => {}); // a late failure, after the deadline answered, is nobody's to handle
+    return Promise.race([answer, late]).finally(() => clearTimeout(timer));
   }
 
   async memory(): Promise<ThreadMemory[]> {

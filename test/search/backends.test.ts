@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Worker } from 'node:worker_threads';
+import { BusyError } from '../../src/core/errors.js';
 import { InlineBackend, PoolBackend, WorkerStoppedError } from '../../src/search/backends.js';
 import { parseQuery } from '../../src/search/query.js';
 import { SegmentBuilder } from '../../src/search/segment-builder.js';
@@ -55,5 +56,27 @@ describe('search backends', () => {
     await pool.close();
     await pending;
     await expect(pool.search(1, parseQuery('model'), {})).rejects.toBeInstanceOf(WorkerStoppedError);
+  });
+
+  it('refuses queries past a full queue at once, gives up on one past its deadline, and answers again after', async () => {
+    const pool = new PoolBackend(1, undefined, { maxQueued: 4, deadlineMs: 20 });
+    pools.push(pool);
+    await pool.attach(1, { base: image(), delta: null, meta: [] });
+    const q = parseQuery('video diffusion model');
+    // Issued in one tick: four join the queue, the rest are refused without queueing.
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => pool.search(1, q, { limit: 100 })));
+    const refused = results.filter((r) => r.status === 'rejected' && (r.reason as Error) instanceof BusyError);
+    expect(refused.length).toBeGreaterThanOrEqual(6);
+    expect((refused[0] as PromiseRejectedResult).reason.userMessage).toBe('Search is busy right now; try again in a moment.');
+    // A worker kept busy far past the deadline: the waiting query is answered "busy", not late.
+    const slow = new PoolBackend(1, undefined, { maxQueued: 10_000, deadlineMs: 5 });
+    pools.push(slow);
+    await slow.attach(1, { base: image(), delta: null, meta: [] });
+    const pile = Array.from({ length: 400 }, () => slow.search(1, q, { limit: 100 }).then(() => 'ok', (e: unknown) => (e instanceof BusyError ? 'busy' : 'other')));
+    const outcomes = await Promise.all(pile);
+    expect(outcomes).not.toContain('other');
+    expect(outcomes.filter((o) => o === 'busy').length).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await pool.search(1, q, { limit: 5 })).hits.length).toBeGreaterThan(0);
   });
 });

@@ -3,6 +3,7 @@
  * committed sample, a real Lunr index (built on this thread), the real digest service
  * and handlers, a recording platform, and a clock the test controls.
  */
+import type { Throttle } from '../../src/core/throttle.js';
 import { commands } from '../../commands/index.js';
 import { createHandlers } from '../../src/core/bot.js';
 import { PLATFORMS } from '../../src/platforms/index.js';
@@ -63,7 +64,13 @@ export interface TestServices {
  * this thread), the real digest service with an in-process dispatcher to `platformFor`,
  * and a clock the test sets.
  */
-export async function makeTestServices(opts: { nowIso?: string; log?: Logger; platformFor: (name: PlatformName) => ChatPlatform | undefined }): Promise<TestServices> {
+/**
+ * Suites that drive many commands from one user in a second are about other things; the
+ * limits themselves are tested in test/core/abuse.test.ts with the real throttle.
+ */
+export const NO_THROTTLE: Throttle = { tryTake: async () => 0 };
+
+export async function makeTestServices(opts: { nowIso?: string; log?: Logger; throttle?: Throttle; platformFor: (name: PlatformName) => ChatPlatform | undefined }): Promise<TestServices> {
   const store = await seededStore();
   let now = new Date(opts.nowIso ?? '2026-08-21T10:00:00Z');
   const clock = { now: () => now, set: (iso: string) => void (now = new Date(iso)) };
@@ -79,6 +86,7 @@ export async function makeTestServices(opts: { nowIso?: string; log?: Logger; pl
     clock,
     log,
     defaults: { timezone: 'UTC' },
+    throttle: opts.throttle ?? NO_THROTTLE,
   };
   return { services, store, index, clock };
 }

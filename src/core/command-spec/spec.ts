@@ -48,6 +48,8 @@ export interface CommandSpec {
   options: readonly OptionSpec[];
   /** Checked by the core before the handler runs; adapters also register it as a default. */
   permission?: 'manageChannel';
+  /** The permission is not needed when this holds (`digest preview` is open to everyone). */
+  openWhen?: (opts: OptionValues) => boolean;
   /** True when the handler may take longer than a platform's acknowledgement window. */
   slow?: boolean;
   handler(ctx: CommandContext, opts: OptionValues): Promise<Reply>;

@@ -83,7 +83,7 @@ function subcommand(spec: CommandSpec): APIApplicationCommandSubcommandOption {
   return {
     type: ApplicationCommandOptionType.Subcommand,
     name: spec.name,
-    description: cut(spec.description + (spec.permission === 'manageChannel' ? ' (Manage Channels)' : ''), 100),
+    description: cut(spec.description + (spec.permission === 'manageChannel' && !spec.openWhen ? ' (Manage Channels)' : ''), 100),
     options: ordered,
   };
 }

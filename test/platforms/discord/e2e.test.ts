@@ -92,7 +92,7 @@ describe('Discord bot end to end (discord.js against the local stand-in)', () =>
   });
 
   it('posts a digest: a themed header, then one message per paper with a 🔖 hint, all recorded and mention-free', async () => {
-    const i = bot.discord.slashCommand({ channelId: C.digest, subcommand: 'digest', options: { action: 'now' } });
+    const i = bot.discord.slashCommand({ channelId: C.digest, subcommand: 'digest', options: { action: 'now' }, permissions: PERMISSIONS.manager });
     const a = await bot.discord.answer(i);
     expect(a.deferred).toBe(true); // digest is a slow command: deferred at once
     expect(i.callbacks[0]!.type).toBe(5);
@@ -287,7 +287,7 @@ describe('Discord bot end to end (discord.js against the local stand-in)', () =>
       await expect(bot.platform.post(ref(C.gone), notice('x'))).rejects.toMatchObject({ constructor: ChannelUnavailableError, platformCode: '10003' });
       await expect(bot.platform.post(ref(C.noAccess), notice('x'))).rejects.toMatchObject({ constructor: ChannelUnavailableError, platformCode: '50001' });
       // Through a command, the user reads the short message, not the API's.
-      const a = await bot.discord.answer(bot.discord.slashCommand({ channelId: C.gone, subcommand: 'digest', options: { action: 'now' } }));
+      const a = await bot.discord.answer(bot.discord.slashCommand({ channelId: C.gone, subcommand: 'digest', options: { action: 'now' }, permissions: PERMISSIONS.manager }));
       expect(a.message!.content).toBe('❌ I can no longer post in this channel.');
     });
 
@@ -307,7 +307,7 @@ describe('Discord bot end to end (discord.js against the local stand-in)', () =>
 
   it('after a restart, old buttons still page and reactions on old messages still bookmark', async () => {
     const list = (await bot.discord.answer(bot.discord.slashCommand({ channelId: C.restart, subcommand: 'search', options: { query: 'agents' } }))).message!;
-    await bot.discord.answer(bot.discord.slashCommand({ channelId: C.restart, subcommand: 'digest', options: { action: 'now' } }));
+    await bot.discord.answer(bot.discord.slashCommand({ channelId: C.restart, subcommand: 'digest', options: { action: 'now' }, permissions: PERMISSIONS.manager }));
     const [, paper] = bot.discord.messages(C.restart);
     const identifies = bot.discord.gateway.identifies.length;
 

@@ -6,6 +6,7 @@
  * stand-in. Logs are kept in memory so tests can check what went to the log.
  */
 import { pino } from 'pino';
+import type { Throttle } from '../../../src/core/throttle.js';
 import { commands } from '../../../commands/index.js';
 import { createHandlers } from '../../../src/core/bot.js';
 import { PLATFORMS } from '../../../src/platforms/index.js';
@@ -39,7 +40,7 @@ export function memoryLogger(lines: LogLine[]) {
 }
 
 export async function startDiscordBot(
-  opts: { standin?: StandinOptions; platform?: Partial<DiscordPlatformOptions>; wrapHandlers?: (h: PlatformHandlers) => PlatformHandlers; now?: string } = {},
+  opts: { standin?: StandinOptions; platform?: Partial<DiscordPlatformOptions>; wrapHandlers?: (h: PlatformHandlers) => PlatformHandlers; now?: string; throttle?: Throttle } = {},
 ): Promise<DiscordBot> {
   const discord = await startDiscordStandin({ heartbeatIntervalMs: 250, ...opts.standin });
   const logs: LogLine[] = [];
@@ -48,6 +49,7 @@ export async function startDiscordBot(
   const { services, store, index } = await makeTestServices({
     log,
     ...(opts.now ? { nowIso: opts.now } : {}),
+    ...(opts.throttle ? { throttle: opts.throttle } : {}),
     platformFor: (name) => (name === 'discord' ? platform : undefined),
   });
   await index.ready();

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CHANNEL, startDiscordStandin } from '../../support/discord-standin/index.js';
+import { DEFAULT_CHANNEL, PERMISSIONS, startDiscordStandin } from '../../support/discord-standin/index.js';
 import { startTestRedis } from '../../support/redis.js';
 import { papers, ROOT } from '../../support/spawn.js';
 import { tempDir } from '../../support/tmp.js';
@@ -46,7 +46,7 @@ describe('Discord from the command line', () => {
       const a = await discord.answer(discord.slashCommand({ subcommand: 'search', options: { query: 'sparse attention' } }), 30_000);
       expect(a.message!.content).toMatch(/^\*\*Search: sparse attention\*\*/);
       // A digest goes through the queue and a worker, and posts through this platform.
-      await discord.answer(discord.slashCommand({ subcommand: 'digest', options: { action: 'now' } }), 30_000);
+      await discord.answer(discord.slashCommand({ subcommand: 'digest', options: { action: 'now' }, permissions: PERMISSIONS.manager }), 30_000);
       await discord.waitFor(() => discord.messages(DEFAULT_CHANNEL).filter((m) => m.reactions.get('🔖')?.size).length === 5, {
         timeoutMs: 30_000,
         what: 'the digest and its 🔖 hints',
