@@ -14,6 +14,8 @@ export interface Metrics {
   rateLimited(platform: string): void;
   bookmarkChanged(change: 'added' | 'removed'): void;
   ingestRun(outcome: 'ok' | 'failed', papersSeen: number): void;
+  /** An upstream item skipped as bad data; `field` is its path in the item ("paper.upvotes"). */
+  itemSkipped(source: string, field: string): void;
 }
 
 export const noMetrics: Metrics = {
@@ -23,6 +25,7 @@ export const noMetrics: Metrics = {
   rateLimited() {},
   bookmarkChanged() {},
   ingestRun() {},
+  itemSkipped() {},
 };
 
 // ─── Counting decorators: the ports, observed without the callers knowing ─────────────

@@ -23,6 +23,7 @@ export class PromMetrics implements Metrics {
   private readonly bookmarks: client.Counter<'change'>;
   private readonly ingests: client.Counter<'outcome'>;
   private readonly papersSeen: client.Counter;
+  private readonly skipped: client.Counter<'source' | 'field'>;
 
   private sources: ScrapeSources;
 
@@ -51,6 +52,7 @@ export class PromMetrics implements Metrics {
     this.bookmarks = new client.Counter({ name: 'papers_bookmarks_total', help: 'Bookmarks added and removed', labelNames: ['change'], registers });
     this.ingests = new client.Counter({ name: 'papers_ingest_runs_total', help: 'Ingest runs, by outcome', labelNames: ['outcome'], registers });
     this.papersSeen = new client.Counter({ name: 'papers_ingest_papers_seen_total', help: 'Papers fetched by ingest runs', registers });
+    this.skipped = new client.Counter({ name: 'papers_ingest_items_skipped_total', help: 'Upstream items skipped as bad data, by source and field', labelNames: ['source', 'field'], registers });
     new client.Gauge({
       name: 'papers_index_documents',
       help: 'Papers in the search index',
@@ -107,6 +109,11 @@ export class PromMetrics implements Metrics {
   ingestRun(outcome: 'ok' | 'failed', papersSeen: number): void {
     this.ingests.inc({ outcome });
     if (papersSeen) this.papersSeen.inc(papersSeen);
+  }
+
+  itemSkipped(source: string, field: string): void {
+    // Array indices would make a label per author; the field's shape is what matters.
+    this.skipped.inc({ source, field: field.replace(/\[\d+\]/g, '[]') });
   }
 
   async exposition(): Promise<{ contentType: string; body: string }> {
