@@ -13,7 +13,7 @@ export class UsageError extends Error {}
 const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 
 /** One JSON document a line; the same value as JSON.stringify, with terminal-unsafe characters \u-escaped. */
-export function jsonLine(value: unknown): string {
+function jsonLine(value: unknown): string {
   return JSON.stringify(value).replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
