@@ -41,8 +41,8 @@ function trimRepoName(name: string): string {
  * `https://github.com/owner/repo` from whatever was pasted: line breaks inside the
  * link (two real HF records break after `github.com/`), trailing slashes (even
  * `//`), `/tree/…` and `/blob/…` paths, `.git`, query and fragment, http, www. An
- * org-only link stays `https://github.com/org`. Any other valid http(s) URL is kept as
- * given (someone linked GitLab or a project site); anything else is null.
+ * org-only link stays `https://github.com/org`. Any other http(s) URL (someone linked
+ * GitLab or a project site) is kept as cleanUrl re-serialises it; anything else is null.
  */
 export function normalizeGithubRepo(value: unknown): string | null {
   if (typeof value !== 'string') return null;
