@@ -68,7 +68,7 @@ export async function openCore(config: Config, log: Logger, opts: { clock?: Cloc
   // Metrics observe the ports from outside: bookmarks in the store, latency and age of the index.
   const store = countingStore(rawStore, metrics);
   const index = timedIndex(rawIndex, metrics, noteIndexChange);
-  const source = new HfDailySource({ ...config.hf, log: log.child({ component: 'hf' }) });
+  const source = new HfDailySource({ ...config.hf, log: log.child({ component: 'hf' }), metrics });
   const search = new SearchService({ index, store, snippet: makeSnippet });
   const digests = new DigestService({ store, index, clock, log: log.child({ component: 'digest' }) });
   return {

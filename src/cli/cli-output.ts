@@ -3,20 +3,31 @@ import type { SearchHit } from '../core/ports.js';
 import type { Paper } from '../core/paper.js';
 import { paperLinks } from '../core/paper.js';
 import { tldrOf } from '../core/digest/tldr.js';
+import { stripControls } from '../core/clean-text.js';
 
 export class UsageError extends Error {}
 
+// JSON.stringify escapes C0 only; C1 (U+009B is an 8-bit CSI to some terminals), bidi and
+// zero-width characters are escaped too, so --json read in a terminal is as safe as text.
+// eslint-disable-next-line no-control-regex
+const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+
+/** One JSON document a line; the same value as JSON.stringify, with terminal-unsafe characters \u-escaped. */
+function jsonLine(value: unknown): string {
+  return JSON.stringify(value).replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value)}\n`);
+  process.stdout.write(`${jsonLine(value)}\n`);
 }
 
 export function println(line = ''): void {
   process.stdout.write(`${line}\n`);
 }
 
-/** Progress and notes that must never pollute --json output. */
+/** Progress and notes that must never pollute --json output; errors quote data, so controls are stripped. */
 export function note(line: string): void {
-  process.stderr.write(`${line}\n`);
+  process.stderr.write(`${stripControls(line, { multiline: true })}\n`);
 }
 
 export function paperJson(p: Paper, extra: Record<string, unknown> = {}): Record<string, unknown> {

@@ -4,6 +4,7 @@ import { composeDigest } from '../core/digest/compose.js';
 import { tldrOf } from '../core/digest/tldr.js';
 import { NotFoundError, UserInputError } from '../core/errors.js';
 import { DEFAULT_SETTINGS, validateMinUpvotes, validateTopN } from '../core/subscription.js';
+import { safe } from '../platforms/console/render.js';
 import { paperJson, printJson, println } from './cli-output.js';
 
 /** `papers digest`: what a channel would get for a featured day (no channel, so nothing counts as posted). */
@@ -34,10 +35,11 @@ export async function digestCommand(core: CliDeps, o: { date?: string; top?: num
   if (o.json) {
     return printJson({ date: digest.day, title: digest.title, themes: digest.themes, papers: digest.papers.map((p, i) => paperJson(p, { rank: i + 1 })) });
   }
-  println(`${digest.title}\n${digest.themesLine}\n`);
+  // Titles and TL;DRs are upstream text: no escape sequence reaches the terminal.
+  println(safe(`${digest.title}\n${digest.themesLine}\n`));
   digest.papers.forEach((p, i) => {
-    println(`${i + 1}. ${p.title} (${p.id}) ▲ ${p.upvotes ?? 0}`);
-    println(`   ${tldrOf(p)}`);
+    println(safe(`${i + 1}. ${p.title} (${p.id}) ▲ ${p.upvotes ?? 0}`));
+    println(safe(`   ${tldrOf(p)}`));
   });
   if (day !== today && !o.date) println(`\n(${formatDay(day)} is the latest featured day stored.)`);
 }

@@ -1,15 +1,45 @@
-/** Bookmarks as files people keep: BibTeX for reference managers, Markdown for notes. */
+/**
+ * Bookmarks as files people keep: BibTeX for reference managers, Markdown for notes.
+ * Every value is escaped for the format, so text from upstream can neither close a field
+ * nor add one, nor add a link; links are only the cleaned http(s) ones.
+ */
+import { cleanUrl, stripControls } from './clean-text.js';
 import { paperLinks, type Paper } from './paper.js';
 import { collapseWhitespace, plainText } from './text.js';
 
-/** Escapes BibTeX specials; braces are balanced by construction so a title cannot break the entry. */
+// BibTeX counts every brace, escaped or not ("\}" still closes a field), so braces are
+// spelt as commands whose own braces balance; the rest are TeX's specials.
+const BIB_ESCAPES: Record<string, string> = {
+  '\\': '\\textbackslash{}',
+  '{': '\\textbraceleft{}',
+  '}': '\\textbraceright{}',
+  '~': '\\textasciitilde{}',
+  '^': '\\textasciicircum{}',
+  '&': '\\&',
+  '%': '\\%',
+  $: '\\$',
+  '#': '\\#',
+  _: '\\_',
+};
+
+/** A value safe inside a braced BibTeX field: one line, no control characters, balanced braces by construction. */
 function bib(s: string): string {
-  return collapseWhitespace(s)
-    .replace(/\\/g, '\\textbackslash{}')
-    .replace(/([{}])/g, '\\$1')
-    .replace(/([&%$#_])/g, '\\$1')
-    .replace(/~/g, '\\textasciitilde{}')
-    .replace(/\^/g, '\\textasciicircum{}');
+  return collapseWhitespace(stripControls(s)).replace(/[\\{}~^&%$#_]/g, (c) => BIB_ESCAPES[c]!);
+}
+
+/** An author; braced when the name holds " and ", which BibTeX would read as a second author. */
+function bibAuthor(name: string): string {
+  const s = bib(name);
+  return /\sand\s/i.test(s) ? `{${s}}` : s;
+}
+
+/**
+ * A cleaned URL inside `\url{}` in a field: braces and spaces are already percent-encoded;
+ * `%` and `#` are escaped because a field is read as a macro argument (hyperref's \url
+ * prints them plain).
+ */
+function bibUrl(url: string): string {
+  return url.replace(/[%#]/g, '\\$&');
 }
 
 /** citation key: first author's last name + year + first title word, ASCII only, unique per export. */
@@ -36,15 +66,17 @@ export function toBibtex(papers: readonly Paper[]): string {
   return papers
     .map((p) => {
       const fields: [string, string][] = [
-        ['title', `{${bib(plainText(p.title))}}`],
-        ['author', `{${p.authors.map(bib).join(' and ') || 'Unknown'}}`],
+        // Double braces keep the title's capitals ("FlashPrefill V2") whatever the style.
+        ['title', `{{${bib(plainText(p.title))}}}`],
+        ['author', `{${p.authors.map(bibAuthor).join(' and ') || 'Unknown'}}`],
         ['year', `{${yearOf(p)}}`],
-        ['eprint', `{${p.id}}`],
+        ['eprint', `{${bib(p.id)}}`],
         ['archivePrefix', '{arXiv}'],
       ];
       if (p.categories[0]) fields.push(['primaryClass', `{${bib(p.categories[0])}}`]);
       fields.push(['url', `{${paperLinks(p).arxiv}}`]);
-      if (p.githubRepo) fields.push(['note', `{Code: \\url{${p.githubRepo}}}`]);
+      const code = cleanUrl(p.githubRepo);
+      if (code) fields.push(['note', `{Code: \\url{${bibUrl(code)}}}`]);
       const body = fields.map(([k, v]) => `  ${k} = ${v}`).join(',\n');
       return `@misc{${citeKey(p, used)},\n${body}\n}`;
     })
@@ -52,17 +84,22 @@ export function toBibtex(papers: readonly Paper[]): string {
     .concat(papers.length ? '\n' : '');
 }
 
-/** Markdown escaping for link text: brackets and emphasis characters. */
+/**
+ * Markdown-escaped text: every character CommonMark or GFM gives a meaning inline (links,
+ * emphasis, code, HTML, entities, strikethrough, tables) is backslash-escaped.
+ */
 function md(s: string): string {
-  return collapseWhitespace(s).replace(/([\\`*_[\]<>|])/g, '\\$1');
+  return collapseWhitespace(stripControls(s)).replace(/[\\`*_[\]()<>|~!#&$]/g, '\\$&');
 }
 
 export function toMarkdown(papers: readonly Paper[], heading = 'Bookmarked papers'): string {
-  const lines = [`# ${heading}`, ''];
+  const lines = [`# ${md(heading)}`, ''];
   for (const p of papers) {
     const l = paperLinks(p);
     const links = [`[arXiv](${l.arxiv})`, `[PDF](${l.pdf})`, `[HF](${l.hf})`];
-    if (l.code) links.push(`[code](${l.code})`);
+    // cleanUrl percent-encodes ( ) < > and spaces, so the URL cannot end the link early.
+    const code = cleanUrl(l.code);
+    if (code) links.push(`[code](${code})`);
     lines.push(`- **[${md(plainText(p.title))}](${l.arxiv})** — ${md(p.authors.slice(0, 6).join(', '))}${p.authors.length > 6 ? ' et al.' : ''} (${yearOf(p)})`);
     lines.push(`  ${links.join(' · ')}`);
   }

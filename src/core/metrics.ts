@@ -18,6 +18,8 @@ export interface Metrics {
   invalidRequest(platform: string, status: number): void;
   /** The platform's invalid-request breaker opened (stops sending) or closed. */
   circuit(platform: string, open: boolean): void;
+  /** An upstream item skipped as bad data; `field` is its path in the item ("paper.upvotes"). */
+  itemSkipped(source: string, field: string): void;
 }
 
 export const noMetrics: Metrics = {
@@ -29,6 +31,7 @@ export const noMetrics: Metrics = {
   ingestRun() {},
   invalidRequest() {},
   circuit() {},
+  itemSkipped() {},
 };
 
 // ─── Counting decorators: the ports, observed without the callers knowing ─────────────

@@ -34,7 +34,8 @@ export interface Logger {
  * day, already normalised and merged by id; an empty array means the source has no
  * list that day (weekends, holidays, a day that has not started filling yet).
  * Failures throw UpstreamError (network, HTTP status) or MalformedDataError (a body
- * that is not the expected JSON), never a raw TypeError.
+ * that is not the expected JSON), never a raw TypeError. An upstream API may skip single
+ * bad items (logging and counting each) rather than fail the day.
  */
 export interface PaperSource {
   readonly name: string;

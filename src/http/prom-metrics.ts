@@ -25,6 +25,7 @@ export class PromMetrics implements Metrics {
   private readonly papersSeen: client.Counter;
   private readonly invalid: client.Counter<'platform' | 'status'>;
   private readonly circuitOpen: client.Gauge<'platform'>;
+  private readonly skipped: client.Counter<'source' | 'field'>;
 
   private sources: ScrapeSources;
 
@@ -55,6 +56,7 @@ export class PromMetrics implements Metrics {
     this.papersSeen = new client.Counter({ name: 'papers_ingest_papers_seen_total', help: 'Papers fetched by ingest runs', registers });
     this.invalid = new client.Counter({ name: 'papers_invalid_requests_total', help: 'Invalid platform requests (401, 403, 429): Discord bans an IP after 10,000 in 10 minutes', labelNames: ['platform', 'status'], registers });
     this.circuitOpen = new client.Gauge({ name: 'papers_circuit_open', help: '1 while the invalid-request breaker holds all requests back', labelNames: ['platform'], registers });
+    this.skipped = new client.Counter({ name: 'papers_ingest_items_skipped_total', help: 'Upstream items skipped as bad data, by source and field', labelNames: ['source', 'field'], registers });
     new client.Gauge({
       name: 'papers_index_documents',
       help: 'Papers in the search index',
@@ -117,6 +119,11 @@ export class PromMetrics implements Metrics {
   ingestRun(outcome: 'ok' | 'failed', papersSeen: number): void {
     this.ingests.inc({ outcome });
     if (papersSeen) this.papersSeen.inc(papersSeen);
+  }
+
+  itemSkipped(source: string, field: string): void {
+    // Array indices would make a label per author; the field's shape is what matters.
+    this.skipped.inc({ source, field: field.replace(/\[\d+\]/g, '[]') });
   }
 
   async exposition(): Promise<{ contentType: string; body: string }> {

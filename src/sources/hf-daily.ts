@@ -3,7 +3,8 @@
  * `GET {baseUrl}/api/daily_papers?date=YYYY-MM-DD&limit=N&p=K`. The base URL is
  * configurable so tests and offline runs point it at test/support/hf-replay-server.ts.
  */
-import { normalizeHfDay } from '../core/normalize/hf.js';
+import type { Metrics } from '../core/metrics.js';
+import { normalizeHfDaySkippingBad } from '../core/normalize/hf.js';
 import { mergeBatch, type Paper } from '../core/paper.js';
 import type { Logger, PaperSource } from '../core/ports.js';
 import { checkDay, dayRange } from './day-range.js';
@@ -16,6 +17,8 @@ export interface HfDailyOptions {
   /** Items per request; a full page means there may be another. */
   pageSize: number;
   log?: Logger;
+  /** Counts the items skipped as bad. */
+  metrics?: Metrics;
   /** Injected by tests so waits are recorded, not slept. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
@@ -35,13 +38,17 @@ export class HfDailySource implements PaperSource {
 
   async fetchDay(date: string, signal?: AbortSignal): Promise<Paper[]> {
     checkDay(date);
-    const { pageSize, log } = this.opts;
+    const { pageSize, log, metrics } = this.opts;
     const pages: Paper[][] = [];
     let previousIds = '';
     for (let p = 0; p < MAX_PAGES; p++) {
       const what = p ? `${date} (page ${p + 1})` : date;
       const body = await this.get(date, p, what, signal);
-      const papers = normalizeHfDay(body, { date, where: `Hugging Face response for ${what}` });
+      const { papers, skipped } = normalizeHfDaySkippingBad(body, { date, where: `Hugging Face response for ${what}` });
+      for (const { index, id, field, problem } of skipped) {
+        log?.warn({ date, page: p, item: index, id, field, problem }, 'Hugging Face item skipped: bad data');
+        metrics?.itemSkipped(this.name, field);
+      }
       const ids = papers.map((x) => x.id).join(',');
       if (papers.length && ids === previousIds) {
         log?.warn({ date, page: p }, 'Hugging Face repeated a page (paging ignored?); stopping');
@@ -49,7 +56,7 @@ export class HfDailySource implements PaperSource {
       }
       pages.push(papers);
       previousIds = ids;
-      // normalizeHfDay validated that the body is an array; its raw length decides paging.
+      // The normaliser validated that the body is an array; its raw length decides paging.
       if ((body as unknown[]).length < pageSize) return merged(pages);
     }
     if (pages.length === MAX_PAGES) log?.warn({ date, pages: MAX_PAGES }, 'Hugging Face paging stopped at the page limit');

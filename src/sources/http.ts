@@ -8,7 +8,9 @@
  *   wait (Retry-After, RateLimit `t=`, RateLimit-Reset, X-RateLimit-Reset) is obeyed.
  *   A wait longer than `maxRetryWaitMs` is not attempted: we fail at once and say when
  *   to try again, rather than burn the remaining attempts too early;
- * - not retried: other 4xx, and a complete body that is not JSON (MalformedDataError).
+ * - not retried: other 4xx, a complete body that is not JSON (MalformedDataError), and a
+ *   body larger than `maxBodyBytes` (20 MB by default; HF's largest day is ~0.3 MB), which
+ *   is read as a stream and abandoned at the cap, never buffered whole.
  *
  * Final failures are UpstreamError with a message a user can read. Headers are never
  * logged (they may carry tokens), and URLs are logged without credentials.
@@ -27,6 +29,8 @@ export interface FetchJsonOptions {
   retries: number;
   /** Longest single wait between attempts; longer server-requested waits fail fast. Default 60 s. */
   maxRetryWaitMs?: number;
+  /** Largest body accepted, in bytes after decompression. Default 20 MB. */
+  maxBodyBytes?: number;
   /** First backoff step; doubles per attempt. Default 500 ms. */
   baseDelayMs?: number;
   signal?: AbortSignal;
@@ -38,6 +42,8 @@ export interface FetchJsonOptions {
   /** Epoch ms; used to turn an HTTP-date Retry-After into a wait. */
   now?: () => number;
 }
+
+export const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
 
 const defaultSleep = (ms: number, signal?: AbortSignal) => delay(ms, undefined, signal ? { signal } : undefined);
 
@@ -111,10 +117,18 @@ async function attemptOnce(url: string, opts: FetchJsonOptions): Promise<unknown
     throw new UpstreamError(`${opts.label} answered ${status}${forWhat(opts)}`, { status, retryable: false });
   }
 
+  const cap = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const declared = Number(res.headers.get('content-length'));
+  // Content-Length counts encoded bytes, so it can only refuse early, never accept.
+  if (declared > cap) {
+    await res.body?.cancel().catch(() => undefined);
+    throw tooLarge(opts, cap);
+  }
   let text: string;
   try {
-    text = await res.text();
+    text = await readCapped(res, cap, opts);
   } catch (err) {
+    if (err instanceof UpstreamError) throw err;
     return rethrow(err, 'body');
   }
   try {
@@ -130,6 +144,30 @@ async function attemptOnce(url: string, opts: FetchJsonOptions): Promise<unknown
     const start = text.trim().slice(0, 40);
     throw new MalformedDataError(where, start ? `not JSON; it starts ${JSON.stringify(start)}` : 'an empty body, not JSON');
   }
+}
+
+function tooLarge(opts: FetchJsonOptions, cap: number): UpstreamError {
+  const size = cap >= 1024 * 1024 ? `${Number((cap / 1024 / 1024).toFixed(1))} MB` : `${Math.ceil(cap / 1024)} KB`;
+  return new UpstreamError(`${opts.label} sent an answer over ${size}${forWhat(opts)}; refused (a real answer is far smaller)`, { retryable: false });
+}
+
+/** The body as UTF-8 text (a BOM dropped, as Response.text() does), cancelled once past `cap` bytes. */
+async function readCapped(res: Response, cap: number, opts: FetchJsonOptions): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > cap) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(opts, cap);
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
 /**

@@ -123,6 +123,18 @@ describe('papers CLI', () => {
     expect(after).toMatchObject({ papers: before.papers, revision: before.revision });
   });
 
+  it('imports a JSON Lines file all or nothing: one bad line stores none of its good lines', async () => {
+    const file = path.join(tempDir(), 'mixed.jsonl');
+    const rec = (id: string, extra: object = {}) => JSON.stringify({ id, title: `Paper ${id}`, summary: 'S', authors: ['A'], ...extra });
+    fs.writeFileSync(file, `${rec('3001.00001')}\n${rec('3001.00002', { upvotes: 'many' })}\n${rec('3001.00003')}\n`);
+    const before = json((await papers(['stats', '--json'], { env })).stdout) as { papers: number; revision: number };
+    const r = await papers(['import', file], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('line 2: upvotes is a string, not a number');
+    expect((await papers(['show', '3001.00001'], { env })).stderr).toContain('No paper 3001.00001 in the store');
+    expect(json((await papers(['stats', '--json'], { env })).stdout)).toMatchObject({ papers: before.papers, revision: before.revision });
+  });
+
   it('ingests days from the Daily Papers API (a local replay) into a fresh store', async () => {
     const hf = await startHfReplayServer({ dataDir: HF_DAILY_DIR });
     try {

@@ -60,4 +60,14 @@ describe('metrics', () => {
     expect(value(last, `papers_rate_limited_total{platform="${platform.name}"}`)).toBe(1);
     await t.index.close();
   });
+
+  it('count skipped upstream items by source and field, indices folded so authors do not each get a label', async () => {
+    metrics.itemSkipped('hf', 'paper.upvotes');
+    metrics.itemSkipped('hf', 'paper.authors[3].name');
+    metrics.itemSkipped('hf', 'paper.authors[17].name');
+    const text = await scrape();
+    expect(value(text, 'papers_ingest_items_skipped_total{source="hf",field="paper.upvotes"}')).toBe(1);
+    expect(text).toMatch(/^papers_ingest_items_skipped_total\{source="hf",field="paper\.authors\[\]\.name"\} 2$/m);
+    expect(text).not.toContain('authors[3]');
+  });
 });

@@ -129,4 +129,13 @@ describe('files that are not what their name says', () => {
       `2 files: nothing imported:\n- ${path.join(dir, 'b-empty.json')}: the file is empty\n- ${path.join(dir, 'd-bad.jsonl')}: line 1: not valid JSON (starts "nope")`,
     );
   });
+
+  it('refuses a whole file for one bad record: a JSONL line, or one item of a day file (unlike the API, which skips it)', async () => {
+    const jsonl = dirWith({ 'p.jsonl': `${record('2501.00001')}\n${record('2501.00002', { upvotes: 'many' })}\n${record('2501.00003')}\n` });
+    expect((await failure([jsonl])).userMessage).toBe(`${path.join(jsonl, 'p.jsonl')}: line 2: upvotes is a string, not a number`);
+    const items = JSON.parse(hfDay('2026-08-21').toString('utf8')) as { paper: Record<string, unknown> }[];
+    items[5] = { ...items[5]!, paper: { ...items[5]!.paper, upvotes: 'many' } };
+    const day = dirWith({ '2026-08-21.json': JSON.stringify(items) });
+    expect((await failure([day])).userMessage).toBe(`${path.join(day, '2026-08-21.json')}: item 5: paper.upvotes is a string, not a number`);
+  });
 });

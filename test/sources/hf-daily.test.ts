@@ -6,6 +6,8 @@ import { normalizeHfDay } from '../../src/core/normalize/hf.js';
 import { HfDailySource, type HfDailyOptions } from '../../src/sources/hf-daily.js';
 import { startHfReplayServer, type HfReplayServer } from '../support/hf-replay-server.js';
 import { HF_DAILY_DIR } from '../support/tmp.js';
+import { recordingLogger } from '../support/fakes/logger.js';
+import { noMetrics } from '../../src/core/metrics.js';
 
 let srv: HfReplayServer;
 beforeAll(async () => {
@@ -146,6 +148,24 @@ describe('HfDailySource.fetchDay', () => {
     expect(err).toBeInstanceOf(MalformedDataError);
     expect((err as MalformedDataError).userMessage).toMatch(/^Hugging Face response for 2026-08-21: not JSON; it starts "<html>/);
     expect(srv.requests).toHaveLength(1);
+  });
+
+  it('stores the good items of a day with one bad item, and logs and counts the bad one by id and field', async () => {
+    const items = dayFile('2026-08-21') as { paper: Record<string, unknown> }[];
+    const bad = { ...items[3]!, paper: { ...items[3]!.paper, upvotes: 'lots' } };
+    srv.days.set('2026-08-21', [...items.slice(0, 3), bad, ...items.slice(4)]);
+    const log = recordingLogger();
+    const counted: [string, string][] = [];
+    const metrics = { ...noMetrics, itemSkipped: (src: string, field: string) => void counted.push([src, field]) };
+    const papers = await source({ log, metrics }).src.fetchDay('2026-08-21');
+    const badId = String(items[3]!.paper.id);
+    expect(papers).toHaveLength(16);
+    expect(papers.map((p) => p.id)).not.toContain(badId);
+    expect(papers).toEqual(normalizeHfDay(dayFile('2026-08-21'), { date: '2026-08-21', where: 'file' }).filter((p) => p.id !== badId));
+    expect(log.warnings).toEqual([
+      { obj: { date: '2026-08-21', page: 0, item: 3, id: badId, field: 'paper.upvotes', problem: 'paper.upvotes is a string, not a number' }, msg: 'Hugging Face item skipped: bad data' },
+    ]);
+    expect(counted).toEqual([['hf', 'paper.upvotes']]);
   });
 
   it('reports JSON that is not a Daily Papers list, naming the day', async () => {

@@ -220,6 +220,63 @@ describe('fetchJson', () => {
   });
 });
 
+describe('fetchJson body cap', () => {
+  /** A server whose body never ends: 64 KB chunks until the client goes away. Counts what it sent. */
+  async function endless(headers: Record<string, string> = {}) {
+    const state = { sent: 0, requests: 0 };
+    const server = http.createServer((_req, res) => {
+      state.requests++;
+      res.writeHead(200, { 'content-type': 'application/json', ...headers });
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      const push = () => {
+        while (!res.destroyed && state.sent < 200 * 1024 * 1024) {
+          state.sent += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', push);
+        }
+      };
+      res.write('[');
+      push();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    return { url, state, close: () => new Promise((r) => server.close(r)) };
+  }
+
+  it('abandons an endless body at the cap with a clear error, without retrying or buffering it', async () => {
+    const srv2 = await endless();
+    try {
+      const { opts } = setup({ maxBodyBytes: 1024 * 1024 });
+      const err = (await failure(fetchJson(srv2.url, opts))) as UpstreamError;
+      expect(err).toBeInstanceOf(UpstreamError);
+      expect(err.userMessage).toBe('Hugging Face sent an answer over 1 MB for 2024-06-28; refused (a real answer is far smaller)');
+      expect(err.retryable).toBe(false);
+      expect(srv2.state.requests).toBe(1);
+      // Socket buffers let a few MB more out; nowhere near the 200 MB the server would send.
+      expect(srv2.state.sent).toBeLessThan(20 * 1024 * 1024);
+    } finally {
+      srv2.close();
+    }
+  });
+
+  it('refuses at once a body whose Content-Length is over the cap', async () => {
+    const srv2 = await endless({ 'content-length': String(50 * 1024 * 1024) });
+    try {
+      const err = (await failure(fetchJson(srv2.url, setup().opts))) as UpstreamError;
+      expect(err.userMessage).toBe('Hugging Face sent an answer over 20 MB for 2024-06-28; refused (a real answer is far smaller)');
+      expect(srv2.state.requests).toBe(1);
+    } finally {
+      srv2.close();
+    }
+  });
+
+  it('accepts a real day under a small cap, and refuses it under a smaller one', async () => {
+    const { opts, url } = setup({ maxBodyBytes: 200 * 1024 });
+    expect(await fetchJson(url, opts)).toHaveLength(17);
+    const err = (await failure(fetchJson(url, { ...opts, maxBodyBytes: 1024 }))) as UpstreamError;
+    expect(err.userMessage).toBe('Hugging Face sent an answer over 1 KB for 2024-06-28; refused (a real answer is far smaller)');
+  });
+});
+
 describe('requestedWaitMs', () => {
   const now = Date.parse('2026-08-21T10:00:00Z');
   const wait = (h: Record<string, string>) => requestedWaitMs(new Headers(h), now);

@@ -13,19 +13,9 @@ import { parseArxivId } from '../arxiv-id.js';
 import { isDay } from '../dates.js';
 import { MalformedDataError } from '../errors.js';
 import { mergeBatch, type Paper } from '../paper.js';
-import { collapseWhitespace } from '../text.js';
+import { cleanLine, cleanList, cleanUrl, LIMITS, stripControls } from '../clean-text.js';
 
 // ─── Small shared normalisers (also used by jsonl.ts) ────────────────────────────────
-
-const NEEDS_COLLAPSE = /[^\S ]| {2}|^ | $/;
-
-/**
- * collapseWhitespace, skipping the rewrite when there is nothing to collapse: the
- * replace dominated an import of the 74,728-record arXiv file, where 71 records need it.
- */
-export function tidy(s: string): string {
-  return NEEDS_COLLAPSE.test(s) ? collapseWhitespace(s) : s;
-}
 
 /** The UTC calendar day of a timestamp, or null when it is not one. */
 export function utcDayOf(value: string): string | null {
@@ -33,17 +23,9 @@ export function utcDayOf(value: string): string | null {
   return Number.isNaN(ms) ? null : new Date(ms).toISOString().slice(0, 10);
 }
 
-/** A trimmed http(s) URL without whitespace, or null. */
-export function httpUrlOrNull(value: unknown): string | null {
-  if (typeof value !== 'string') return null;
-  const s = value.trim();
-  if (!/^https?:\/\/\S+$/i.test(s)) return null;
-  try {
-    new URL(s);
-    return s;
-  } catch {
-    return null;
-  }
+/** One-line outside text, cleaned and capped, or null when nothing is left. */
+export function lineOrNull(value: string | null | undefined, max: number): string | null {
+  return cleanLine(value ?? '', max) || null;
 }
 
 // GitHub logins are alphanumerics and single hyphens; repo names add `.` and `_`.
@@ -59,17 +41,17 @@ function trimRepoName(name: string): string {
  * `https://github.com/owner/repo` from whatever was pasted: line breaks inside the
  * link (two real HF records break after `github.com/`), trailing slashes (even
  * `//`), `/tree/…` and `/blob/…` paths, `.git`, query and fragment, http, www. An
- * org-only link stays `https://github.com/org`. Any other valid http(s) URL is kept as
- * given (someone linked GitLab or a project site); anything else is null.
+ * org-only link stays `https://github.com/org`. Any other http(s) URL (someone linked
+ * GitLab or a project site) is kept as cleanUrl re-serialises it; anything else is null.
  */
 export function normalizeGithubRepo(value: unknown): string | null {
   if (typeof value !== 'string') return null;
-  let s = value.replace(/\s+/g, '');
+  let s = stripControls(value).replace(/\s+/g, '');
   if (/^(?:www\.)?github\.com\//i.test(s)) s = `https://${s}`;
-  const kept = httpUrlOrNull(s);
+  const kept = cleanUrl(s);
   if (!kept) return null;
   const url = new URL(kept);
-  if (url.hostname.toLowerCase().replace(/^www\./, '') !== 'github.com') return httpUrlOrNull(value);
+  if (url.hostname.toLowerCase().replace(/^www\./, '') !== 'github.com') return cleanUrl(value);
   const [first, second] = url.pathname.split('/').filter(Boolean);
   const owner = trimRepoName(first ?? '');
   if (!GITHUB_OWNER.test(owner)) return null;
@@ -78,13 +60,14 @@ export function normalizeGithubRepo(value: unknown): string | null {
   return `https://github.com/${owner}`;
 }
 
-/** Trimmed, non-empty, deduplicated case-insensitively; the first spelling wins. */
+/** Cleaned, non-empty, deduplicated case-insensitively (the first spelling wins), capped. */
 export function dedupeKeywords(values: readonly unknown[]): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
   for (const v of values) {
+    if (out.length === LIMITS.keywords) break;
     if (typeof v !== 'string') continue;
-    const k = tidy(v);
+    const k = cleanLine(v, LIMITS.keyword);
     const key = k.toLowerCase();
     if (!k || seen.has(key)) continue;
     seen.add(key);
@@ -202,23 +185,46 @@ interface ValidItem {
   title: string;
 }
 
-function validateItem(raw: unknown, where: string, at: string): ValidItem {
-  const fail = (problem: string) => new MalformedDataError(where, `${at}${problem}`);
-  if (typeof raw === 'string') throw fail(` is a string, not an object (${describeStringItem(raw)})`);
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw fail(` is ${describeValue(raw)}, not an object`);
+/** One item that could not be used: which paper (when its id could be read), which field, why. */
+export interface SkippedItem {
+  index: number;
+  id: string | null;
+  /** Where in the item, e.g. "paper.upvotes" or "title". */
+  field: string;
+  problem: string;
+}
+
+/** A bad item, with what a caller that skips it needs to report it. */
+class BadItemError extends MalformedDataError {
+  constructor(where: string, message: string, readonly skipped: SkippedItem) {
+    super(where, message);
+  }
+}
+
+/** The arXiv id of an item that failed validation, when it still has a usable one. */
+function rawId(raw: unknown): string | null {
+  const id = (raw as { paper?: { id?: unknown } } | null)?.paper?.id;
+  return typeof id === 'string' ? parseArxivId(id) : null;
+}
+
+function validateItem(raw: unknown, where: string, at: string, index: number): ValidItem {
+  const fail = (field: string, problem: string, id: string | null = rawId(raw)) =>
+    new BadItemError(where, `${at}${problem}`, { index, id, field, problem: problem.replace(/^(?: \([^)]*\))?:? ?/, '') });
+  if (typeof raw === 'string') throw fail('item', ` is a string, not an object (${describeStringItem(raw)})`);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw fail('item', ` is ${describeValue(raw)}, not an object`);
   const parsed = itemSchema.safeParse(raw);
-  if (!parsed.success) throw fail(`: ${describeIssue(parsed.error, raw)}`);
+  if (!parsed.success) throw fail(formatPath(parsed.error.issues[0]?.path ?? []) || 'item', `: ${describeIssue(parsed.error, raw)}`);
   const item = parsed.data;
   const id = parseArxivId(item.paper.id);
-  if (!id) throw fail(`: paper.id ${JSON.stringify(item.paper.id.slice(0, 40))} is not an arXiv id`);
-  const title = tidy(item.title ?? '') || tidy(item.paper.title ?? '');
-  if (!title) throw fail(` (${id}): no title (neither title nor paper.title)`);
+  if (!id) throw fail('paper.id', `: paper.id ${JSON.stringify(item.paper.id.slice(0, 40))} is not an arXiv id`, null);
+  const title = cleanLine(item.title ?? '', LIMITS.title) || cleanLine(item.paper.title ?? '', LIMITS.title);
+  if (!title) throw fail('title', ` (${id}): no title (neither title nor paper.title)`, id);
   for (const key of ['submittedOnDailyAt', 'publishedAt'] as const) {
     const ts = item.paper[key];
-    if (ts && !utcDayOf(ts)) throw fail(` (${id}): paper.${key} ${JSON.stringify(ts.slice(0, 40))} is not a timestamp`);
+    if (ts && !utcDayOf(ts)) throw fail(`paper.${key}`, ` (${id}): paper.${key} ${JSON.stringify(ts.slice(0, 40))} is not a timestamp`, id);
   }
   if (item.publishedAt && !utcDayOf(item.publishedAt)) {
-    throw fail(` (${id}): publishedAt ${JSON.stringify(item.publishedAt.slice(0, 40))} is not a timestamp`);
+    throw fail('publishedAt', ` (${id}): publishedAt ${JSON.stringify(item.publishedAt.slice(0, 40))} is not a timestamp`, id);
   }
   return { item, id, title };
 }
@@ -248,18 +254,18 @@ function toPaper({ item, id, title }: ValidItem, ctx: { date?: string }): Paper 
   return {
     id,
     title,
-    abstract: tidy(p.summary ?? item.summary ?? ''),
-    authors: (p.authors ?? []).filter((a) => a.hidden !== true).map((a) => tidy(a.name)).filter(Boolean),
+    abstract: cleanLine(p.summary ?? item.summary ?? '', LIMITS.abstract),
+    authors: cleanList((p.authors ?? []).filter((a) => a.hidden !== true).map((a) => a.name), LIMITS.authors, LIMITS.authorName),
     publishedAt: p.publishedAt ? utcDayOf(p.publishedAt) : null,
     featuredDates: day ? [day] : [],
     upvotes: p.upvotes ?? null,
     comments: item.numComments ?? null,
-    aiSummary: tidy(p.ai_summary ?? '') || null,
+    aiSummary: lineOrNull(p.ai_summary, LIMITS.abstract),
     keywords: dedupeKeywords(p.ai_keywords ?? []),
     githubRepo: normalizeGithubRepo(p.githubRepo),
     githubStars: p.githubStars ?? null,
-    projectPage: httpUrlOrNull(p.projectPage),
-    organization: tidy(orgName ?? '') || null,
+    projectPage: cleanUrl(p.projectPage),
+    organization: lineOrNull(orgName, LIMITS.label),
     categories: [],
     sources: ['hf'],
   };
@@ -277,18 +283,44 @@ export function normalizeHfItem(item: unknown, ctx: HfItemContext): Paper {
 /** The same, with the location spelt by the caller ("line 12" in a JSONL file). */
 export function normalizeHfItemAt(item: unknown, ctx: { date?: string; where: string }, at: string): Paper {
   checkDate(ctx);
-  return toPaper(validateItem(item, ctx.where, at), ctx);
+  return toPaper(validateItem(item, ctx.where, at, -1), ctx);
 }
 
-/**
- * A whole API body (or day file) → papers merged by id. Every item is validated
- * before any is normalised, so a bad body yields an error and never half a day.
- */
-export function normalizeHfDay(body: unknown, ctx: { date?: string; where: string }): Paper[] {
+function checkBody(body: unknown, ctx: { date?: string; where: string }): asserts body is unknown[] {
   checkDate(ctx);
   if (!Array.isArray(body)) {
     throw new MalformedDataError(ctx.where, `expected a JSON array of Daily Papers items, got ${describeValue(body)}`);
   }
-  const valid = body.map((raw, index) => validateItem(raw, ctx.where, `item ${index}`));
+}
+
+/**
+ * A whole day file → papers merged by id. Every item is validated before any is
+ * normalised, so a bad file yields an error and never half a day: an import is all or
+ * nothing.
+ */
+export function normalizeHfDay(body: unknown, ctx: { date?: string; where: string }): Paper[] {
+  checkBody(body, ctx);
+  const valid = body.map((raw, index) => validateItem(raw, ctx.where, `item ${index}`, index));
   return [...mergeBatch(valid.map((v) => toPaper(v, ctx))).values()];
+}
+
+/**
+ * An API day → the good items' papers, and the bad items skipped, for the caller to log
+ * and count. One bad item must not cost the day's digest. A day where every item is bad
+ * is not one bad item but a changed format, so it still fails with the first problem.
+ */
+export function normalizeHfDaySkippingBad(body: unknown, ctx: { date?: string; where: string }): { papers: Paper[]; skipped: SkippedItem[] } {
+  checkBody(body, ctx);
+  const valid: ValidItem[] = [];
+  const bad: BadItemError[] = [];
+  body.forEach((raw, index) => {
+    try {
+      valid.push(validateItem(raw, ctx.where, `item ${index}`, index));
+    } catch (err) {
+      if (!(err instanceof BadItemError)) throw err;
+      bad.push(err);
+    }
+  });
+  if (bad.length && !valid.length) throw bad[0]!;
+  return { papers: [...mergeBatch(valid.map((v) => toPaper(v, ctx))).values()], skipped: bad.map((e) => e.skipped) };
 }

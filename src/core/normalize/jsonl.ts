@@ -12,16 +12,8 @@ import { parseArxivId } from '../arxiv-id.js';
 import { isDay } from '../dates.js';
 import { MalformedDataError } from '../errors.js';
 import { SOURCE_PRIORITY, type Paper, type PaperSourceName } from '../paper.js';
-import {
-  dedupeKeywords,
-  describeIssue,
-  describeValue,
-  httpUrlOrNull,
-  normalizeGithubRepo,
-  normalizeHfItemAt,
-  tidy,
-  utcDayOf,
-} from './hf.js';
+import { cleanLine, cleanList, cleanUrl, LIMITS } from '../clean-text.js';
+import { dedupeKeywords, describeIssue, describeValue, lineOrNull, normalizeGithubRepo, normalizeHfItemAt, utcDayOf } from './hf.js';
 
 const strings = z.array(z.string());
 const count = z.number().int().nonnegative().nullish();
@@ -57,7 +49,8 @@ const paperSchema = z.object({
   sources: strings.nullish(),
 });
 
-const cleanList = (xs: readonly string[] | null | undefined): string[] => (xs ?? []).map(tidy).filter(Boolean);
+const authorsOf = (xs: readonly string[] | null | undefined): string[] => cleanList(xs, LIMITS.authors, LIMITS.authorName);
+const categoriesOf = (xs: readonly string[] | null | undefined): string[] => sortedUnique(cleanList(xs, LIMITS.keywords, LIMITS.label));
 const sortedUnique = (xs: readonly string[]): string[] => [...new Set(xs)].sort();
 
 /** "2025-03-18" from a timestamp or a bare day; null when absent. */
@@ -70,9 +63,9 @@ function dayOrNull(value: string | null | undefined, field: string, fail: (p: st
 function fromArxiv(r: z.infer<typeof arxivSchema>, id: string, fail: (p: string) => never): Paper {
   return {
     id,
-    title: tidy(r.title),
-    abstract: tidy(r.summary ?? ''),
-    authors: cleanList(r.authors),
+    title: cleanLine(r.title, LIMITS.title),
+    abstract: cleanLine(r.summary ?? '', LIMITS.abstract),
+    authors: authorsOf(r.authors),
     publishedAt: dayOrNull(r.publishedAt, 'publishedAt', fail),
     featuredDates: [],
     upvotes: r.upvotes ?? null,
@@ -83,7 +76,7 @@ function fromArxiv(r: z.infer<typeof arxivSchema>, id: string, fail: (p: string)
     githubStars: null,
     projectPage: null,
     organization: null,
-    categories: sortedUnique(cleanList(r.categories)),
+    categories: categoriesOf(r.categories),
     sources: ['arxiv'],
   };
 }
@@ -93,20 +86,20 @@ function fromPaper(r: z.infer<typeof paperSchema>, id: string, fail: (p: string)
   const known = (r.sources ?? []).filter((s): s is PaperSourceName => (SOURCE_PRIORITY as readonly string[]).includes(s));
   return {
     id,
-    title: tidy(r.title),
-    abstract: tidy(r.abstract ?? ''),
-    authors: cleanList(r.authors),
+    title: cleanLine(r.title, LIMITS.title),
+    abstract: cleanLine(r.abstract ?? '', LIMITS.abstract),
+    authors: authorsOf(r.authors),
     publishedAt: dayOrNull(r.publishedAt, 'publishedAt', fail),
     featuredDates: sortedUnique(featured),
     upvotes: r.upvotes ?? null,
     comments: r.comments ?? null,
-    aiSummary: tidy(r.aiSummary ?? '') || null,
+    aiSummary: lineOrNull(r.aiSummary, LIMITS.abstract),
     keywords: dedupeKeywords(r.keywords ?? []),
     githubRepo: normalizeGithubRepo(r.githubRepo),
     githubStars: r.githubStars ?? null,
-    projectPage: httpUrlOrNull(r.projectPage),
-    organization: tidy(r.organization ?? '') || null,
-    categories: sortedUnique(cleanList(r.categories)),
+    projectPage: cleanUrl(r.projectPage),
+    organization: lineOrNull(r.organization, LIMITS.label),
+    categories: categoriesOf(r.categories),
     // A file says which sources it came from; anything else we only know came from a file.
     sources: known.length ? [...new Set(known)].sort((a, b) => SOURCE_PRIORITY.indexOf(a) - SOURCE_PRIORITY.indexOf(b)) : ['file'],
   };
@@ -132,7 +125,7 @@ export function normalizeRecordAt(obj: unknown, where: string, at: string): Pape
   if (!parsed.success) return fail(describeIssue(parsed.error, obj));
   const id = parseArxivId(parsed.data.id);
   if (!id) return fail(`id ${JSON.stringify(parsed.data.id.slice(0, 40))} is not an arXiv id`);
-  if (!tidy(parsed.data.title)) return fail(`${id} has an empty title`);
+  if (!cleanLine(parsed.data.title, LIMITS.title)) return fail(`${id} has an empty title`);
   return isPaper
     ? fromPaper(parsed.data as z.infer<typeof paperSchema>, id, fail)
     : fromArxiv(parsed.data as z.infer<typeof arxivSchema>, id, fail);

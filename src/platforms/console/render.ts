@@ -1,15 +1,20 @@
 /**
  * Replies and digest messages as terminal text. Pure: the same input always gives the
  * same lines, so it is snapshot-tested. Control characters from paper text are
- * stripped so a title cannot move the cursor or recolour the terminal.
+ * stripped so a title cannot move the cursor, recolour or retitle the terminal, or write
+ * the clipboard (OSC 52); bidi controls so it cannot reorder what is shown.
  */
+import { stripControls } from '../../core/clean-text.js';
 import type { OutboundMessage, PaperView, Reply } from '../../core/reply.js';
 import { paint, PLAIN, type TerminalStyle } from './terminal.js';
 
-/** Removes ANSI escapes and control characters (keeps newlines). */
+/**
+ * Removes escape sequences, control, bidi and zero-width characters (keeps newlines).
+ * Stored text is cleaned at normalisation already; this also covers stores filled before
+ * that, and text that never went through it (error messages quoting data).
+ */
 export function safe(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '');
+  return stripControls(s, { multiline: true });
 }
 
 export function wrap(s: string, indent: string, width = PLAIN.width): string[] {

@@ -4,6 +4,7 @@ import { toPaperView } from '../../../src/core/views.js';
 import { renderOutbound, renderReply, safe } from '../../../src/platforms/console/render.js';
 import { terminalStyle } from '../../../src/platforms/console/terminal.js';
 import { convLlava, makePaper } from '../../support/papers.js';
+import { EVIL_TITLE, EVIL_TITLE_CLEAN } from '../../support/attacks.js';
 
 const paper = convLlava();
 
@@ -31,6 +32,18 @@ describe('console renderer', () => {
     const out = renderOutbound({ kind: 'digestPaper', date: '2024-01-02', paper: toPaperView(evil), position: 1, of: 1 });
     expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
     expect(safe('a\u001b[31mred\u001b[0m')).toBe('ared');
+  });
+
+  it('leaves nothing of OSC sequences, bidi overrides or zero-width characters, in the paper lines and the link line', () => {
+    const evil = makePaper({ id: '2401.00002', title: EVIL_TITLE, githubRepo: 'https://gitlab.com/x\u001b]52;c;cHduZWQ=\u0007', projectPage: 'https://e.org/\u202e' });
+    const lines = [
+      renderOutbound({ kind: 'digestPaper', date: '2024-01-02', paper: toPaperView(evil), position: 1, of: 1 }),
+      renderReply({ kind: 'paper', paper: toPaperView(evil), abstract: 'a\u009b31mb', authors: ['x\u200by', 'B', 'C', 'D'], ephemeral: true }),
+    ].join('\n');
+    expect(lines).toContain(EVIL_TITLE_CLEAN);
+    expect(lines).toContain('https://gitlab.com/x\n');
+    expect(lines).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u200b-\u200f]|pwned|cHduZWQ/);
+    expect(safe('line one\nline\u2067 two')).toBe('line one\nline two');
   });
 });
 
