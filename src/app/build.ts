@@ -23,6 +23,7 @@ import { createBotPlatforms, createPosters } from '../platforms/registry.js';
 import { HfDailySource } from '../sources/hf-daily.js';
 import { PostgresStore } from '../store/postgres/postgres-store.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { privateDataDir } from './private-data-dir.js';
 
 /** What every process has once its store is open: the domain's services over the ports. */
 export interface Core {
@@ -55,6 +56,8 @@ export async function openStore(config: Config): Promise<Store> {
 export async function openCore(config: Config, log: Logger, opts: { clock?: Clock; metrics?: Metrics; onBuildProgress?: (p: BuildProgress) => void } = {}): Promise<Core> {
   const clock = opts.clock ?? systemClock;
   const metrics = opts.metrics ?? noMetrics;
+  // Before the store opens: with SQLite it is the file that holds the Slack tokens.
+  privateDataDir(config.dataDir, log);
   const rawStore = await openStore(config);
   const rawIndex = new LunrPaperIndex({
     feed: storeDocFeed(rawStore),
