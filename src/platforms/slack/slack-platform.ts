@@ -25,6 +25,7 @@ import { errorReply, text, type FileReply, type OutboundMessage, type Reply, typ
 import type { SlackConnection } from './slack-config.js';
 import { deliveryKey, SeenDeliveries } from './dedupe.js';
 import { slackErrorCode } from './errors.js';
+import { StoreInstallationStore } from './install-store.js';
 import { HOME_ACTION_PREFIX, HOME_ACTIONS, homeView, POLICY_LABEL } from './home.js';
 import { SubscribePolicyService, type SubscribePolicy } from './policy.js';
 import { escapeMrkdwn, LINK_ACTION_PREFIX, METADATA_EVENT_TYPE, postArgs, renderReply } from './render.js';
@@ -55,6 +56,7 @@ export class SlackPlatform implements ChatPlatform {
   readonly name = 'slack' as const;
   readonly mode: SlackMode;
   private readonly web: SlackWeb;
+  private readonly installs: StoreInstallationStore;
   private readonly policy: SubscribePolicyService;
   private readonly seen: SeenDeliveries;
   private readonly log: Logger;
@@ -70,11 +72,12 @@ export class SlackPlatform implements ChatPlatform {
     this.mode = opts.webOnly ? 'web' : slack.appToken ? 'socket' : 'http';
     if (this.mode === 'socket' && !slack.botToken) throw new ConfigError('SLACK_BOT_TOKEN: required with SLACK_APP_TOKEN (Socket Mode)');
     if (this.mode === 'http' && !slack.signingSecret) throw new ConfigError('SLACK_SIGNING_SECRET: required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
+    this.installs = new StoreInstallationStore(opts.store, { key: slack.tokenKey, log: opts.log });
     this.web = new SlackWeb({
       apiUrl: slack.apiUrl,
       botToken: slack.botToken,
       oauth: Boolean(slack.oauth),
-      store: opts.store,
+      installs: this.installs,
       log: opts.log,
       ...(opts.tuning?.maxRateLimitWaitSec !== undefined ? { maxRateLimitWaitSec: opts.tuning.maxRateLimitWaitSec } : {}),
     });
@@ -117,11 +120,12 @@ export class SlackPlatform implements ChatPlatform {
       } catch (err) {
         throw new ConfigError(`SLACK_BOT_TOKEN: auth.test did not accept it (${err instanceof BotError ? err.message : String(err)})`);
       }
-    } else if (slack.botToken) {
-      this.log.warn({}, 'SLACK_BOT_TOKEN is set with OAuth: events are authorised by installs only; the token is a fallback for posting');
+    } else {
+      if (slack.botToken) this.log.warn({}, 'SLACK_BOT_TOKEN is set with OAuth: events are authorised by installs only; the token is a fallback for posting');
+      if (!slack.tokenKey) this.log.warn({}, 'TOKEN_ENCRYPTION_KEY is not set: the bot tokens of installed workspaces are stored unencrypted (see docs/slack.md)');
     }
 
-    const receiver = this.mode === 'socket' ? socketReceiver(this.opts.slack, this.web, logger) : httpReceiver(this.opts.slack, this.opts.store, this.web, logger, oauth);
+    const receiver = this.mode === 'socket' ? socketReceiver(this.opts.slack, this.web, logger) : httpReceiver(this.opts.slack, this.installs, this.web, logger, oauth);
     const app = new App({
       receiver,
       logger,

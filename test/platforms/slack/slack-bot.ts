@@ -41,11 +41,13 @@ export interface SlackBotOptions {
   slack?: SlackStandin;
   nowIso?: string;
   tuning?: SlackPlatformOptions['tuning'];
+  /** TOKEN_ENCRYPTION_KEY: installations stored sealed. */
+  tokenKey?: Buffer;
 }
 
 
 
-export function slackConfig(slack: SlackStandin, o: { mode?: 'http' | 'socket'; oauth?: boolean; subscribePolicy?: 'everyone' | 'admins' } = {}): SlackConfig {
+export function slackConfig(slack: SlackStandin, o: { mode?: 'http' | 'socket'; oauth?: boolean; subscribePolicy?: 'everyone' | 'admins'; tokenKey?: Buffer } = {}): SlackConfig {
   return {
     botToken: o.oauth ? undefined : DEFAULT_WORKSPACE.botToken,
     appToken: o.mode === 'socket' ? DEFAULT_APP_TOKEN : undefined,
@@ -54,6 +56,7 @@ export function slackConfig(slack: SlackStandin, o: { mode?: 'http' | 'socket'; 
     apiUrl: slack.apiUrl,
     subscribePolicy: o.subscribePolicy ?? 'everyone',
     port: 0,
+    tokenKey: o.tokenKey,
   };
 }
 
@@ -67,7 +70,7 @@ export async function startSlackBot(o: SlackBotOptions = {}): Promise<SlackBot> 
   });
   const log = services.log;
   platform = new SlackPlatform({
-    slack: slackConfig(slack, { mode: o.mode ?? 'http', ...(o.oauth ? { oauth: true } : {}), ...(o.subscribePolicy ? { subscribePolicy: o.subscribePolicy } : {}) }),
+    slack: slackConfig(slack, { mode: o.mode ?? 'http', ...(o.oauth ? { oauth: true } : {}), ...(o.subscribePolicy ? { subscribePolicy: o.subscribePolicy } : {}), ...(o.tokenKey ? { tokenKey: o.tokenKey } : {}) }),
     store,
     commands,
     log,
