@@ -11,7 +11,7 @@ import type { RequestListener } from 'node:http';
 import { DigestService } from '../core/digest/digest-service.js';
 import { countingStore, noMetrics, timedIndex, type Metrics } from '../core/metrics.js';
 import { BotError } from '../core/errors.js';
-import type { ChatPlatform, Clock, DigestDispatcher, Logger, PaperIndex, PaperSource, PlatformName, Store } from '../core/ports.js';
+import type { ChatPlatform, Clock, DigestDispatcher, Logger, PaperIndex, PaperSource, PlatformName, SeenStore, Store } from '../core/ports.js';
 import { systemClock } from '../core/ports.js';
 import { SearchService } from '../core/search-service.js';
 import { storeDocFeed } from '../search/doc-feed.js';
@@ -112,7 +112,8 @@ export function buildPlatforms(
   commands: readonly CommandSpec[],
   role: 'bot' | 'poster',
   mountHttp?: (listener: RequestListener) => void,
+  seen?: () => SeenStore | undefined,
 ): Promise<Map<PlatformName, ChatPlatform>> {
-  const deps = { store: core.store, log: core.log, commands, ...(mountHttp ? { mountHttp } : {}) };
+  const deps = { store: core.store, log: core.log, commands, ...(mountHttp ? { mountHttp } : {}), ...(seen ? { seen } : {}) };
   return role === 'bot' ? createBotPlatforms(core.config, deps) : createPosters(core.config, deps);
 }

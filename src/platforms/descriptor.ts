@@ -10,7 +10,7 @@ import type { RequestListener } from 'node:http';
 import type { z } from 'zod';
 import type { CommandSpec } from '../core/command-spec/spec.js';
 import type { PlatformTraits, RateRules } from '../core/platform-descriptor.js';
-import type { ChatPlatform, Logger, Store } from '../core/ports.js';
+import type { ChatPlatform, Logger, SeenStore, Store } from '../core/ports.js';
 
 /** What a platform's factories are given by the app. */
 export interface PlatformDeps {
@@ -23,6 +23,12 @@ export interface PlatformDeps {
    * serves health, metrics and the platform.
    */
   mountHttp?: (listener: RequestListener) => void;
+  /**
+   * Deliveries seen by any process of this install (Redis), for a platform whose sender
+   * retries. A function, read per delivery: the process's Redis side starts after the
+   * platforms are built (and before they start). Unset or undefined: in-process memory.
+   */
+  seen?: () => SeenStore | undefined;
 }
 
 /**

@@ -20,10 +20,10 @@ import type { AddressInfo } from 'node:net';
 import { App, type HTTPReceiver, type RespondArguments, type RespondFn } from '@slack/bolt';
 import type { CommandSpec } from '../../core/command-spec/spec.js';
 import { BotError, ChannelUnavailableError, ConfigError, UpstreamError, userMessageOf } from '../../core/errors.js';
-import type { ChannelRef, ChatPlatform, CommandInvocation, InvokerPermissions, Logger, PlatformHandlers, PostedRef, PostOptions, Store } from '../../core/ports.js';
+import type { ChannelRef, ChatPlatform, CommandInvocation, InvokerPermissions, Logger, PlatformHandlers, PostedRef, PostOptions, SeenStore, Store } from '../../core/ports.js';
 import { errorReply, text, type FileReply, type OutboundMessage, type Reply, type TextReply } from '../../core/reply.js';
 import type { SlackConnection } from './slack-config.js';
-import { deliveryKey, SeenDeliveries } from './dedupe.js';
+import { deliveryKey, SlackDeliveries } from './dedupe.js';
 import { slackErrorCode } from './errors.js';
 import { StoreInstallationStore } from './install-store.js';
 import { HOME_ACTION_PREFIX, HOME_ACTIONS, homeView, POLICY_LABEL } from './home.js';
@@ -44,6 +44,8 @@ export interface SlackPlatformOptions {
   webOnly?: boolean;
   /** HTTP mode on the app's own server (shared HTTP_PORT) instead of a port of Bolt's. */
   mountHttp?: (listener: RequestListener) => void;
+  /** Deliveries seen by any process (Redis), read per delivery; unset or undefined: this process's own memory. */
+  seen?: () => SeenStore | undefined;
   /** Tuning, mostly for tests. */
   tuning?: { maxRateLimitWaitSec?: number; adminCacheMs?: number; dedupeTtlMs?: number; historyLimit?: number };
 }
@@ -58,7 +60,7 @@ export class SlackPlatform implements ChatPlatform {
   private readonly web: SlackWeb;
   private readonly installs: StoreInstallationStore;
   private readonly policy: SubscribePolicyService;
-  private readonly seen: SeenDeliveries;
+  private readonly seen: SlackDeliveries;
   private readonly log: Logger;
   private readonly inflight = new Set<Promise<unknown>>();
   private app: App | undefined;
@@ -91,7 +93,7 @@ export class SlackPlatform implements ChatPlatform {
       log: opts.log,
       ...(opts.tuning?.adminCacheMs !== undefined ? { ttlMs: opts.tuning.adminCacheMs } : {}),
     });
-    this.seen = new SeenDeliveries(opts.tuning?.dedupeTtlMs);
+    this.seen = new SlackDeliveries(opts.seen, opts.log, opts.tuning?.dedupeTtlMs);
   }
 
   /** HTTP mode: where the receiver listens (tests start it on port 0). */
@@ -194,7 +196,7 @@ export class SlackPlatform implements ChatPlatform {
     // Retried (X-Slack-Retry-Num) and replayed deliveries: acknowledge, do not handle again.
     app.use(async (args) => {
       const key = deliveryKey(args.body);
-      if (key && !this.seen.firstTime(key)) {
+      if (key && !(await this.seen.firstTime(key))) {
         const ack = (args as { ack?: () => Promise<void> }).ack;
         if (ack) await ack();
         this.log.info({ key, retryNum: args.context.retryNum, retryReason: args.context.retryReason }, 'Slack delivery seen before: acknowledged, not handled again');

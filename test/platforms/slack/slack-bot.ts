@@ -43,6 +43,8 @@ export interface SlackBotOptions {
   tuning?: SlackPlatformOptions['tuning'];
   /** TOKEN_ENCRYPTION_KEY: installations stored sealed. */
   tokenKey?: Buffer;
+  /** Deliveries seen by every bot sharing it (a Redis), as main.ts passes the queue side's. */
+  seen?: SlackPlatformOptions['seen'];
 }
 
 
@@ -75,6 +77,7 @@ export async function startSlackBot(o: SlackBotOptions = {}): Promise<SlackBot> 
     commands,
     log,
     ...(o.tuning ? { tuning: o.tuning } : {}),
+    ...(o.seen ? { seen: o.seen } : {}),
   });
   const handlers = createHandlers(services, commands, PLATFORMS);
   await platform.start(handlers);
