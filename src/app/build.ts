@@ -12,7 +12,7 @@ import type { RequestListener } from 'node:http';
 import { DigestService } from '../core/digest/digest-service.js';
 import { countingStore, noMetrics, timedIndex, type Metrics } from '../core/metrics.js';
 import { BotError } from '../core/errors.js';
-import type { ChatPlatform, Clock, DigestDispatcher, Logger, PaperIndex, PaperSource, PlatformName, Store } from '../core/ports.js';
+import type { ChatPlatform, Clock, DigestDispatcher, Logger, PaperIndex, PaperSource, PlatformName, SeenStore, Store } from '../core/ports.js';
 import { systemClock } from '../core/ports.js';
 import { SearchService } from '../core/search-service.js';
 import { storeDocFeed } from '../search/doc-feed.js';
@@ -24,6 +24,7 @@ import { createBotPlatforms, createPosters } from '../platforms/registry.js';
 import { HfDailySource } from '../sources/hf-daily.js';
 import { PostgresStore } from '../store/postgres/postgres-store.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { privateDataDir } from './private-data-dir.js';
 
 /** What every process has once its store is open: the domain's services over the ports. */
 export interface Core {
@@ -56,6 +57,8 @@ export async function openStore(config: Config): Promise<Store> {
 export async function openCore(config: Config, log: Logger, opts: { clock?: Clock; metrics?: Metrics; onBuildProgress?: (p: BuildProgress) => void } = {}): Promise<Core> {
   const clock = opts.clock ?? systemClock;
   const metrics = opts.metrics ?? noMetrics;
+  // Before the store opens: with SQLite it is the file that holds the Slack tokens.
+  privateDataDir(config.dataDir, log);
   const rawStore = await openStore(config);
   const rawIndex = new LunrPaperIndex({
     feed: storeDocFeed(rawStore),
@@ -112,7 +115,8 @@ export function buildPlatforms(
   commands: readonly CommandSpec[],
   role: 'bot' | 'poster',
   mountHttp?: (listener: RequestListener) => void,
+  seen?: () => SeenStore | undefined,
 ): Promise<Map<PlatformName, ChatPlatform>> {
-  const deps = { store: core.store, log: core.log, commands, metrics: core.metrics, ...(mountHttp ? { mountHttp } : {}) };
+  const deps = { store: core.store, log: core.log, commands, metrics: core.metrics, ...(mountHttp ? { mountHttp } : {}), ...(seen ? { seen } : {}) };
   return role === 'bot' ? createBotPlatforms(core.config, deps) : createPosters(core.config, deps);
 }

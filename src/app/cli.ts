@@ -24,6 +24,7 @@ import { ProgressBar } from '../cli/progress-bar.js';
 import type { BuildProgress } from '../search/build-job.js';
 import { openCore } from './build.js';
 import { quietOnClosedPipe } from './lifecycle.js';
+import { privateFileModes } from './private-data-dir.js';
 
 const common = { json: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } as const;
 
@@ -140,6 +141,7 @@ function fail(err: unknown, json: boolean): never {
   process.exit(usage || (bot && (isUserFault(bot) || bot.code === 'malformed_data' || bot.code === 'config')) ? 2 : 1);
 }
 
+privateFileModes();
 quietOnClosedPipe();
 const argv = process.argv.slice(2);
 run(argv).then(

@@ -7,6 +7,7 @@
  */
 import { BotError } from '../core/errors.js';
 import type { ChatPlatform, PlatformHandlers } from '../core/ports.js';
+import { privateFileModes } from './private-data-dir.js';
 
 interface LifecycleLog {
   flush(): void;
@@ -89,6 +90,7 @@ export function quietOnClosedPipe(): void {
 
 /** Runs an entry point; a failure to start stops what had started, says one line, exits 1. */
 export function runEntry(main: (life: Lifecycle) => Promise<void>): void {
+  privateFileModes();
   const life = new Lifecycle();
   // The handlers are on from the first moment: a SIGTERM during start still stops what started.
   life.handleSignals();

@@ -84,9 +84,12 @@ async function main(life: Lifecycle): Promise<void> {
     });
     platforms.set('console', consolePlatform);
   }
-  for (const [name, platform] of await buildPlatforms(core, commands, 'bot', httpPort === undefined ? undefined : mount.mount)) platforms.set(name, platform);
-
   let queue: QueueSide | null = null;
+  // Retried deliveries are remembered in Redis, shared with every other bot process, once
+  // the queue side is up; the platforms only start receiving after that.
+  const seen = () => queue?.seen;
+  for (const [name, platform] of await buildPlatforms(core, commands, 'bot', httpPort === undefined ? undefined : mount.mount, seen)) platforms.set(name, platform);
+
   let redis: ResolvedRedis | null = null;
   let dispatcher: DigestDispatcher;
   let schedules: ScheduleSync | undefined;

@@ -7,7 +7,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { deliverQueue, hintQueue, INGEST_QUEUE, PLAN_QUEUE, sweep, SWEEP_INTERVAL_MS } from '../../jobs/index.js';
 import { countingPlatform, noMetrics, type Metrics } from '../core/metrics.js';
-import type { ChatPlatform, DigestDispatcher, PlatformName } from '../core/ports.js';
+import type { ChatPlatform, DigestDispatcher, PlatformName, SeenStore } from '../core/ports.js';
 import type { ScheduleSync } from '../core/services.js';
 import type { Throttle } from '../core/throttle.js';
 import { Queues } from '../redis/bullmq-queues.js';
@@ -19,6 +19,7 @@ import { durabilityWarnings, readDurability } from '../redis/redis-durability.js
 import { QueueDigestDispatcher } from '../redis/queue-dispatcher.js';
 import { platformRates, RateLimitedPlatform, type RateSettings } from '../redis/rate-limited-platform.js';
 import { redisConnection, type ResolvedRedis } from '../redis/redis-connection.js';
+import { RedisSeenStore } from '../redis/redis-seen-store.js';
 import { startSweepLoop, type SweepLoop } from '../redis/sweep-loop.js';
 import { buildJobContext, type JobCore } from './job-context.js';
 
@@ -27,6 +28,8 @@ export interface QueueSide {
   dispatcher: DigestDispatcher;
   schedules: ScheduleSync;
   workers: RunningWorkers | null;
+  /** Deliveries seen by any process on this Redis (Slack's retries), under the prefix. */
+  seen: SeenStore;
   /** Whether the Redis connection is up now (for /readyz). */
   redisReady(): boolean;
   /** Every queue this process uses, for the dashboard. */
@@ -115,6 +118,7 @@ export async function startQueueSide(opts: QueueSideOptions): Promise<QueueSide>
     dispatcher,
     schedules,
     workers,
+    seen: new RedisSeenStore(redis, opts.prefix),
     warnings,
     throttle: limiter,
     redisReady: () => redis.status === 'ready',

@@ -27,6 +27,15 @@ export interface Logger {
   child(bindings: Record<string, unknown>): Logger;
 }
 
+/**
+ * Keys seen before, for deliveries a sender repeats (Slack retries an event, a request
+ * can be replayed): true the first time `key` is seen within `ttlMs`, false for a repeat.
+ * In Redis it is shared by every process, so a retry landing on another one is caught.
+ */
+export interface SeenStore {
+  firstTime(key: string, ttlMs: number): Promise<boolean>;
+}
+
 // ─── Sources ─────────────────────────────────────────────────────────────────────────
 
 /**

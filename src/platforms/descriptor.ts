@@ -10,8 +10,8 @@ import type { RequestListener } from 'node:http';
 import type { z } from 'zod';
 import type { CommandSpec } from '../core/command-spec/spec.js';
 import type { PlatformTraits, RateRules } from '../core/platform-descriptor.js';
-import type { ChatPlatform, Logger, Store } from '../core/ports.js';
 import type { Metrics } from '../core/metrics.js';
+import type { ChatPlatform, Logger, SeenStore, Store } from '../core/ports.js';
 
 /** What a platform's factories are given by the app. */
 export interface PlatformDeps {
@@ -26,6 +26,12 @@ export interface PlatformDeps {
   mountHttp?: (listener: RequestListener) => void;
   /** Where a platform counts what only it sees (invalid requests, its breaker). */
   metrics?: Metrics;
+  /**
+   * Deliveries seen by any process of this install (Redis), for a platform whose sender
+   * retries. A function, read per delivery: the process's Redis side starts after the
+   * platforms are built (and before they start). Unset or undefined: in-process memory.
+   */
+  seen?: () => SeenStore | undefined;
 }
 
 /**

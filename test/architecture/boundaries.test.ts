@@ -60,7 +60,7 @@ const CORE_MAY_IMPORT = new Set(['zod', 'node:crypto']);
 
 /** Our own parts of a process: made by src/app/ (a class's own file may make itself in a static factory). */
 const WIRED = [
-  'SqliteStore', 'PostgresStore', 'LunrPaperIndex', 'HfDailySource', 'Queues', 'RedisRateLimiter', 'BullmqScheduleSync',
+  'SqliteStore', 'PostgresStore', 'LunrPaperIndex', 'HfDailySource', 'Queues', 'RedisRateLimiter', 'RedisSeenStore', 'BullmqScheduleSync',
   'QueueDigestDispatcher', 'RateLimitedPlatform', 'DiscordPlatform', 'SlackPlatform', 'ConsolePlatform', 'SearchService', 'DigestService',
 ];
 /** Factories of connections and workers: called from src/app/ only. */

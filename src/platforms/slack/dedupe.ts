@@ -7,18 +7,22 @@
  * the same `event_id` or `trigger_id`. Ten minutes of memory covers both. Bolt does not
  * dedupe by itself.
  *
- * The set lives in this process. That is enough here: one bot process receives Slack's
- * requests (the worker only posts), Slack retries to the same URL, and what the handlers
- * do is idempotent anyway (a bookmark is a set member; App Home is re-published whole),
- * so the rare retry after a restart repeats an effect harmlessly rather than doubling it.
- * Several receiving processes behind a load balancer would need a shared set (Redis
- * `SET key 1 NX EX 600`).
+ * The memory is shared through Redis (a SeenStore, from the process's queue side) when
+ * the process has one, so several receiving processes behind a load balancer, or a bot
+ * restarted between an event and its retry, still handle it once. Without Redis, and
+ * for a request while Redis does not answer, it is the set in this process: a retry
+ * landing elsewhere then repeats an effect that is idempotent anyway (a bookmark is a
+ * set member; App Home is re-published whole) rather than doubling it.
  */
+import type { Logger, SeenStore } from '../../core/ports.js';
+
+export const SEEN_TTL_MS = 10 * 60_000;
+
 export class SeenDeliveries {
   private readonly seen = new Map<string, number>();
 
   constructor(
-    private readonly ttlMs = 10 * 60_000,
+    private readonly ttlMs = SEEN_TTL_MS,
     private readonly max = 20_000,
     private readonly now: () => number = Date.now,
   ) {}
@@ -43,6 +47,31 @@ export class SeenDeliveries {
     for (const k of this.seen.keys()) {
       if (this.seen.size <= this.max) break;
       this.seen.delete(k);
+    }
+  }
+}
+
+/** The shared SeenStore when there is one, else (and while it fails) the in-process set. */
+export class SlackDeliveries {
+  private readonly local: SeenDeliveries;
+
+  constructor(
+    /** Read per delivery: the process's Redis side starts after its platforms are built. */
+    private readonly shared: (() => SeenStore | undefined) | undefined,
+    private readonly log: Logger,
+    private readonly ttlMs = SEEN_TTL_MS,
+  ) {
+    this.local = new SeenDeliveries(ttlMs);
+  }
+
+  async firstTime(key: string): Promise<boolean> {
+    const shared = this.shared?.();
+    if (!shared) return this.local.firstTime(key);
+    try {
+      return await shared.firstTime(`slack:${key}`, this.ttlMs);
+    } catch (err) {
+      this.log.warn({ key, err: (err as Error).message }, 'shared dedupe unavailable: this delivery is remembered in this process only');
+      return this.local.firstTime(key);
     }
   }
 }

@@ -20,7 +20,7 @@ export const slackPlatform = definePlatform<SlackSection>({
         { key: `slack:${channel.workspaceId}:tier3`, rate: { perSecond: s.tier3PerMinute / 60, burst: 5 } },
   async createBot(s, deps) {
     const { SlackPlatform } = await import('./slack-platform.js');
-    return new SlackPlatform({ slack: s.connection!, store: deps.store, commands: deps.commands, log: deps.log.child({ platform: 'slack' }), ...(deps.mountHttp ? { mountHttp: deps.mountHttp } : {}) });
+    return new SlackPlatform({ slack: s.connection!, store: deps.store, commands: deps.commands, log: deps.log.child({ platform: 'slack' }), ...(deps.mountHttp ? { mountHttp: deps.mountHttp } : {}), ...(deps.seen ? { seen: deps.seen } : {}) });
   },
   async createPoster(s, deps) {
     const { SlackPlatform } = await import('./slack-platform.js');

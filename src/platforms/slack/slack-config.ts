@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { PlatformConfig } from '../descriptor.js';
 import { int, optionalString, url } from '../../env-schema.js';
+import { KEY_HELP, parseTokenKey } from './install-cipher.js';
 
 export interface SlackConnection {
   botToken: string | undefined;
@@ -11,6 +12,8 @@ export interface SlackConnection {
   apiUrl: string;
   subscribePolicy: 'everyone' | 'admins';
   port: number;
+  /** TOKEN_ENCRYPTION_KEY: installations are stored sealed with it (install-cipher.ts). */
+  tokenKey?: Buffer | undefined;
 }
 
 export interface SlackSection {
@@ -39,6 +42,8 @@ export const slackConfig: PlatformConfig<SlackSection> = {
     PORT: int(3000, 0, 65535),
     SLACK_MESSAGES_PER_SECOND: z.coerce.number().positive().max(1_000).default(1),
     SLACK_TIER3_PER_MINUTE: int(50, 1, 100_000),
+    /** 32 bytes (hex or base64): OAuth installations, with their bot tokens, are stored encrypted. */
+    TOKEN_ENCRYPTION_KEY: optionalString,
   },
   read(v) {
     const s = (k: string) => v[k] as string | undefined;
@@ -52,6 +57,9 @@ export const slackConfig: PlatformConfig<SlackSection> = {
       problems.push('  SLACK_SIGNING_SECRET: required in HTTP mode (set it, or SLACK_APP_TOKEN for Socket Mode)');
     }
     if (s('SLACK_APP_TOKEN') && !s('SLACK_BOT_TOKEN')) problems.push('  SLACK_BOT_TOKEN: required with SLACK_APP_TOKEN (Socket Mode)');
+    const rawKey = s('TOKEN_ENCRYPTION_KEY');
+    const tokenKey = rawKey === undefined ? undefined : parseTokenKey(rawKey);
+    if (tokenKey === null) problems.push(`  TOKEN_ENCRYPTION_KEY: ${KEY_HELP}`);
     return {
       section: {
         connection: on
@@ -63,6 +71,7 @@ export const slackConfig: PlatformConfig<SlackSection> = {
               apiUrl: s('SLACK_API_URL')!,
               subscribePolicy: v.SLACK_SUBSCRIBE_POLICY as 'everyone' | 'admins',
               port: v.PORT as number,
+              tokenKey: tokenKey ?? undefined,
             }
           : undefined,
         messagesPerSecond: v.SLACK_MESSAGES_PER_SECOND as number,

@@ -20,11 +20,12 @@ import type { AddressInfo } from 'node:net';
 import { App, type HTTPReceiver, type RespondArguments, type RespondFn } from '@slack/bolt';
 import type { CommandSpec } from '../../core/command-spec/spec.js';
 import { BotError, ChannelUnavailableError, ConfigError, UpstreamError, userMessageOf } from '../../core/errors.js';
-import type { ChannelRef, ChatPlatform, CommandInvocation, InvokerPermissions, Logger, PlatformHandlers, PostedRef, PostOptions, Store } from '../../core/ports.js';
+import type { ChannelRef, ChatPlatform, CommandInvocation, InvokerPermissions, Logger, PlatformHandlers, PostedRef, PostOptions, SeenStore, Store } from '../../core/ports.js';
 import { errorReply, text, type FileReply, type OutboundMessage, type Reply, type TextReply } from '../../core/reply.js';
 import type { SlackConnection } from './slack-config.js';
-import { deliveryKey, SeenDeliveries } from './dedupe.js';
+import { deliveryKey, SlackDeliveries } from './dedupe.js';
 import { slackErrorCode } from './errors.js';
+import { StoreInstallationStore } from './install-store.js';
 import { HOME_ACTION_PREFIX, HOME_ACTIONS, homeView, POLICY_LABEL } from './home.js';
 import { SubscribePolicyService, type SubscribePolicy } from './policy.js';
 import { escapeMrkdwn, LINK_ACTION_PREFIX, METADATA_EVENT_TYPE, postArgs, renderReply } from './render.js';
@@ -43,6 +44,8 @@ export interface SlackPlatformOptions {
   webOnly?: boolean;
   /** HTTP mode on the app's own server (shared HTTP_PORT) instead of a port of Bolt's. */
   mountHttp?: (listener: RequestListener) => void;
+  /** Deliveries seen by any process (Redis), read per delivery; unset or undefined: this process's own memory. */
+  seen?: () => SeenStore | undefined;
   /** Tuning, mostly for tests. */
   tuning?: { maxRateLimitWaitSec?: number; adminCacheMs?: number; dedupeTtlMs?: number; historyLimit?: number };
 }
@@ -55,8 +58,9 @@ export class SlackPlatform implements ChatPlatform {
   readonly name = 'slack' as const;
   readonly mode: SlackMode;
   private readonly web: SlackWeb;
+  private readonly installs: StoreInstallationStore;
   private readonly policy: SubscribePolicyService;
-  private readonly seen: SeenDeliveries;
+  private readonly seen: SlackDeliveries;
   private readonly log: Logger;
   private readonly inflight = new Set<Promise<unknown>>();
   private app: App | undefined;
@@ -70,11 +74,12 @@ export class SlackPlatform implements ChatPlatform {
     this.mode = opts.webOnly ? 'web' : slack.appToken ? 'socket' : 'http';
     if (this.mode === 'socket' && !slack.botToken) throw new ConfigError('SLACK_BOT_TOKEN: required with SLACK_APP_TOKEN (Socket Mode)');
     if (this.mode === 'http' && !slack.signingSecret) throw new ConfigError('SLACK_SIGNING_SECRET: required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
+    this.installs = new StoreInstallationStore(opts.store, { key: slack.tokenKey, log: opts.log });
     this.web = new SlackWeb({
       apiUrl: slack.apiUrl,
       botToken: slack.botToken,
       oauth: Boolean(slack.oauth),
-      store: opts.store,
+      installs: this.installs,
       log: opts.log,
       ...(opts.tuning?.maxRateLimitWaitSec !== undefined ? { maxRateLimitWaitSec: opts.tuning.maxRateLimitWaitSec } : {}),
     });
@@ -88,7 +93,7 @@ export class SlackPlatform implements ChatPlatform {
       log: opts.log,
       ...(opts.tuning?.adminCacheMs !== undefined ? { ttlMs: opts.tuning.adminCacheMs } : {}),
     });
-    this.seen = new SeenDeliveries(opts.tuning?.dedupeTtlMs);
+    this.seen = new SlackDeliveries(opts.seen, opts.log, opts.tuning?.dedupeTtlMs);
   }
 
   /** HTTP mode: where the receiver listens (tests start it on port 0). */
@@ -117,11 +122,12 @@ export class SlackPlatform implements ChatPlatform {
       } catch (err) {
         throw new ConfigError(`SLACK_BOT_TOKEN: auth.test did not accept it (${err instanceof BotError ? err.message : String(err)})`);
       }
-    } else if (slack.botToken) {
-      this.log.warn({}, 'SLACK_BOT_TOKEN is set with OAuth: events are authorised by installs only; the token is a fallback for posting');
+    } else {
+      if (slack.botToken) this.log.warn({}, 'SLACK_BOT_TOKEN is set with OAuth: events are authorised by installs only; the token is a fallback for posting');
+      if (!slack.tokenKey) this.log.warn({}, 'TOKEN_ENCRYPTION_KEY is not set: the bot tokens of installed workspaces are stored unencrypted (see docs/slack.md)');
     }
 
-    const receiver = this.mode === 'socket' ? socketReceiver(this.opts.slack, this.web, logger) : httpReceiver(this.opts.slack, this.opts.store, this.web, logger, oauth);
+    const receiver = this.mode === 'socket' ? socketReceiver(this.opts.slack, this.web, logger) : httpReceiver(this.opts.slack, this.installs, this.web, logger, oauth);
     const app = new App({
       receiver,
       logger,
@@ -190,7 +196,7 @@ export class SlackPlatform implements ChatPlatform {
     // Retried (X-Slack-Retry-Num) and replayed deliveries: acknowledge, do not handle again.
     app.use(async (args) => {
       const key = deliveryKey(args.body);
-      if (key && !this.seen.firstTime(key)) {
+      if (key && !(await this.seen.firstTime(key))) {
         const ack = (args as { ack?: () => Promise<void> }).ack;
         if (ack) await ack();
         this.log.info({ key, retryNum: args.context.retryNum, retryReason: args.context.retryReason }, 'Slack delivery seen before: acknowledged, not handled again');

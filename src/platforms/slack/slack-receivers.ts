@@ -3,8 +3,7 @@
  * (signed requests on /slack/events, and the OAuth install flow when configured).
  */
 import { HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
-import type { Store } from '../../core/ports.js';
-import { StoreInstallationStore } from './install-store.js';
+import type { StoreInstallationStore } from './install-store.js';
 import { BOT_SCOPES, EVENTS_PATH, INSTALL_PATH, OAUTH_REDIRECT_PATH } from './manifest.js';
 import type { SlackConnection } from './slack-config.js';
 import type { slackSdkLogger, SlackWeb } from './web.js';
@@ -18,7 +17,7 @@ export function socketReceiver(slack: SlackConnection, web: SlackWeb, logger: Sd
   return new SocketModeReceiver({ appToken: slack.appToken!, logger, installerOptions: { clientOptions } });
 }
 
-export function httpReceiver(slack: SlackConnection, store: Store, web: SlackWeb, logger: SdkLogger, oauth: SlackConnection['oauth']): Receiver {
+export function httpReceiver(slack: SlackConnection, installs: StoreInstallationStore, web: SlackWeb, logger: SdkLogger, oauth: SlackConnection['oauth']): Receiver {
   return new HTTPReceiver({
     signingSecret: slack.signingSecret!,
     endpoints: EVENTS_PATH,
@@ -40,7 +39,7 @@ export function httpReceiver(slack: SlackConnection, store: Store, web: SlackWeb
           clientSecret: oauth.clientSecret,
           stateSecret: oauth.stateSecret,
           scopes: BOT_SCOPES.map((s) => s.scope),
-          installationStore: new StoreInstallationStore(store),
+          installationStore: installs,
           installerOptions: { installPath: INSTALL_PATH, redirectUriPath: OAUTH_REDIRECT_PATH, directInstall: false, clientOptions: web.clientOptions() },
         }
       : {}),

@@ -10,8 +10,9 @@
 import { LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import type { Installation } from '@slack/bolt';
 import { ChannelUnavailableError } from '../../core/errors.js';
-import type { Logger, Store } from '../../core/ports.js';
+import type { Logger } from '../../core/ports.js';
 import { mapSlackError } from './errors.js';
+import type { StoreInstallationStore } from './install-store.js';
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
 export type WebResult = Record<string, unknown> & { ok?: boolean };
@@ -23,7 +24,8 @@ export interface SlackWebOptions {
   botToken: string | undefined;
   /** Look tokens up in the store's installs (OAuth, many workspaces). */
   oauth: boolean;
-  store: Store;
+  /** The installs, opened (TOKEN_ENCRYPTION_KEY). */
+  installs: Pick<StoreInstallationStore, 'installation'>;
   log: Logger;
   /** A Retry-After longer than this is handed back to the caller as a retryable error. Default 30 s. */
   maxRateLimitWaitSec?: number;
@@ -82,8 +84,7 @@ export class SlackWeb {
   /** The bot token for a workspace: its OAuth installation, else the single SLACK_BOT_TOKEN. */
   async tokenFor(teamId: string): Promise<string> {
     if (this.opts.oauth) {
-      const install = await this.opts.store.getInstall('slack', teamId);
-      const token = install ? botTokenOf(install.data) : undefined;
+      const token = botTokenOf(await this.opts.installs.installation(teamId));
       if (token) return token;
     }
     if (this.opts.botToken) return this.opts.botToken;

@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../../../src/redis/private-redis-server.js';
 import { startTestRedis } from '../../support/redis.js';
@@ -58,6 +59,15 @@ describe('Slack from the command line', () => {
       const answer = await slack.waitFor(() => slack.responses.find((r) => r.id === 'search'), 30_000, 'the search answer');
       expect(JSON.stringify(answer.body)).toContain('sparse attention');
       expect((answer.body as { response_type?: string }).response_type ?? 'ephemeral').toBe('ephemeral');
+      // The delivery is remembered in the shared Redis (under QUEUE_PREFIX), where a retry to another bot process finds it.
+      const conn = new Redis(redis.url);
+      try {
+        const seen = await conn.keys('papers:seen:slack:T0TEST:trigger:*');
+        expect(seen.length).toBeGreaterThanOrEqual(1);
+        expect(await conn.pttl(seen[0]!)).toBeGreaterThan(60_000);
+      } finally {
+        conn.disconnect();
+      }
 
       await send.command(slashCommand({ text: 'digest now', responseUrl: slack.responseUrl('digest') }));
       await slack.waitFor(() => slack.channelMessages('C0GENERAL').length === 6, 30_000, 'the digest');

@@ -41,11 +41,15 @@ export interface SlackBotOptions {
   slack?: SlackStandin;
   nowIso?: string;
   tuning?: SlackPlatformOptions['tuning'];
+  /** TOKEN_ENCRYPTION_KEY: installations stored sealed. */
+  tokenKey?: Buffer;
+  /** Deliveries seen by every bot sharing it (a Redis), as main.ts passes the queue side's. */
+  seen?: SlackPlatformOptions['seen'];
 }
 
 
 
-export function slackConfig(slack: SlackStandin, o: { mode?: 'http' | 'socket'; oauth?: boolean; subscribePolicy?: 'everyone' | 'admins' } = {}): SlackConfig {
+export function slackConfig(slack: SlackStandin, o: { mode?: 'http' | 'socket'; oauth?: boolean; subscribePolicy?: 'everyone' | 'admins'; tokenKey?: Buffer } = {}): SlackConfig {
   return {
     botToken: o.oauth ? undefined : DEFAULT_WORKSPACE.botToken,
     appToken: o.mode === 'socket' ? DEFAULT_APP_TOKEN : undefined,
@@ -54,6 +58,7 @@ export function slackConfig(slack: SlackStandin, o: { mode?: 'http' | 'socket'; 
     apiUrl: slack.apiUrl,
     subscribePolicy: o.subscribePolicy ?? 'everyone',
     port: 0,
+    tokenKey: o.tokenKey,
   };
 }
 
@@ -67,11 +72,12 @@ export async function startSlackBot(o: SlackBotOptions = {}): Promise<SlackBot> 
   });
   const log = services.log;
   platform = new SlackPlatform({
-    slack: slackConfig(slack, { mode: o.mode ?? 'http', ...(o.oauth ? { oauth: true } : {}), ...(o.subscribePolicy ? { subscribePolicy: o.subscribePolicy } : {}) }),
+    slack: slackConfig(slack, { mode: o.mode ?? 'http', ...(o.oauth ? { oauth: true } : {}), ...(o.subscribePolicy ? { subscribePolicy: o.subscribePolicy } : {}), ...(o.tokenKey ? { tokenKey: o.tokenKey } : {}) }),
     store,
     commands,
     log,
     ...(o.tuning ? { tuning: o.tuning } : {}),
+    ...(o.seen ? { seen: o.seen } : {}),
   });
   const handlers = createHandlers(services, commands, PLATFORMS);
   await platform.start(handlers);
