@@ -34,7 +34,7 @@ export interface HomeView {
 
 export const POLICY_LABEL: Record<SubscribePolicy, string> = {
   everyone: 'Everyone in the channel',
-  admins: 'Workspace admins and owners only',
+  admins: 'Workspace admins, owners and whoever installed the app',
 };
 
 export function homeView(input: HomeViewInput): HomeView {
@@ -66,13 +66,13 @@ export function homeView(input: HomeViewInput): HomeView {
       type: 'actions',
       elements: (['everyone', 'admins'] as const).map((p) => ({
         type: 'button' as const,
-        text: { type: 'plain_text' as const, text: p === 'everyone' ? 'Allow everyone' : 'Admins and owners only', emoji: true as const },
+        text: { type: 'plain_text' as const, text: p === 'everyone' ? 'Allow everyone' : 'Admins, owners, installer', emoji: true as const },
         action_id: p === 'everyone' ? HOME_ACTIONS.policyEveryone : HOME_ACTIONS.policyAdmins,
         ...(p === input.policy ? { style: 'primary' as const } : {}),
       })),
     });
   } else {
-    policyBlocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: 'Workspace admins and owners can change this here.', verbatim: true }] });
+    policyBlocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: 'Workspace admins, owners and the installer can change this here.', verbatim: true }] });
   }
 
   const fixed = top.length + exportBlocks.length + policyBlocks.length;

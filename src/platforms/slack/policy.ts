@@ -1,9 +1,11 @@
 /**
- * Who may subscribe a channel (and change or stop its digest) on Slack. Slack has no
- * per-channel "manage" permission a bot can read, so each workspace picks one of two
- * policies: everyone in the channel (the default, from SLACK_SUBSCRIBE_POLICY), or
- * workspace admins and owners only. The choice lives in store meta
- * `slack:subscribePolicy:<teamId>`; admins change it from the App Home.
+ * Who may subscribe a channel (change or stop its digest, or post it with `digest now`)
+ * on Slack. Slack has no per-channel "manage" permission a bot can read, so each
+ * workspace picks one of two policies: workspace admins, owners and whoever installed the
+ * app (the default, from SLACK_SUBSCRIBE_POLICY: the safe one, since otherwise any member
+ * of any public channel could make the bot join and post there), or everyone in the
+ * channel. The choice lives in store meta `slack:subscribePolicy:<teamId>`; admins change
+ * it from the App Home.
  *
  * Admin status comes from users.info (is_admin / is_owner / is_primary_owner), cached
  * for a minute, and is looked up only when a decision needs it, so ordinary commands
@@ -24,6 +26,8 @@ export interface PolicyDeps {
   defaultPolicy: SubscribePolicy;
   /** users.info → admin or owner; throws on API failure. */
   lookupAdmin: (teamId: string, userId: string) => Promise<boolean>;
+  /** The user who installed the app in this workspace (OAuth installs), if known. */
+  installerOf?: (teamId: string) => Promise<string | undefined>;
   log: Logger;
   ttlMs?: number;
   now?: () => number;
@@ -48,7 +52,7 @@ export class SubscribePolicyService {
     await this.deps.store.setMeta(policyKey(teamId), policy);
   }
 
-  /** Admin or owner of the workspace. A failed lookup counts as "no" (fail closed) and is logged. */
+  /** Admin, owner or installer of the app. A failed lookup counts as "no" (fail closed) and is logged. */
   async isAdmin(teamId: string, userId: string): Promise<boolean> {
     const key = `${teamId}:${userId}`;
     const hit = this.cache.get(key);
@@ -56,7 +60,7 @@ export class SubscribePolicyService {
     if (hit && hit.until > now) return hit.admin;
     let admin = false;
     try {
-      admin = await this.deps.lookupAdmin(teamId, userId);
+      admin = (await this.deps.installerOf?.(teamId)) === userId || (await this.deps.lookupAdmin(teamId, userId));
     } catch (err) {
       this.deps.log.warn({ err, team: teamId, user: userId }, 'users.info failed; treating the user as a non-admin');
       return false;

@@ -37,7 +37,7 @@ export const slackConfig: PlatformConfig<SlackSection> = {
     SLACK_STATE_SECRET: optionalString,
     SLACK_API_URL: url('https://slack.com/api').transform((s) => `${s}/`),
     /** Who may subscribe a channel by default: everyone in it, or workspace admins and owners. */
-    SLACK_SUBSCRIBE_POLICY: z.enum(['everyone', 'admins']).default('everyone'),
+    SLACK_SUBSCRIBE_POLICY: z.enum(['everyone', 'admins']).default('admins'),
     /** HTTP port of the Slack events/commands/OAuth endpoints (HTTP mode). */
     PORT: int(3000, 0, 65535),
     SLACK_MESSAGES_PER_SECOND: z.coerce.number().positive().max(1_000).default(1),

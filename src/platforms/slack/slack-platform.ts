@@ -90,6 +90,7 @@ export class SlackPlatform implements ChatPlatform {
         const res = await this.web.call<{ user?: { is_admin?: boolean; is_owner?: boolean; is_primary_owner?: boolean } }>(teamId, 'users.info', { user: userId });
         return Boolean(res.user?.is_admin || res.user?.is_owner || res.user?.is_primary_owner);
       },
+      installerOf: async (teamId) => (await this.installs.installation(teamId))?.user?.id,
       log: opts.log,
       ...(opts.tuning?.adminCacheMs !== undefined ? { ttlMs: opts.tuning.adminCacheMs } : {}),
     });
@@ -308,7 +309,7 @@ export class SlackPlatform implements ChatPlatform {
         await this.policy.set(teamId, next);
         this.log.info({ team: teamId, user: userId, policy: next }, 'Slack subscribe policy changed');
         notice = `Saved: who may subscribe channels is now “${POLICY_LABEL[next]}”.`;
-      } else notice = 'Only workspace admins and owners can change who may subscribe channels.';
+      } else notice = 'Only workspace admins, owners and the installer can change who may subscribe channels.';
     } else if (!actionId.startsWith(HOME_ACTION_PREFIX)) {
       // Remove buttons and the pages of the bookmark list: the core's own buttons.
       const reply = await this.handlers!.action({ ...inv('', {}), actionId });

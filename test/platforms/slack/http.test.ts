@@ -238,9 +238,9 @@ describe('App Home', () => {
     expect(bot.slack.files.at(-1)).toMatchObject({ filename: 'bookmarks.md', channel: 'DU0FRANK' });
   });
 
-  it('lets only admins and owners change who may subscribe', async () => {
+  it('lets only admins and owners change who may subscribe (or post a digest now)', async () => {
     const memberTry = await press('U0GRACE', 'home:policy:admins');
-    expect(JSON.stringify(memberTry.view.blocks)).toMatch(/Only workspace admins and owners can change/);
+    expect(JSON.stringify(memberTry.view.blocks)).toMatch(/Only workspace admins, owners and the installer can change/);
     expect(JSON.stringify(memberTry.view.blocks)).not.toContain('home:policy:');
     expect(await bot.store.getMeta('slack:subscribePolicy:T0TEST')).toBeNull();
 
@@ -254,6 +254,13 @@ describe('App Home', () => {
       expect(textOf(refused)).toContain(slackPlatform.permissionRefusal);
       expect(await bot.store.getSubscription({ platform: 'slack', workspaceId: 'T0TEST', channelId: 'C0POLICY' })).toBeNull();
       expect(textOf(await command('subscribe --time 08:00', { channel: 'C0POLICY', user: 'U0ADMIN' }))).toMatch(/Subscribed/);
+      // Posting now is changing the channel too: refused for a member, and no join, no post.
+      const posts = bot.slack.messages.length;
+      const joins = bot.slack.callsOf('conversations.join').length;
+      expect(textOf(await command('digest now', { channel: 'C0QUIET', user: 'U0GRACE' }))).toContain(slackPlatform.permissionRefusal);
+      expect(bot.slack.messages.length).toBe(posts);
+      expect(bot.slack.callsOf('conversations.join').length).toBe(joins);
+      expect(textOf(await command('digest preview', { channel: 'C0QUIET', user: 'U0GRACE' }))).toMatch(/Preview/);
       // Commands without a permission never ask Slack who is an admin.
       const lookups = bot.slack.callsOf('users.info').length;
       await command('help', { user: 'U0GRACE' });

@@ -26,7 +26,7 @@ describe('Slack from the command line', () => {
   });
 
   it('npm start with SLACK_BOT_TOKEN answers a signed /papers, posts a digest through the worker and stops on SIGTERM', async () => {
-    const slack = await startSlackStandin();
+    const slack = await startSlackStandin({ users: [{ id: 'U0ADMIN', teamId: DEFAULT_WORKSPACE.teamId, isAdmin: true }] });
     const redis = await startTestRedis();
     const port = await freePort();
     const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/app/main.js')], {
@@ -69,7 +69,8 @@ describe('Slack from the command line', () => {
         conn.disconnect();
       }
 
-      await send.command(slashCommand({ text: 'digest now', responseUrl: slack.responseUrl('digest') }));
+      // The default policy (admins, owners, the installer): an admin posts it.
+      await send.command(slashCommand({ text: 'digest now', userId: 'U0ADMIN', responseUrl: slack.responseUrl('digest') }));
       await slack.waitFor(() => slack.channelMessages('C0GENERAL').length === 6, 30_000, 'the digest');
       const posted = slack.channelMessages('C0GENERAL');
       expect(posted.slice(1).every((m) => m.metadata?.event_payload.paper_id)).toBe(true);

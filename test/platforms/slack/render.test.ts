@@ -158,7 +158,7 @@ describe('Slack renderer', () => {
     expect(ids).toContain('home:policy:admins');
     const member = homeView({ bookmarks: text('No bookmarks yet.'), canExport: false, policy: 'admins', isAdmin: false });
     expect(JSON.stringify(member.blocks)).not.toMatch(/home:policy|home:export/);
-    expect(JSON.stringify(member.blocks)).toContain('Workspace admins and owners only');
+    expect(JSON.stringify(member.blocks)).toContain('Workspace admins, owners and whoever installed the app');
     expect(validateBlocks(homeView({ bookmarks: list(60), canExport: true, policy: 'everyone', isAdmin: true }).blocks, VIEW_LIMITS)).toEqual([]);
   });
 

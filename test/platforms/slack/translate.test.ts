@@ -110,6 +110,15 @@ describe('subscribe policy', () => {
     expect(lookups).toBe(3);
   });
 
+  it('counts the installer with the admins, without asking users.info for them', async () => {
+    let lookups = 0;
+    const policy = new SubscribePolicyService({ store: new MemoryStore(), defaultPolicy: 'admins', log: silentLogger(), installerOf: async (t) => (t === 'T1' ? 'U0INSTALLER' : undefined), lookupAdmin: async () => (lookups++, false) });
+    expect(await policy.permissions('T1', 'U0INSTALLER', true)).toMatchObject({ manageChannel: true, workspaceAdmin: true });
+    expect(lookups).toBe(0);
+    expect(await policy.permissions('T1', 'U0BOB', true)).toMatchObject({ manageChannel: false });
+    expect(await policy.permissions('T2', 'U0INSTALLER', true)).toMatchObject({ manageChannel: false });
+  });
+
   it('fails closed when users.info fails', async () => {
     const policy = new SubscribePolicyService({ store: new MemoryStore(), defaultPolicy: 'admins', log: silentLogger(), lookupAdmin: async () => { throw new Error('missing_scope'); } });
     expect(await policy.permissions('T1', 'U0ADMIN', true)).toMatchObject({ manageChannel: false, workspaceAdmin: false });
