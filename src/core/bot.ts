@@ -5,6 +5,7 @@
  */
 import { decodeAction, isBookmarkEmoji, withPagerActions } from './actions.js';
 import { parseArxivId } from './arxiv-id.js';
+import { stripControls } from './clean-text.js';
 import { checkRequired, coerceOption } from './command-spec/parse-text.js';
 import type { CommandSpec, OptionValues } from './command-spec/spec.js';
 import { noMetrics, type CommandOutcome } from './metrics.js';
@@ -16,14 +17,6 @@ import type { BotServices } from './services.js';
 import { allTimezones } from './subscription.js';
 import { COMMAND_RATE, MemoryThrottle } from './throttle.js';
 import { truncateWords } from './text.js';
-
-/**
- * What a store can hold: NUL and lone surrogates fail on PostgreSQL (and mean nothing),
- * other C0 controls and DEL are noise from a paste. Newlines and tabs stay.
- */
-function storable(s: string): string {
-  return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '').replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '');
-}
 
 /**
  * Who may change a channel's digest is decided per platform (see InvokerPermissions), and
@@ -42,7 +35,8 @@ export function createHandlers(given: BotServices, specs: readonly CommandSpec[]
     const out: OptionValues = {};
     for (const [name, raw1] of Object.entries(raw)) {
       if (raw1 === undefined) continue;
-      const value = typeof raw1 === 'string' ? storable(raw1) : raw1;
+      // NUL and lone surrogates fail on PostgreSQL; controls and bidi overrides mean nothing typed.
+      const value = typeof raw1 === 'string' ? stripControls(raw1, { multiline: true }) : raw1;
       const opt = spec.options.find((o) => o.name === name);
       if (!opt) {
         log.debug({ command: spec.name, option: name }, 'ignoring unknown option');
