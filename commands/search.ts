@@ -31,10 +31,13 @@ export const search: CommandSpec = {
     if (o.code === true) filters.hasCode = true;
     const req = { page: Number(o.page ?? 1), filters, ...(o.top === undefined ? {} : { limit: Number(o.top) }) };
     const r = await ctx.services.search.search(query, req);
+    const didYouMean = r.suggestion ? `Did you mean ${quoted(r.suggestion)}?` : '';
     if (!r.papers.length) {
       const filtered = Object.keys(filters).length ? ' with these filters' : '';
-      return text(`No papers match ${quoted(query)}${filtered}. Try fewer or broader words.${r.notice ? ` (${r.notice})` : ''}`);
+      const hint = didYouMean || 'Try fewer or broader words.';
+      return text(`No papers match ${quoted(query)}${filtered}. ${hint}${r.notice ? ` (${r.notice})` : ''}`);
     }
+    const notice = [didYouMean, r.notice].filter(Boolean).join(' ');
     const args: Record<string, string | number | boolean> = { query };
     for (const k of ['from', 'to', 'min_upvotes', 'code', 'top'] as const) if (o[k] !== undefined) args[k] = o[k]!;
     return {
@@ -43,7 +46,7 @@ export const search: CommandSpec = {
       subheading: `${r.total.toLocaleString('en-US')} match${r.total === 1 ? '' : 'es'}${describeFilters(filters)}`,
       papers: r.papers,
       pager: { command: 'search', args, page: r.page, pageCount: r.pageCount, total: r.total },
-      ...(r.notice ? { notice: r.notice } : {}),
+      ...(notice ? { notice } : {}),
       ephemeral: true,
     };
   },

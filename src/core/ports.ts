@@ -255,6 +255,8 @@ export interface SearchResult {
   terms: string[];
   /** Something to tell the user about the query (shortened, words ignored …). */
   notice?: string;
+  /** The query with misspelt words replaced by the closest the index knows ("did you mean …?"). */
+  suggestion?: string;
 }
 
 /** What the index needs of a paper; a subset of Paper so builds stay cheap to ship to a worker. */

@@ -14,6 +14,8 @@ export interface PagedPapers {
   page: number;
   pageCount: number;
   notice?: string;
+  /** The query as the index would spell it ("did you mean …?"). */
+  suggestion?: string;
 }
 
 export interface PageRequest {
@@ -65,6 +67,7 @@ export class SearchService {
     });
     const out: PagedPapers = { papers: views, total: result.total, page, pageCount };
     if (result.notice) out.notice = result.notice;
+    if (result.suggestion) out.suggestion = result.suggestion;
     return out;
   }
 }

@@ -33,6 +33,7 @@ import { DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET, addClauses, clampInt, rankKey } f
 import { type List, PostingCounts } from './posting-counts.js';
 import type { ParsedQuery } from './query.js';
 import { FIELD_NAMES, NF, type Segment } from './segment.js';
+import { didYouMean } from './suggest.js';
 import type { Exp, TokenSetStatics } from './vocab-expansion.js';
 
 /** Tiers with at most this many papers are scored whole. */
@@ -126,7 +127,20 @@ export class Corpus extends PostingCounts {
       terms: [...parsed.words],
     };
     if (parsed.notice) result.notice = parsed.notice;
+    // An unknown word always earns a suggestion; a merely rare one when nothing matched.
+    const dym = didYouMean(this.segments(), parsed.terms, (key) => this.termDf(key), total === 0 ? 1 : 0);
+    if (dym) result.suggestion = dym.query;
     return result;
+  }
+
+  /** Papers holding a term (lunr's df, every segment). */
+  private termDf(key: string): number {
+    let df = 0;
+    for (const { seg } of this.segments()) {
+      const t = seg.findTerm(key);
+      if (t >= 0) df += seg.df(t);
+    }
+    return df;
   }
 
   /** The best `r` papers of a tier by Lunr score (ties: indexing order). */
