@@ -43,7 +43,7 @@ import {
 import { COMMAND_ROOT, type CommandSpec } from '../../core/command-spec/spec.js';
 import { GENERIC_FAILURE } from '../../core/errors.js';
 import { noMetrics, type Metrics } from '../../core/metrics.js';
-import type { ChannelRef, ChatPlatform, Logger, PlatformHandlers, PostedRef, PostOptions } from '../../core/ports.js';
+import type { ChannelRef, ChatPlatform, Logger, PlatformHandlers, PostedRef, PostOptions, TurnGate } from '../../core/ports.js';
 import { errorReply, type OutboundMessage, type Reply } from '../../core/reply.js';
 import { forLog, fromDiscordError } from './errors.js';
 import { InvalidRequestBreaker } from './invalid-requests.js';
@@ -73,7 +73,12 @@ export interface DiscordPlatformOptions {
   metrics?: Metrics;
   /** Gateway shards this process runs (default: `auto`, all of them). */
   shards?: ShardPlan;
+  /** Identify turns shared with the bot's other processes, read at start; none: paced in this process by discord.js. */
+  identifyTurns?: () => TurnGate | undefined;
 }
+
+/** Discord allows `max_concurrency` identifies (one per bucket, shard id modulo it) per 5 s, per bot. */
+const IDENTIFY_WINDOW_MS = 5_000;
 
 /** The 🔖 the bot adds under each digest paper, and that users react with. */
 export const BOOKMARK_EMOJI = '🔖';
@@ -184,6 +189,17 @@ export class DiscordPlatform implements ChatPlatform {
       const shards = await resolveShards(plan, () => this.recommendedShards());
       client.options.shards = shards.ids;
       client.options.shardCount = shards.count;
+    }
+    const turns = this.opts.identifyTurns?.();
+    if (turns) {
+      // Bot processes started together would each pace only their own shards.
+      client.options.ws = {
+        ...client.options.ws,
+        buildIdentifyThrottler: async (manager) => {
+          const buckets = (await manager.fetchGatewayInformation()).session_start_limit.max_concurrency;
+          return { waitForIdentify: (shardId, signal) => turns.take(`discord:identify:${shardId % buckets}`, IDENTIFY_WINDOW_MS, signal) };
+        },
+      };
     }
     const controller = new AbortController();
     const ready = once(client, Events.ClientReady, { signal: controller.signal });

@@ -32,7 +32,7 @@ export const discordPlatform = definePlatform<DiscordSection>({
   rates: (s) => () => ({ key: 'discord:global', rate: { perSecond: s.requestsPerSecond, burst: 1 } }),
   async createBot(s, deps) {
     const { DiscordPlatform } = await import('./discord-platform.js');
-    return new DiscordPlatform({ ...s.connection!, commands: deps.commands, log: deps.log.child({ platform: 'discord' }), rest: REST_OPTIONS, invalidRequestsOpenAt: s.invalidRequestsOpenAt, shards: s.shards, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
+    return new DiscordPlatform({ ...s.connection!, commands: deps.commands, log: deps.log.child({ platform: 'discord' }), rest: REST_OPTIONS, invalidRequestsOpenAt: s.invalidRequestsOpenAt, shards: s.shards, ...(deps.turns ? { identifyTurns: deps.turns } : {}), ...(deps.metrics ? { metrics: deps.metrics } : {}) });
   },
   async createPoster(s, deps) {
     const { DiscordPlatform } = await import('./discord-platform.js');

@@ -3,7 +3,9 @@
  * bot's four gateway shards (DISCORD_SHARDS=4, DISCORD_SHARD_IDS=0-1 and 2-3), against a
  * stand-in that routes each guild to shard (guild_id >> 22) % 4 as Discord does. Every
  * guild's commands reach the one process that runs its shard, and a digest asked for in
- * each guild is posted exactly once, whichever process's worker delivers it.
+ * each guild is posted exactly once, whichever process's worker delivers it. The two
+ * processes also take turns to identify through Redis, as Discord's identify limit is the
+ * bot's, not a process's.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { SAMPLE_DIR } from '../../../src/paths.js';
@@ -47,8 +49,8 @@ function answered(bot: BuiltBot): Set<string> {
 describe('Discord sharding across two bot processes', () => {
   it('routes each guild to the process running its shard, and posts every digest once', async () => {
     expect(GUILDS.map((g) => shardOf(g.id, SHARDS))).toEqual([0, 1, 2, 3]);
-    // max_concurrency 4: all four shards may identify at once, as for a bot Discord has moved to large-bot sharding.
-    discord = await startDiscordStandin({ shards: SHARDS, maxConcurrency: SHARDS, guilds: GUILDS });
+    // max_concurrency 2: buckets {0, 2} and {1, 3}, each shared by a shard of either process.
+    discord = await startDiscordStandin({ shards: SHARDS, maxConcurrency: 2, guilds: GUILDS });
     const redis = await startTestRedis();
     const store = { DATABASE_URL: await postgresUrl(), DATABASE_SCHEMA: schema };
     // The shared store filled once, before either bot starts (as an operator would).
@@ -64,6 +66,11 @@ describe('Discord sharding across two bot processes', () => {
     expect(identified).toEqual([0, 1, 2, 3].map((s) => [s, SHARDS]));
     expect(discord.gateway.readySessions).toBe(SHARDS);
     expect(discord.gateway.closes).toEqual([]);
+    // Discord allows one identify per bucket per 5 s for the whole bot: the two processes take turns through Redis.
+    for (const bucket of [0, 1]) {
+      const [first, second] = discord.gateway.identifies.filter((i) => i.shard![0] % 2 === bucket).map((i) => i.at);
+      expect(second! - first!, `bucket ${bucket}`).toBeGreaterThanOrEqual(4_900);
+    }
 
     // A search and a `digest now` in every guild: delivered on its shard only, answered once, by its owner.
     const asked: { shard: number; id: string }[] = [];
