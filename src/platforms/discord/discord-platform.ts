@@ -48,7 +48,7 @@ import { errorReply, type OutboundMessage, type Reply } from '../../core/reply.j
 import { forLog, fromDiscordError } from './errors.js';
 import { InvalidRequestBreaker } from './invalid-requests.js';
 import { LIMITS } from './limits.js';
-import { describeShardIds, resolveShards, type ShardPlan } from './shards.js';
+import { describeShardIds, resolveShards, shardRefusal, type ShardPlan } from './shards.js';
 import { carriesKey, stampKey } from './message-key.js';
 import { autocompleteChoices, editOptions, messageBody, NOOP_PREFIX, renderOutbound, renderReply, replyOptions } from './render.js';
 import { focusedOf, toActionEvent, toInvocation, toReactionEvent, type OptionLike } from './translate.js';
@@ -209,7 +209,7 @@ export class DiscordPlatform implements ChatPlatform {
       await ready;
     } catch (err) {
       controller.abort();
-      throw fromDiscordError(err, 'log in');
+      throw shardRefusal(err) ?? fromDiscordError(err, 'log in');
     }
     const ids = client.options.shards as number[];
     const count = client.options.shardCount ?? ids.length;

@@ -78,3 +78,18 @@ export async function resolveShards(plan: ShardPlan, recommended: () => Promise<
   }
   return { count, ids: ownedShards(plan.ids, count) };
 }
+
+/**
+ * The gateway's refusals of our shard settings (@discordjs/ws gives close codes 4010 and
+ * 4011 as these plain errors), said in terms of the variables to change; null otherwise.
+ */
+export function shardRefusal(err: unknown): ConfigError | null {
+  const message = err instanceof Error ? err.message : '';
+  if (message === 'Sharding is required') {
+    return new ConfigError('Discord refused the login: the bot is in too many servers for this many shards (close code 4011). Set DISCORD_SHARDS=auto or a larger total (see "When to shard, and how" in the README).');
+  }
+  if (message === 'Invalid shard') {
+    return new ConfigError('Discord refused a shard (close code 4010): check that DISCORD_SHARD_IDS are below DISCORD_SHARDS and that every process uses the same DISCORD_SHARDS.');
+  }
+  return null;
+}

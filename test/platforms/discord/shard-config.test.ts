@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { commands } from '../../../commands/index.js';
 import { loadConfig } from '../../../src/config.js';
+import { ConfigError, type BotError } from '../../../src/core/errors.js';
 import { text } from '../../../src/core/reply.js';
 import { silentLogger } from '../../../src/log.js';
 import type { DiscordSection } from '../../../src/platforms/discord/discord-config.js';
@@ -68,6 +69,20 @@ describe('a process running some of the shards', () => {
     platform = new DiscordPlatform({ token: discord.token, appId: discord.appId, apiBase: discord.apiBase, commands, log: silentLogger(), shards: { count: 'auto', ids: [1, 2] } });
     await expect(platform.start(handlers)).rejects.toThrow(/DISCORD_SHARD_IDS: shard 2 does not exist: with 2 shards the ids are 0–1 \(DISCORD_SHARDS=auto and Discord recommends 2\)/);
     expect(discord.gateway.connections).toBe(0);
+  });
+});
+
+describe('a bot with fewer shards than Discord requires', () => {
+  it('fails start with close code 4011 said as the variable to change', async () => {
+    discord = await startDiscordStandin({ shards: 2 });
+    platform = new DiscordPlatform({ token: discord.token, appId: discord.appId, apiBase: discord.apiBase, commands, log: silentLogger(), shards: { count: 1, ids: undefined } });
+    const failed = await platform.start(handlers).then(
+      () => null,
+      (err: unknown) => err as BotError,
+    );
+    expect(failed).toBeInstanceOf(ConfigError);
+    expect(failed!.userMessage).toMatch(/too many servers for this many shards \(close code 4011\)\. Set DISCORD_SHARDS=auto or a larger total/);
+    expect(discord.gateway.closes).toEqual([4011]);
   });
 });
 
