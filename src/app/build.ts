@@ -12,7 +12,7 @@ import type { RequestListener } from 'node:http';
 import { DigestService } from '../core/digest/digest-service.js';
 import { countingStore, noMetrics, timedIndex, type Metrics } from '../core/metrics.js';
 import { BotError } from '../core/errors.js';
-import type { ChatPlatform, Clock, DigestDispatcher, Logger, PaperIndex, PaperSource, PlatformName, SeenStore, Store } from '../core/ports.js';
+import type { ChatPlatform, Clock, DigestDispatcher, Logger, PaperIndex, PaperSource, PlatformName, SeenStore, Store, TurnGate } from '../core/ports.js';
 import { systemClock } from '../core/ports.js';
 import { SearchService } from '../core/search-service.js';
 import { storeDocFeed } from '../search/doc-feed.js';
@@ -116,7 +116,8 @@ export function buildPlatforms(
   role: 'bot' | 'poster',
   mountHttp?: (listener: RequestListener) => void,
   seen?: () => SeenStore | undefined,
+  turns?: () => TurnGate | undefined,
 ): Promise<Map<PlatformName, ChatPlatform>> {
-  const deps = { store: core.store, log: core.log, commands, metrics: core.metrics, ...(mountHttp ? { mountHttp } : {}), ...(seen ? { seen } : {}) };
+  const deps = { store: core.store, log: core.log, commands, metrics: core.metrics, ...(mountHttp ? { mountHttp } : {}), ...(seen ? { seen } : {}), ...(turns ? { turns } : {}) };
   return role === 'bot' ? createBotPlatforms(core.config, deps) : createPosters(core.config, deps);
 }

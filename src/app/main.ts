@@ -88,7 +88,9 @@ async function main(life: Lifecycle): Promise<void> {
   // Retried deliveries are remembered in Redis, shared with every other bot process, once
   // the queue side is up; the platforms only start receiving after that.
   const seen = () => queue?.seen;
-  for (const [name, platform] of await buildPlatforms(core, commands, 'bot', httpPort === undefined ? undefined : mount.mount, seen)) platforms.set(name, platform);
+  // Gateway identifies too: every bot process of the install takes its turn in the same Redis.
+  const turns = () => queue?.turns;
+  for (const [name, platform] of await buildPlatforms(core, commands, 'bot', httpPort === undefined ? undefined : mount.mount, seen, turns)) platforms.set(name, platform);
 
   let redis: ResolvedRedis | null = null;
   let dispatcher: DigestDispatcher;

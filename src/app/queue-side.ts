@@ -7,7 +7,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { deliverQueue, hintQueue, INGEST_QUEUE, PLAN_QUEUE, sweep, SWEEP_INTERVAL_MS } from '../../jobs/index.js';
 import { countingPlatform, noMetrics, type Metrics } from '../core/metrics.js';
-import type { ChatPlatform, DigestDispatcher, PlatformName, SeenStore } from '../core/ports.js';
+import type { ChatPlatform, DigestDispatcher, PlatformName, SeenStore, TurnGate } from '../core/ports.js';
 import type { ScheduleSync } from '../core/services.js';
 import type { Throttle } from '../core/throttle.js';
 import { Queues } from '../redis/bullmq-queues.js';
@@ -20,6 +20,7 @@ import { QueueDigestDispatcher } from '../redis/queue-dispatcher.js';
 import { platformRates, RateLimitedPlatform, type RateSettings } from '../redis/rate-limited-platform.js';
 import { redisConnection, type ResolvedRedis } from '../redis/redis-connection.js';
 import { RedisSeenStore } from '../redis/redis-seen-store.js';
+import { RedisTurnGate } from '../redis/redis-turn-gate.js';
 import { startSweepLoop, type SweepLoop } from '../redis/sweep-loop.js';
 import { buildJobContext, type JobCore } from './job-context.js';
 
@@ -30,6 +31,8 @@ export interface QueueSide {
   workers: RunningWorkers | null;
   /** Deliveries seen by any process on this Redis (Slack's retries), under the prefix. */
   seen: SeenStore;
+  /** Turns shared by every process on this Redis (Discord's gateway identify), under the prefix. */
+  turns: TurnGate;
   /** Whether the Redis connection is up now (for /readyz). */
   redisReady(): boolean;
   /** Every queue this process uses, for the dashboard. */
@@ -119,6 +122,7 @@ export async function startQueueSide(opts: QueueSideOptions): Promise<QueueSide>
     schedules,
     workers,
     seen: new RedisSeenStore(redis, opts.prefix),
+    turns: new RedisTurnGate(redis, core.log.child({ component: 'turns' }), opts.prefix),
     warnings,
     throttle: limiter,
     redisReady: () => redis.status === 'ready',

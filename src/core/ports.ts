@@ -36,6 +36,15 @@ export interface SeenStore {
   firstTime(key: string, ttlMs: number): Promise<boolean>;
 }
 
+/**
+ * Turns shared by every process of the bot, for a limit Discord counts per bot rather than
+ * per connection (one gateway IDENTIFY per bucket every 5 s): `take` resolves once the
+ * caller holds `bucket` for `windowMs`, and nobody else does.
+ */
+export interface TurnGate {
+  take(bucket: string, windowMs: number, signal?: AbortSignal): Promise<void>;
+}
+
 // ─── Sources ─────────────────────────────────────────────────────────────────────────
 
 /**

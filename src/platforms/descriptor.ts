@@ -11,7 +11,7 @@ import type { z } from 'zod';
 import type { CommandSpec } from '../core/command-spec/spec.js';
 import type { PlatformTraits, RateRules } from '../core/platform-descriptor.js';
 import type { Metrics } from '../core/metrics.js';
-import type { ChatPlatform, Logger, SeenStore, Store } from '../core/ports.js';
+import type { ChatPlatform, Logger, SeenStore, Store, TurnGate } from '../core/ports.js';
 
 /** What a platform's factories are given by the app. */
 export interface PlatformDeps {
@@ -32,6 +32,11 @@ export interface PlatformDeps {
    * platforms are built (and before they start). Unset or undefined: in-process memory.
    */
   seen?: () => SeenStore | undefined;
+  /**
+   * Turns shared by every process of this install (Redis), for limits counted per bot
+   * (Discord's gateway identify). A function, like `seen`; undefined: paced per process.
+   */
+  turns?: () => TurnGate | undefined;
 }
 
 /**

@@ -5,6 +5,10 @@
  * - Intents Guilds and GuildMessageReactions only (no privileged intent). Partials
  *   (Message, Reaction, User, Channel) make reactions on messages posted before a restart
  *   arrive: the posted log, not the message cache, says which paper a message shows.
+ * - Shards: the process runs the gateway shards `shards` names (DISCORD_SHARDS,
+ *   DISCORD_SHARD_IDS), through discord.js's own shard management (@discordjs/ws); with
+ *   `auto` the total comes from GET /gateway/bot before login. Each shard receives only
+ *   its guilds' events, so every interaction reaches exactly one process.
  * - `gateway: false` gives a REST-only instance: post() and addBookmarkHint() work without
  *   logging in, for a worker process that delivers digests.
  * - Every interaction is acknowledged within Discord's 3 seconds: slow commands are
@@ -39,11 +43,12 @@ import {
 import { COMMAND_ROOT, type CommandSpec } from '../../core/command-spec/spec.js';
 import { GENERIC_FAILURE } from '../../core/errors.js';
 import { noMetrics, type Metrics } from '../../core/metrics.js';
-import type { ChannelRef, ChatPlatform, Logger, PlatformHandlers, PostedRef, PostOptions } from '../../core/ports.js';
+import type { ChannelRef, ChatPlatform, Logger, PlatformHandlers, PostedRef, PostOptions, TurnGate } from '../../core/ports.js';
 import { errorReply, type OutboundMessage, type Reply } from '../../core/reply.js';
 import { forLog, fromDiscordError } from './errors.js';
 import { InvalidRequestBreaker } from './invalid-requests.js';
 import { LIMITS } from './limits.js';
+import { describeShardIds, resolveShards, shardRefusal, type ShardPlan } from './shards.js';
 import { carriesKey, stampKey } from './message-key.js';
 import { autocompleteChoices, editOptions, messageBody, NOOP_PREFIX, renderOutbound, renderReply, replyOptions } from './render.js';
 import { focusedOf, toActionEvent, toInvocation, toReactionEvent, type OptionLike } from './translate.js';
@@ -66,7 +71,14 @@ export interface DiscordPlatformOptions {
   /** Invalid requests (401/403/429) in 10 minutes at which sending stops (default 5,000; Discord bans at 10,000). */
   invalidRequestsOpenAt?: number;
   metrics?: Metrics;
+  /** Gateway shards this process runs (default: `auto`, all of them). */
+  shards?: ShardPlan;
+  /** Identify turns shared with the bot's other processes, read at start; none: paced in this process by discord.js. */
+  identifyTurns?: () => TurnGate | undefined;
 }
+
+/** Discord allows `max_concurrency` identifies (one per bucket, shard id modulo it) per 5 s, per bot. */
+const IDENTIFY_WINDOW_MS = 5_000;
 
 /** The 🔖 the bot adds under each digest paper, and that users react with. */
 export const BOOKMARK_EMOJI = '🔖';
@@ -170,6 +182,25 @@ export class DiscordPlatform implements ChatPlatform {
     client.on(Events.ShardReconnecting, (shard) => this.log.info({ shard }, 'discord gateway reconnecting'));
     client.on(Events.Invalidated, () => this.log.error({}, 'discord session invalidated'));
 
+    // Read by discord.js when login connects: the shards this process runs, out of how many in all.
+    const plan = this.opts.shards ?? { count: 'auto', ids: undefined };
+    if (plan.count === 'auto' && !plan.ids) client.options.shards = 'auto'; // every shard: the library asks GET /gateway/bot itself
+    else {
+      const shards = await resolveShards(plan, () => this.recommendedShards());
+      client.options.shards = shards.ids;
+      client.options.shardCount = shards.count;
+    }
+    const turns = this.opts.identifyTurns?.();
+    if (turns) {
+      // Bot processes started together would each pace only their own shards.
+      client.options.ws = {
+        ...client.options.ws,
+        buildIdentifyThrottler: async (manager) => {
+          const buckets = (await manager.fetchGatewayInformation()).session_start_limit.max_concurrency;
+          return { waitForIdentify: (shardId, signal) => turns.take(`discord:identify:${shardId % buckets}`, IDENTIFY_WINDOW_MS, signal) };
+        },
+      };
+    }
     const controller = new AbortController();
     const ready = once(client, Events.ClientReady, { signal: controller.signal });
     ready.catch(() => undefined);
@@ -178,9 +209,21 @@ export class DiscordPlatform implements ChatPlatform {
       await ready;
     } catch (err) {
       controller.abort();
-      throw fromDiscordError(err, 'log in');
+      throw shardRefusal(err) ?? fromDiscordError(err, 'log in');
     }
-    this.log.info({ user: client.user?.id, guilds: client.guilds.cache.size }, 'discord connected');
+    const ids = client.options.shards as number[];
+    const count = client.options.shardCount ?? ids.length;
+    this.log.info({ user: client.user?.id, guilds: client.guilds.cache.size, shards: ids, shardCount: count }, `discord connected: shards ${describeShardIds(ids)} of ${count}`);
+  }
+
+  /** The shard count Discord recommends for the bot (GET /gateway/bot). */
+  private async recommendedShards(): Promise<number> {
+    try {
+      const info = (await this.rest.get(Routes.gatewayBot())) as { shards: number };
+      return info.shards;
+    } catch (err) {
+      throw fromDiscordError(err, 'ask Discord for the shard count');
+    }
   }
 
   /** Resolves when every interaction and reaction received so far has been handled. */

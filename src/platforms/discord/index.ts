@@ -4,6 +4,7 @@
  */
 import { definePlatform } from '../descriptor.js';
 import { discordConfig, type DiscordSection } from './discord-config.js';
+import { describeShardIds } from './shards.js';
 
 /**
  * Pacing belongs to the shared limiter (src/redis/gcra-rate-limiter.ts), which paces every
@@ -24,13 +25,14 @@ export const discordPlatform = definePlatform<DiscordSection>({
   permissionRefusal: 'Only members with the Manage Channels permission in this channel can change its digest.',
   config: discordConfig,
   enabled: (s) => s.connection !== undefined,
-  describe: () => 'Discord',
+  // The shards as configured; the platform logs the ids it actually runs once `auto` is resolved.
+  describe: ({ shards }) => (shards.count === 'auto' && !shards.ids ? 'Discord' : `Discord (shards ${shards.ids ? describeShardIds(shards.ids) : 'all'} of ${shards.count})`),
   // One bucket for every Discord call: the global limit (50/s) counts messages and reactions
   // alike. Per-route buckets (5 messages / 5 s per channel) are discord.js's, from the headers.
   rates: (s) => () => ({ key: 'discord:global', rate: { perSecond: s.requestsPerSecond, burst: 1 } }),
   async createBot(s, deps) {
     const { DiscordPlatform } = await import('./discord-platform.js');
-    return new DiscordPlatform({ ...s.connection!, commands: deps.commands, log: deps.log.child({ platform: 'discord' }), rest: REST_OPTIONS, invalidRequestsOpenAt: s.invalidRequestsOpenAt, ...(deps.metrics ? { metrics: deps.metrics } : {}) });
+    return new DiscordPlatform({ ...s.connection!, commands: deps.commands, log: deps.log.child({ platform: 'discord' }), rest: REST_OPTIONS, invalidRequestsOpenAt: s.invalidRequestsOpenAt, shards: s.shards, ...(deps.turns ? { identifyTurns: deps.turns } : {}), ...(deps.metrics ? { metrics: deps.metrics } : {}) });
   },
   async createPoster(s, deps) {
     const { DiscordPlatform } = await import('./discord-platform.js');

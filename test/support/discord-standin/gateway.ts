@@ -6,7 +6,15 @@
  *   guild → client HEARTBEAT (op 1) ↔ server HEARTBEAT_ACK (op 11) → server dispatches.
  *
  * A bad token closes with 4004, privileged intents with 4014 (as when they are not
- * enabled in the developer portal), a wrong version with 4012. RESUME is answered with
+ * enabled in the developer portal), a wrong version with 4012.
+ *
+ * Shards: IDENTIFY's `shard: [id, count]` (none is [0, 1]). A guild belongs to shard
+ * `(guild_id >> 22) % count`, as on Discord; a session gets READY, GUILD_CREATE and every
+ * guild event only for its shard's guilds, and events without a guild (DMs) on shard 0.
+ * An id outside 0…count-1 or a malformed pair closes with 4010 (Invalid shard); fewer
+ * shards than `requiredShards` (the count GET /gateway/bot recommends) closes with 4011
+ * (Sharding required), as Discord does when a shard would hold too many guilds. More
+ * shards than recommended are accepted, as on Discord. RESUME is answered with
  * INVALID_SESSION (d: false), so a client that lost its connection identifies again.
  * Events are only sent to sessions whose intents ask for them.
  */
@@ -50,6 +58,19 @@ interface Session {
   identified: boolean;
   intents: number;
   id: string;
+  /** [id, count] from IDENTIFY. */
+  shard: [number, number];
+}
+
+/** The guild an event is about: `id` for the guild's own events, `guild_id` otherwise. */
+function guildOf(t: string, d: Json): string | undefined {
+  const id = /^GUILD_(CREATE|UPDATE|DELETE)$/.test(t) ? d?.id : d?.guild_id;
+  return typeof id === 'string' ? id : undefined;
+}
+
+/** The shard a guild's events go to, as Discord computes it. */
+export function shardOf(guildId: string, count: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(count));
 }
 
 export interface GatewayDeps {
@@ -59,6 +80,8 @@ export interface GatewayDeps {
   guilds: () => StandinGuild[];
   heartbeatIntervalMs: number;
   gatewayUrl: () => string;
+  /** Fewer shards than this in IDENTIFY close with 4011. */
+  requiredShards: number;
 }
 
 export class StandinGateway {
@@ -86,7 +109,7 @@ export class StandinGateway {
 
   private onConnection(ws: WebSocket, url: URL): void {
     this.connections++;
-    const session: Session = { ws, seq: 0, identified: false, intents: 0, id: `session-${++this.sessionSeq}` };
+    const session: Session = { ws, seq: 0, identified: false, intents: 0, id: `session-${++this.sessionSeq}`, shard: [0, 1] };
     this.sessions.add(session);
     ws.on('close', () => this.sessions.delete(session));
     ws.on('error', () => this.sessions.delete(session));
@@ -129,16 +152,22 @@ export class StandinGateway {
     if (d?.token !== this.deps.token()) return this.close(session, 4004, 'Authentication failed');
     const intents = Number(d.intents ?? 0);
     if (intents & PRIVILEGED) return this.close(session, 4014, 'Disallowed intent(s)');
+    const shard: unknown = d.shard ?? [0, 1];
+    if (!Array.isArray(shard) || shard.length !== 2 || !shard.every((n) => Number.isInteger(n)) || shard[1] < 1 || shard[0] < 0 || shard[0] >= shard[1]) {
+      return this.close(session, 4010, 'Invalid shard');
+    }
+    if (shard[1] < this.deps.requiredShards) return this.close(session, 4011, 'Sharding required');
     session.identified = true;
     session.intents = intents;
-    const guilds = this.deps.guilds();
+    session.shard = [shard[0], shard[1]];
+    const guilds = this.deps.guilds().filter((g) => this.owns(session, g.id));
     this.dispatchTo(session, 'READY', {
       v: 10,
       user: apiUser(this.deps.bot),
       guilds: guilds.map((g) => ({ id: g.id, unavailable: true })),
       session_id: session.id,
       resume_gateway_url: this.deps.gatewayUrl(),
-      shard: d.shard ?? [0, 1],
+      shard: session.shard,
       application: { id: this.deps.appId, flags: 0 },
     });
     for (const g of guilds) this.dispatchTo(session, 'GUILD_CREATE', apiGuild(g, this.deps.bot));
@@ -160,14 +189,24 @@ export class StandinGateway {
     session.ws.close(code, reason);
   }
 
-  /** Sends a dispatch to every identified session; returns how many received it. */
-  dispatch(t: string, d: Json): number {
+  /** Whether a guild's events go to this session (no guild: shard 0, as DMs on Discord). */
+  private owns(session: Session, guildId: string | undefined): boolean {
+    const [id, count] = session.shard;
+    return guildId === undefined ? id === 0 : shardOf(guildId, count) === id;
+  }
+
+  /**
+   * Sends a dispatch to every identified session whose shard holds the event's guild
+   * (`d.guild_id`); returns how many received it. `received` gets each one's shard.
+   */
+  dispatch(t: string, d: Json, received?: [number, number][]): number {
     let n = 0;
     for (const s of this.sessions) {
-      if (!s.identified) continue;
+      if (!s.identified || !this.owns(s, guildOf(t, d))) continue;
       const need = EVENT_INTENT[t];
       if (need !== undefined && (s.intents & need) === 0) continue;
       this.dispatchTo(s, t, d);
+      received?.push(s.shard);
       n++;
     }
     return n;
@@ -175,6 +214,11 @@ export class StandinGateway {
 
   get readySessions(): number {
     return [...this.sessions].filter((s) => s.identified).length;
+  }
+
+  /** [id, count] of every identified session, in the order they identified. */
+  get readyShards(): [number, number][] {
+    return [...this.sessions].filter((s) => s.identified).map((s) => s.shard);
   }
 
   /** Drops every connection with `code` (4000: unknown error, which clients reconnect after). */

@@ -35,7 +35,7 @@ import {
 import { validateChoices, validateCommand, validateMessage } from './validate.js';
 
 export type { InteractionRecord, RecordedRequest, StandinGuild, StandinUser, StoredMessage } from './model.js';
-export { INTENTS } from './gateway.js';
+export { INTENTS, shardOf } from './gateway.js';
 
 /** Permission bits as Discord sends them in interactions (decimal strings). */
 const P = {
@@ -87,6 +87,10 @@ export interface StandinOptions {
   dispatchOwnReactions?: boolean;
   /** Delay every REST answer by this much. */
   latencyMs?: number;
+  /** The shard count GET /gateway/bot recommends; IDENTIFY with fewer closes with 4011 (default 1). */
+  shards?: number;
+  /** session_start_limit.max_concurrency: shards that may identify in the same 5 s (default 1, as small bots). */
+  maxConcurrency?: number;
 }
 
 export type FaultKind = 'rateLimit' | 'serverError' | 'unknownChannel' | 'missingAccess' | 'missingPermissions' | 'unknownMessage';
@@ -174,6 +178,8 @@ export class DiscordStandin {
       acceptUnknownChannels: options.acceptUnknownChannels ?? false,
       dispatchOwnReactions: options.dispatchOwnReactions ?? true,
       latencyMs: options.latencyMs ?? 0,
+      shards: options.shards ?? 1,
+      maxConcurrency: options.maxConcurrency ?? 1,
     };
     this.guilds = (options.guilds ?? [{ id: DEFAULT_GUILD, name: 'Papers Lab', channels: [{ id: DEFAULT_CHANNEL, name: 'papers' }, { id: OTHER_CHANNEL, name: 'general' }] }]).map((g) => ({
       id: g.id,
@@ -188,6 +194,7 @@ export class DiscordStandin {
       guilds: () => this.guilds,
       heartbeatIntervalMs: this.opts.heartbeatIntervalMs,
       gatewayUrl: () => this.gatewayUrl,
+      requiredShards: this.opts.shards,
     });
     this.server = http.createServer((req, res) => void this.onRequest(req, res));
     this.server.on('upgrade', (req, socket, head) => this.gateway.handleUpgrade(req, socket, head));
@@ -267,9 +274,9 @@ export class DiscordStandin {
 
   // ─── Driving the bot as users would ─────────────────────────────────────────────────
 
-  /** Sends a raw dispatch to every connected client; returns how many got it. */
-  dispatch(t: string, d: Json): number {
-    return this.gateway.dispatch(t, d);
+  /** Sends a raw dispatch to every connected client whose shard holds the event's guild; returns how many got it. */
+  dispatch(t: string, d: Json, received?: [number, number][]): number {
+    return this.gateway.dispatch(t, d, received);
   }
 
   /** `/papers <subcommand> …` typed by a user. Option types are inferred (string 3, integer 4, boolean 5, number 10). */
@@ -341,10 +348,10 @@ export class DiscordStandin {
       attachment_size_limit: 10 * 1024 * 1024,
       ...extra,
     };
-    const rec: InteractionRecord = { id, token, type, payload, dispatchedAt: Date.now(), callbacks: [], late: 0, original: null, followups: [], edits: 0, choices: null };
+    const rec: InteractionRecord = { id, token, type, payload, dispatchedAt: Date.now(), shards: [], callbacks: [], late: 0, original: null, followups: [], edits: 0, choices: null };
     this.interactions.set(id, rec);
     this.tokens.set(token, rec);
-    if (this.dispatch('INTERACTION_CREATE', payload) === 0) throw new Error('stand-in: no client is connected to receive the interaction');
+    if (this.dispatch('INTERACTION_CREATE', payload, rec.shards) === 0) throw new Error('stand-in: no client is connected to receive the interaction');
     return rec;
   }
 
@@ -490,7 +497,7 @@ export class DiscordStandin {
 
   private handle(method: string, path: string, url: URL, body: ParsedBody): HttpAnswer {
     const routes: [string, RegExp, (m: RegExpExecArray) => HttpAnswer][] = [
-      ['GET', /^\/gateway\/bot$/, () => new HttpAnswer(200, { url: this.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 } })],
+      ['GET', /^\/gateway\/bot$/, () => new HttpAnswer(200, { url: this.gatewayUrl, shards: this.opts.shards, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: this.opts.maxConcurrency } })],
       ['GET', /^\/gateway$/, () => new HttpAnswer(200, { url: this.gatewayUrl })],
       ['GET', /^\/users\/(?:@|%40)me$/, () => new HttpAnswer(200, apiUser(this.bot))],
       ['GET', /^\/applications\/@me$/, () => new HttpAnswer(200, { id: this.appId, name: this.bot.username, bot: apiUser(this.bot), flags: 0 })],

@@ -72,6 +72,8 @@ export interface InteractionRecord {
   type: number;
   payload: Json;
   dispatchedAt: number;
+  /** [id, count] of each gateway session it was delivered to (one, when the bot shards right). */
+  shards: [number, number][];
   /** Accepted callbacks (at most one: a second one is refused with 40060). */
   callbacks: CallbackRecord[];
   /** Callbacks refused because they came after the acknowledgement deadline. */
