@@ -211,7 +211,7 @@ export class CorpusDocs {
         .filter((t): t is string => t !== null);
     };
     return similarFromKeys(id, [
-      { keys: top('title', 12), boost: 2 },
+      { keys: top('title', 12), boost: 4 },
       { keys: top('keywords', 10), boost: 1.5 },
       { keys: top('abstract', 6), boost: 1 },
     ]);

@@ -9,7 +9,7 @@
 import lunr from 'lunr';
 import type { IndexDoc } from '../core/ports.js';
 import { plainText } from '../core/text.js';
-import { INDEX_FIELDS, indexTerm, normalizeTitle } from './query.js';
+import { INDEX_FIELDS, indexTerm, normalizeTitle, rawTokens } from './query.js';
 
 /**
  * Lunr scores each field on its own and multiplies by its boost, so at title 10 one title
@@ -163,8 +163,7 @@ const tokenCache = new Map<string, lunr.Token>();
 function analyzingTokenizer(obj: unknown): lunr.Token[] {
   if (obj === null || obj === undefined) return [];
   const out: lunr.Token[] = [];
-  for (const raw of String(obj).toLowerCase().split(lunr.tokenizer.separator)) {
-    if (!raw) continue;
+  for (const raw of rawTokens(String(obj).toLowerCase())) {
     const term = indexTerm(raw);
     if (!term) continue;
     let tok = tokenCache.get(term);

@@ -85,6 +85,22 @@ export interface ParsedQuery {
 
 const SEPARATOR = lunr.tokenizer.separator;
 
+/**
+ * Lowercased text → raw tokens, as lunr's tokenizer splits them (whitespace and hyphens),
+ * plus the joined form of a two-part hyphenated word: "pre-trained" gives "pre", "trained"
+ * and "pretrained", so a query for either spelling finds it.
+ */
+export function rawTokens(lower: string): string[] {
+  const out: string[] = [];
+  for (const chunk of lower.split(/\s+/)) {
+    if (!chunk) continue;
+    const parts = chunk.split(SEPARATOR).filter(Boolean);
+    out.push(...parts);
+    if (parts.length === 2 && /^[a-z]{2,}$/.test(parts[0]!) && /^[a-z]{2,}$/.test(parts[1]!.replace(/[^a-z]+$/, ''))) out.push(parts.join(''));
+  }
+  return out;
+}
+
 /** Same as the index pipeline's trimmer: strips non-word characters at both ends. */
 export function trimWord(w: string): string {
   return w.replace(/^\W+/, '').replace(/\W+$/, '');
@@ -124,8 +140,7 @@ export function indexTerm(raw: string): string | null {
  */
 export function analyze(text: string): string[] {
   const out: string[] = [];
-  for (const raw of text.toLowerCase().split(SEPARATOR)) {
-    if (!raw) continue;
+  for (const raw of rawTokens(text.toLowerCase())) {
     const t = indexTerm(raw);
     if (t) out.push(t);
   }

@@ -8,10 +8,9 @@
  */
 import crypto from 'node:crypto';
 import v8 from 'node:v8';
-import lunr from 'lunr';
 import type { IndexDoc } from '../core/ports.js';
 import { docMeta, toLunrDoc } from './index-builder.js';
-import { indexTerm } from './query.js';
+import { indexTerm, rawTokens } from './query.js';
 import { FIELD_NAMES, NF, dayNumber, type Segment } from './segment.js';
 
 /** Papers per lunr.Builder: bounds the build's peak heap. */
@@ -19,7 +18,6 @@ export const DEFAULT_SHARD_DOCS = 1024;
 /** Postings lists at least this long get an impact order (shorter ones are read whole). */
 export const DEFAULT_IMPACT_MIN = 64;
 
-const SEPARATOR = lunr.tokenizer.separator;
 
 /** 64 bits of MD5 over a paper's searchable text: equal fingerprints mean the index entry is current. */
 export function fingerprint(doc: Pick<IndexDoc, 'title' | 'abstract' | 'authors' | 'keywords'>): [number, number] {
@@ -160,8 +158,7 @@ export class SegmentCorpus {
       const start = this.tokens.n;
       let uniq = 0;
       if (text) {
-        for (const raw of text.toLowerCase().split(SEPARATOR)) {
-          if (!raw) continue;
+        for (const raw of rawTokens(text.toLowerCase())) {
           const term = indexTerm(raw);
           if (!term) continue;
           let t = this.dict.get(term);

@@ -47,10 +47,14 @@ function topTerms(keys: string[], n: number): string[] {
     .map(([k]) => k);
 }
 
-/** Optional terms from a paper's keywords, title and most repeated abstract words. */
+/**
+ * Optional terms from a paper's keywords, title and most repeated abstract words. Title
+ * words weigh most (4): they name the paper's problem and method, and since the title
+ * field's own boost is low (index-builder.ts, for descriptive searches) the query carries it.
+ */
 export function similarQuery(doc: Pick<IndexDoc, 'id' | 'title' | 'abstract' | 'keywords'>): ParsedQuery {
   return similarFromKeys(doc.id, [
-    { keys: analyze(plainText(doc.title)), boost: 2 },
+    { keys: analyze(plainText(doc.title)), boost: 4 },
     { keys: analyze((doc.keywords ?? []).join(', ')), boost: 1.5 },
     { keys: topTerms(analyze(plainText(doc.abstract ?? '')), 6), boost: 1 },
   ]);
@@ -88,7 +92,7 @@ export function similarQueryFromIndex(index: lunr.Index, id: string): ParsedQuer
     return pairs.sort((a, b) => b[1] - a[1]).slice(0, n).map(([t]) => t);
   };
   return similarFromKeys(id, [
-    { keys: top('title', 12), boost: 2 },
+    { keys: top('title', 12), boost: 4 },
     { keys: top('keywords', 10), boost: 1.5 },
     { keys: top('abstract', 6), boost: 1 },
   ]);

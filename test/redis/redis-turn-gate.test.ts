@@ -26,7 +26,8 @@ afterAll(() => {
   for (const c of conns) c.disconnect();
 });
 
-const WINDOW = 300;
+// Long enough that "did not wait a window" stays true on a busy machine (connections, Lua).
+const WINDOW = 1000;
 
 describe('RedisTurnGate', () => {
   it('gives one turn per bucket per window across processes; other buckets do not wait', async () => {
@@ -35,9 +36,9 @@ describe('RedisTurnGate', () => {
     const times = await Promise.all(gates.map((g) => g.take('discord:identify:0', WINDOW).then(() => Date.now() - t0)));
     const other = Date.now();
     await gates[0]!.take('discord:identify:1', WINDOW);
-    expect(Date.now() - other).toBeLessThan(100);
+    expect(Date.now() - other).toBeLessThan(WINDOW / 2);
     const sorted = times.sort((a, b) => a - b);
-    expect(sorted[0]).toBeLessThan(100);
+    expect(sorted[0]).toBeLessThan(WINDOW / 2);
     expect(sorted[1]! - sorted[0]!).toBeGreaterThanOrEqual(WINDOW - 5);
     expect(sorted[2]! - sorted[1]!).toBeGreaterThanOrEqual(WINDOW - 5);
   });
@@ -47,7 +48,7 @@ describe('RedisTurnGate', () => {
     const t0 = Date.now();
     await new RedisTurnGate(conn, silentLogger(), 'one').take('discord:identify:0', 10_000);
     await new RedisTurnGate(conn, silentLogger(), 'two').take('discord:identify:0', 10_000);
-    expect(Date.now() - t0).toBeLessThan(100);
+    expect(Date.now() - t0).toBeLessThan(5_000); // no wait for the other install's window
   });
 
   it('stops waiting when aborted', async () => {
