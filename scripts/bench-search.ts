@@ -17,8 +17,8 @@
  *   and hit@10 on its dev and held-out halves), the topical queries (top ten holding every
  *   term; all-terms papers first), and that stop words never empty a result.
  * - `--only relevance` builds each engine and measures relevance alone, with 50 known items
- *   of each kind unless --known says otherwise: about 100 s for the hf tier on 2 cores shared with
- *   other work, ~60 s on idle ones.
+ *   of each kind unless --known says otherwise: 100 s for the hf tier, measured on 2 cores
+ *   shared with other work (load ~5).
  *
  * Prints tables (and the raw figures as one JSON object on the last line with --json).
  */
