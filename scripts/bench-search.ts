@@ -30,8 +30,6 @@ import { dirBytes, gc, mb, pct, r1, runChild, sleep, withDelay, firstAnswerOf } 
 import type { Bm25Figures, Bm25Weights } from './bm25-baseline.js';
 import { relevanceFigures, STOP_WORD_QUERIES, type DocText } from './bench-relevance.js';
 import { relevanceTable, table, type EngineFigures, type Figures, type Tier, type TierResult } from './bench-table.js';
-import { descriptionProblems as checkDescriptions } from './description-check.js';
-import { DESCRIPTION_SET } from './description-set.js';
 import { knownItems, type KnownItem } from './known-items.js';
 import { TOPICAL_QUERIES } from './topical-queries.js';
 
@@ -42,8 +40,6 @@ const ARXIV_FILE = path.join(DATA, 'arxiv-cs-2025-2026.jsonl.gz');
 const TOPICAL = TOPICAL_QUERIES;
 /** Child processes that build a big index get a large heap. */
 const BIG_HEAP = ['--expose-gc', '--max-old-space-size=12000'];
-
-// ─── Child: ours ──────────────────────────────────────────────────────────────────
 
 // ─── Child: ours ──────────────────────────────────────────────────────────────────
 
@@ -280,6 +276,8 @@ async function parent(): Promise<void> {
 
   const { readPaperFiles } = await import('../src/sources/files.js');
   const { toIndexDoc } = await import('../src/core/ports.js');
+  const { descriptionProblems: checkDescriptions } = await import('./description-check.js');
+  const { DESCRIPTION_SET } = await import('./description-set.js');
   say(`${os.availableParallelism()} CPUs, node ${process.version}${relevanceOnly ? ', relevance only' : ''}`);
   const results: TierResult[] = [];
   /** BM25's best weights on the hf tier: the only variant tried at 80k, where each costs minutes. */
