@@ -17,8 +17,9 @@
  *   and hit@10 on its dev and held-out halves), the topical queries (top ten holding every
  *   term; all-terms papers first), and that stop words never empty a result.
  * - `--only relevance` builds each engine and measures relevance alone, with 50 known items
- *   of each kind unless --known says otherwise: 100 s for the hf tier, measured on 2 cores
- *   shared with other work (load ~5).
+ *   of each kind unless --known says otherwise: 68 s for the hf tier on 2 quiet cores
+ *   (100 s with other work running); the all tier takes ~15 minutes (plain Lunr and
+ *   BM25 answer in ~1 s there).
  *
  * Prints tables (and the raw figures as one JSON object on the last line with --json).
  */
