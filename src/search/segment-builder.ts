@@ -18,6 +18,7 @@
 import crypto from 'node:crypto';
 import lunr from 'lunr';
 import { BOOSTS, FIELD_NAMES, NF, NO_UPVOTES, SEGMENT_FORMAT, SegmentWriter, type SegmentHeader } from './segment.js';
+import { BM25_K1 } from './index-builder.js';
 import { SegmentCorpus } from './segment-corpus.js';
 
 const SHIFT = 16_777_216; // 2^24
@@ -216,6 +217,7 @@ export class SegmentBuilder extends SegmentCorpus {
       (builder as unknown as { tokenizer: (x: unknown) => unknown }).tokenizer = (x: unknown) => x; // already tokens
       builder.ref('id');
       FIELD_NAMES.forEach((name, f) => builder.field(name, { boost: BOOSTS[f]! }));
+      builder.k1(BM25_K1);
       for (let d = s; d < e; d++) {
         const doc: Record<string, unknown> = { id: String(d) };
         for (let f = 0; f < NF; f++) {

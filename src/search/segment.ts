@@ -22,7 +22,7 @@ import { INDEX_FIELDS } from './query.js';
 
 export const SEGMENT_MAGIC = 'LUNRSEG1';
 /** Bump when the layout or anything that changes weights (tokenising, fields, boosts) changes. */
-export const SEGMENT_FORMAT = 1;
+export const SEGMENT_FORMAT = 2; // 2: BM25 k1 0.6 (index-builder.ts)
 export const NF = INDEX_FIELDS.length;
 export const FIELD_NAMES: readonly string[] = INDEX_FIELDS;
 export const BOOSTS: readonly number[] = INDEX_FIELDS.map((f) => FIELD_BOOSTS[f]);
