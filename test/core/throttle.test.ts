@@ -3,7 +3,6 @@
  * process (MemoryThrottle) and shared by two "processes" through one Redis (the shared
  * limiter). Plus NUL and lone surrogates never reaching the store.
  */
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.js';
 import { createHandlers } from '../../src/core/bot.js';
@@ -14,7 +13,7 @@ import { COMMAND_RATE, MemoryThrottle, type Throttle } from '../../src/core/thro
 import { PLATFORMS } from '../../src/platforms/index.js';
 import { RedisRateLimiter } from '../../src/redis/gcra-rate-limiter.js';
 import { CHANNEL, makeTestServices, RecordingPlatform, type TestServices } from '../support/bot-harness.js';
-import { startTestRedis } from '../support/redis.js';
+import { startTestRedis, testRedisClient } from '../support/redis.js';
 
 const textOf = (r: Reply): string => (r.kind === 'text' ? r.text : `(${r.kind})`);
 let seq = 0;
@@ -33,10 +32,8 @@ async function botWith(throttle: Throttle, platform = new RecordingPlatform()): 
   return { t, run: runner(createHandlers(t.services, commands, PLATFORMS)), platform };
 }
 
-const redisClients: Redis[] = [];
 const indexes: TestServices['index'][] = [];
 afterAll(async () => {
-  for (const r of redisClients) r.disconnect();
   await Promise.all(indexes.map((i) => i.close()));
 });
 
@@ -97,8 +94,7 @@ describe('command limits through the handlers', () => {
 describe('limits shared through Redis', () => {
   it('a user who floods two bot processes is limited across both', async () => {
     const redis = await startTestRedis();
-    const [ra, rb] = [new Redis(redis.url), new Redis(redis.url)];
-    redisClients.push(ra, rb);
+    const [ra, rb] = [testRedisClient(redis.url), testRedisClient(redis.url)];
     const a = await botWith(new RedisRateLimiter(ra, 'test:rl:'));
     const b = await botWith(new RedisRateLimiter(rb, 'test:rl:'));
     indexes.push(a.t.index, b.t.index);

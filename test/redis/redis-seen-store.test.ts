@@ -4,25 +4,15 @@
  * its TTL; the prefix keeps two installs apart; a Redis that does not answer is an error
  * within the timeout, not a wait (the Slack side then falls back to its own memory).
  */
-import { Redis, type RedisOptions } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/redis/private-redis-server.js';
 import { RedisSeenStore } from '../../src/redis/redis-seen-store.js';
-import { startTestRedis, type TestRedis } from '../support/redis.js';
+import { startTestRedis, testRedisClient, type TestRedis } from '../support/redis.js';
 
 let redis: TestRedis;
-const conns: Redis[] = [];
-const connect = (url: string, opts: RedisOptions = {}) => {
-  const c = new Redis(url, { maxRetriesPerRequest: null, ...opts });
-  c.on('error', () => undefined);
-  conns.push(c);
-  return c;
-};
+const connect = testRedisClient;
 beforeAll(async () => {
   redis = await startTestRedis();
-});
-afterAll(() => {
-  for (const c of conns) c.disconnect();
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

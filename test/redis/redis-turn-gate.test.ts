@@ -4,26 +4,16 @@
  * buckets and installs (prefixes) apart, an abort ends a wait, and a Redis that does not
  * answer costs one window instead of a wait without end.
  */
-import { Redis, type RedisOptions } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log.js';
 import { freePort } from '../../src/redis/private-redis-server.js';
 import { RedisTurnGate } from '../../src/redis/redis-turn-gate.js';
-import { startTestRedis, type TestRedis } from '../support/redis.js';
+import { startTestRedis, testRedisClient, type TestRedis } from '../support/redis.js';
 
 let redis: TestRedis;
-const conns: Redis[] = [];
-const connect = (url: string, opts: RedisOptions = {}) => {
-  const c = new Redis(url, { maxRetriesPerRequest: null, ...opts });
-  c.on('error', () => undefined);
-  conns.push(c);
-  return c;
-};
+const connect = testRedisClient;
 beforeAll(async () => {
   redis = await startTestRedis();
-});
-afterAll(() => {
-  for (const c of conns) c.disconnect();
 });
 
 // Long enough that "did not wait a window" stays true on a busy machine (connections, Lua).

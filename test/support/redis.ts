@@ -4,6 +4,7 @@
  * machine's shared Redis, and work where none is running. The binary comes from the
  * PATH; .ci/run installs it when missing.
  */
+import { Redis, type RedisOptions } from 'ioredis';
 import { afterAll } from 'vitest';
 import { findRedisServer, startRedisServer, type RunningRedis } from '../../src/redis/private-redis-server.js';
 import { tempDir } from './tmp.js';
@@ -14,6 +15,23 @@ const started: TestRedis[] = [];
 afterAll(async () => {
   for (const r of started.splice(0)) await r.stop();
 });
+
+const clients: Redis[] = [];
+// Registered after the servers' hook, so it runs first: clients go before their servers.
+afterAll(() => {
+  for (const c of clients.splice(0)) c.disconnect();
+});
+
+/**
+ * A client for a test ("another process" on the same Redis), disconnected after the file.
+ * Connection errors are not thrown as events: a test sees them through the calls it makes.
+ */
+export function testRedisClient(url: string, opts: RedisOptions = {}): Redis {
+  const c = new Redis(url, { maxRetriesPerRequest: null, ...opts });
+  c.on('error', () => undefined);
+  clients.push(c);
+  return c;
+}
 
 export interface TestRedis {
   url: string;
