@@ -49,7 +49,7 @@ import { forLog, fromDiscordError } from './errors.js';
 import { InvalidRequestBreaker } from './invalid-requests.js';
 import { LIMITS } from './limits.js';
 import { describeShardIds, resolveShards, shardRefusal, type ShardPlan } from './shards.js';
-import { carriesKey, stampKey } from './message-key.js';
+import { carriesKey } from './message-key.js';
 import { autocompleteChoices, editOptions, messageBody, NOOP_PREFIX, renderOutbound, renderReply, replyOptions } from './render.js';
 import { focusedOf, toActionEvent, toInvocation, toReactionEvent, type OptionLike } from './translate.js';
 
@@ -245,9 +245,7 @@ export class DiscordPlatform implements ChatPlatform {
   }
 
   async post(channel: ChannelRef, message: OutboundMessage, opts: PostOptions = {}): Promise<PostedRef> {
-    const tag = opts.idempotencyKey ? nonceFor(opts.idempotencyKey) : undefined;
-    let body = messageBody(renderOutbound(message), tag);
-    if (tag) body = stampKey(body, tag);
+    const body = messageBody(renderOutbound(message), opts.idempotencyKey ? nonceFor(opts.idempotencyKey) : undefined);
     try {
       const sent = (await this.rest.post(Routes.channelMessages(channel.channelId), { body })) as APIMessage;
       return { messageId: sent.id };

@@ -27,6 +27,7 @@ import {
 import { unsaveAction } from '../../core/actions.js';
 import type { OutboundMessage, PaperView, Pager, Reply, Tone } from '../../core/reply.js';
 import { cut, escapeFit, fitEmbeds, LIMITS, safeUrl } from './limits.js';
+import { stampKey } from './message-key.js';
 
 export interface DiscordFile {
   name: string;
@@ -283,7 +284,10 @@ function files(p: DiscordPayload) {
   return p.files.map((f) => ({ attachment: Buffer.from(f.content, 'utf8'), name: f.name }));
 }
 
-/** The JSON body of POST /channels/:id/messages, with the idempotency nonce when given. */
+/**
+ * The JSON body of POST /channels/:id/messages, with the idempotency nonce when given: as
+ * the nonce, and carried in the message itself for findPosted (message-key.ts).
+ */
 export function messageBody(p: DiscordPayload, nonce?: string): RESTPostAPIChannelMessageJSONBody {
   const body: RESTPostAPIChannelMessageJSONBody = {
     embeds: p.embeds,
@@ -294,6 +298,7 @@ export function messageBody(p: DiscordPayload, nonce?: string): RESTPostAPIChann
   if (nonce) {
     body.nonce = nonce.slice(0, LIMITS.nonce);
     body.enforce_nonce = true;
+    return stampKey(body, body.nonce);
   }
   return body;
 }
