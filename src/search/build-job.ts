@@ -19,7 +19,6 @@ import { ensureSegment, writeManifest, writeSegment, type SegmentImage } from '.
 
 interface JobBase {
   shardDocs?: number;
-  impactMin?: number;
 }
 
 export type BuildJob =
@@ -84,7 +83,7 @@ export class BuildRun {
     private readonly job: BuildJob,
     private readonly onProgress: (p: BuildProgress) => void = () => {},
   ) {
-    const opts = { ...(job.shardDocs ? { shardDocs: job.shardDocs } : {}), ...(job.impactMin ? { impactMin: job.impactMin } : {}) };
+    const opts = job.shardDocs ? { shardDocs: job.shardDocs } : {};
     if (job.mode === 'full') this.builder = new SegmentBuilder(opts);
     else {
       this.base = new Segment(job.base.buffer, job.base.header);
@@ -195,7 +194,7 @@ export class BuildRun {
     let delta: SegmentImage | null = null;
     let peakHeapBytes = 0;
     if (docs.length || dead.length) {
-      const builder = new SegmentBuilder({ base, keepDocs: true, ...(job.shardDocs ? { shardDocs: job.shardDocs } : {}), ...(job.impactMin ? { impactMin: job.impactMin } : {}) });
+      const builder = new SegmentBuilder({ base, keepDocs: true, ...(job.shardDocs ? { shardDocs: job.shardDocs } : {}) });
       builder.add(docs);
       delta = builder.build({ dead });
       peakHeapBytes = builder.peakHeapBytes;

@@ -42,7 +42,6 @@ export interface LunrPaperIndexOptions {
   onBuildProgress?: (p: BuildProgress) => void;
   /** Build tuning (tests). */
   shardDocs?: number;
-  impactMin?: number;
 }
 
 export interface Generation {

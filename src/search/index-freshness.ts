@@ -127,8 +127,8 @@ export class IndexFreshness extends IndexBuildRunner {
     return this.opts.mergeAt ?? Math.max(1000, Math.ceil(gen.base.header.docs * 0.02));
   }
 
-  protected tuning(): { shardDocs?: number; impactMin?: number } {
-    return { ...(this.opts.shardDocs ? { shardDocs: this.opts.shardDocs } : {}), ...(this.opts.impactMin ? { impactMin: this.opts.impactMin } : {}) };
+  protected tuning(): { shardDocs?: number } {
+    return this.opts.shardDocs ? { shardDocs: this.opts.shardDocs } : {};
   }
 
   protected async rebuildIfStale(): Promise<void> {

@@ -1,7 +1,8 @@
 /**
  * Counting a query over a corpus's compact postings, without Lunr: which papers match, how
- * many terms and required terms each holds and in which postings lists (for the planner's
- * score bounds), the prohibited and excluded papers, the known items and phrase-in-title
+ * many terms and required terms each holds, the score Lunr will give each (summed from the
+ * postings' weights as they are read: Lunr's score is Σ query weight × field weight /
+ * |query vector|), the prohibited and excluded papers, the known items and phrase-in-title
  * papers, and so the result's `total` and its tiers (phrase in title, every term, some
  * terms). Reading postings costs microseconds per thousand where Lunr costs ~10 µs per
  * paper, which is why counting is ours and only the page is Lunr's (see planner.ts).
@@ -40,12 +41,11 @@ export interface QueryCost {
   lunrMs: number;
 }
 
-/** What counting found: the known items, the tier sizes (members in `tiers`), the lists Lunr's score sums over. */
+/** What counting found: the known items, the tier sizes (members in `tiers`; their scores in `acc`). */
 export interface TierCounts {
   knownList: number[];
   sizes: number[];
   total: number;
-  taLists: List[];
   /** Every vocabulary term any clause expands to. */
   exps: Exp[];
 }
@@ -64,15 +64,16 @@ export class PostingCounts extends CorpusDocs {
   protected readonly phrase: Uint32Array;
   protected readonly tierStamp: Uint32Array;
   protected readonly tierOf: Uint8Array;
+  /** Each touched paper's score as Lunr computes it (see the file comment). */
+  protected readonly acc: Float64Array;
   protected readonly picked: Uint32Array;
-  protected readonly slot: Uint32Array;
   protected readonly touched: Uint32Array;
   protected readonly tiers: [Uint32Array, Uint32Array, Uint32Array];
 
   constructor(base: Segment, delta: Segment | null = null) {
     super(base, delta);
     const n = Math.max(1, this.n);
-    this.st = new Uint32Array(4 * n);
+    this.st = new Uint32Array(3 * n);
     this.mark = new Uint32Array(n);
     this.ban = new Uint32Array(n);
     this.excl = new Uint32Array(n);
@@ -80,8 +81,8 @@ export class PostingCounts extends CorpusDocs {
     this.phrase = new Uint32Array(n);
     this.tierStamp = new Uint32Array(n);
     this.tierOf = new Uint8Array(n);
+    this.acc = new Float64Array(n);
     this.picked = new Uint32Array(n);
-    this.slot = new Uint32Array(n);
     this.touched = new Uint32Array(n);
     this.tiers = [new Uint32Array(n), new Uint32Array(n), new Uint32Array(n)];
   }
@@ -133,45 +134,42 @@ export class PostingCounts extends CorpusDocs {
     const norm = qv.map((m) => Math.sqrt([...m.values()].reduce((s, x) => s + x * x, 0)));
     const coef = (gid: number, f: number) => (norm[f]! > 0 ? (qv[f]!.get(gid) ?? 0) / norm[f]! : 0);
 
-    // The postings lists Lunr's score sums over, one per (segment, term, field).
-    const taLists: List[] = [];
-    const listIndex = new Map<string, number>();
+    // Lunr's score sums over each (segment, term, field) postings list once, however many
+    // clauses share it (coef already sums their boosts): `k` is its factor, 0 on a repeat.
+    const seen = new Set<string>();
     const clauseLists = clauses.map((c) =>
       this.lists(c, coef).map((l) => {
         const key = `${l.seg.id}|${l.gid}|${l.f}`;
-        let i = listIndex.get(key);
-        if (i === undefined) {
-          i = taLists.length;
-          listIndex.set(key, i);
-          taLists.push(l);
-        }
-        return { l, bit: i < 32 ? 1 << i : 0 };
+        const first = !seen.has(key);
+        seen.add(key);
+        return { l, k: first ? l.coef / 1000 : 0 };
       }),
     );
 
-    // 1. Which papers match, how many terms and required terms each has, which lists hold them.
-    // One record of 4 words per paper: [epoch seen, last clause, terms | required << 16, lists].
-    const { st, mark, ban, excl } = this;
+    // 1. Which papers match, how many terms and required terms each has, and its score.
+    // One record of 3 words per paper: [epoch seen, last clause, terms | required << 16].
+    const { st, mark, ban, excl, acc } = this;
     const touched = this.touched;
     let nt = 0;
     const numReq = clauses.filter((c) => c.term.presence === 'required').length;
     for (let ci = 0; ci < clauses.length; ci++) {
       const s = this.nextSerial();
       const inc = clauses[ci]!.term.presence === 'required' ? 0x10001 : 1;
-      for (const { l, bit } of clauseLists[ci]!) {
+      for (const { l, k } of clauseLists[ci]!) {
         const docs = l.seg.v.postDocs;
+        const w = l.seg.v.postW;
         const off = l.off;
         cost.postings += l.b - l.a;
         for (let p = l.a, end = l.b; p < end; p++) {
           const g = off + docs[p]!;
-          const r = g << 2;
+          const r = g * 3;
           if (st[r] !== epoch) {
             st[r] = epoch;
             st[r + 2] = 0;
-            st[r + 3] = 0;
+            acc[g] = 0;
             touched[nt++] = g;
           }
-          st[r + 3]! |= bit;
+          acc[g]! += k * w[p]!;
           if (st[r + 1] !== s) {
             st[r + 1] = s;
             st[r + 2]! += inc;
@@ -219,7 +217,7 @@ export class PostingCounts extends CorpusDocs {
     const nb = this.nb;
     for (let i = 0; i < nt; i++) {
       const g = touched[i]!;
-      const counts = st[(g << 2) + 2]!;
+      const counts = st[g * 3 + 2]!;
       if (counts >>> 16 < numReq || ban[g] === epoch || known[g] === epoch || excl[g] === epoch) continue;
       if ((g < nb && dead[g]) || (filter && !filter(g))) continue;
       const tier = needAll && (counts & 0xffff) !== numTerms ? 0 : hasPhrase && phrase[g] === epoch ? 2 : 1;
@@ -228,7 +226,7 @@ export class PostingCounts extends CorpusDocs {
       tierStamp[g] = epoch;
     }
     const total = knownList.length + sizes[0]! + sizes[1]! + sizes[2]!;
-    return { knownList, sizes, total, taLists, exps: [...cache.values()] };
+    return { knownList, sizes, total, exps: [...cache.values()] };
   }
 
   /** Marks papers whose normalised title holds the normalised query as a phrase. */

@@ -17,7 +17,7 @@
  */
 import crypto from 'node:crypto';
 import lunr from 'lunr';
-import { BOOSTS, FIELD_NAMES, NF, NO_UPVOTES, SEGMENT_FORMAT, SegmentWriter, type SegmentHeader } from './segment.js';
+import { BOOSTS, FIELD_NAMES, MAX_POSTING_WEIGHT, NF, NO_UPVOTES, SEGMENT_FORMAT, SegmentWriter, type SegmentHeader } from './segment.js';
 import { BM25_K1 } from './index-builder.js';
 import { SegmentCorpus } from './segment-corpus.js';
 
@@ -98,7 +98,6 @@ export class SegmentBuilder extends SegmentCorpus {
       terms: V,
       globalTerms,
       postings,
-      impactMin: this.impactMin,
       stats: { documentCount, fieldLengthSums },
       base: base ? { id: base.id, docs: base.docs, terms: base.terms } : null,
     };
@@ -113,7 +112,7 @@ export class SegmentBuilder extends SegmentCorpus {
         ...(base ? { termGid: V } : {}),
         postOff: V * NF + 1,
         postDocs: postings,
-        impDocs: postings,
+        postW: postings,
         vecOff: n * NF + 1,
         vec: 2 * postings,
         tkeys: byteLen(this.titleKeys),
@@ -204,7 +203,6 @@ export class SegmentBuilder extends SegmentCorpus {
 
     // Shards through lunr.Builder, with corpus-wide statistics.
     const cursor = postOffLocal.slice(0, V * NF);
-    const postK = new Uint32Array(postings);
     // Tokens go to lunr.Builder#add as their strings: with no metadata whitelist it only
     // uses a token as a property key, and a string spares it a toString per use.
     const termStr = this.termStr;
@@ -268,7 +266,7 @@ export class SegmentBuilder extends SegmentCorpus {
           for (let i = 0, j = 0; i < len; i++, j += 2) {
             const local = localOfTemp[tempOfIdx[el[j]!]!]!;
             const k = Math.round(el[j + 1]! * 1000);
-            if (k >= SHIFT) throw new Error('term weight out of range');
+            if (k > MAX_POSTING_WEIGHT) throw new Error(`term weight ${k / 1000} out of range (segment.ts MAX_POSTING_WEIGHT)`);
             scratch[i] = gidOfLocal[local]! * SHIFT + k;
           }
           const sorted = scratch.subarray(0, len).sort();
@@ -282,27 +280,12 @@ export class SegmentBuilder extends SegmentCorpus {
             v.vec[2 * at + 1] = k;
             const p = cursor[local * NF + f]!++;
             v.postDocs[p] = d;
-            postK[p] = k;
+            v.postW[p] = k;
           }
         }
       }
     }
 
-    // Impact order: heaviest first, ties by paper.
-    let keys = new Float64Array(1024);
-    for (let i = 0; i < V * NF; i++) {
-      const a = postOffLocal[i]!;
-      const b = postOffLocal[i + 1]!;
-      const len = b - a;
-      if (len < this.impactMin) {
-        v.impDocs.set(v.postDocs.subarray(a, b), a);
-        continue;
-      }
-      if (keys.length < len) keys = new Float64Array(len * 2);
-      for (let p = a; p < b; p++) keys[p - a] = (SHIFT - 1 - postK[p]!) * SHIFT + v.postDocs[p]!;
-      const sorted = keys.subarray(0, len).sort();
-      for (let p = 0; p < len; p++) v.impDocs[a + p] = sorted[p]! % SHIFT;
-    }
     return w.finish();
   }
 }

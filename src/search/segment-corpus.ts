@@ -15,8 +15,6 @@ import { FIELD_NAMES, NF, dayNumber, type Segment } from './segment.js';
 
 /** Papers per lunr.Builder: bounds the build's peak heap. */
 export const DEFAULT_SHARD_DOCS = 1024;
-/** Postings lists at least this long get an impact order (shorter ones are read whole). */
-export const DEFAULT_IMPACT_MIN = 64;
 
 
 /** 64 bits of MD5 over a paper's searchable text: equal fingerprints mean the index entry is current. */
@@ -56,7 +54,6 @@ export interface SegmentBuilderOptions {
   /** The base a delta extends (its statistics and term ids). */
   base?: Segment;
   shardDocs?: number;
-  impactMin?: number;
   /** Allocate the image in a SharedArrayBuffer (to hand to worker threads). Default true. */
   shared?: boolean;
   /** Keep the IndexDocs in the segment (deltas: so the next delta can be rebuilt from them). */
@@ -67,7 +64,6 @@ export class SegmentCorpus {
   protected readonly kind: 'base' | 'delta';
   protected readonly base: Segment | undefined;
   protected readonly shardDocs: number;
-  protected readonly impactMin: number;
   protected readonly shared: boolean;
   protected readonly keepDocs: boolean;
 
@@ -111,7 +107,6 @@ export class SegmentCorpus {
     this.base = opts.base;
     if (this.kind === 'delta' && !this.base) throw new Error('a delta segment needs its base');
     this.shardDocs = Math.max(1, opts.shardDocs ?? DEFAULT_SHARD_DOCS);
-    this.impactMin = Math.max(1, opts.impactMin ?? DEFAULT_IMPACT_MIN);
     this.shared = opts.shared ?? true;
     this.keepDocs = opts.keepDocs ?? this.kind === 'delta';
     this.tokOff.push(0);

@@ -5,8 +5,9 @@
  * speed.
  *
  * What is in it is what lunr.Builder produced for these papers, in compact form:
- * - the inverted index (term → field → papers, papers ascending), and the same postings
- *   ordered by weight (impact order) so the planner can stop early on common terms;
+ * - the inverted index (term → field → papers, papers ascending), each posting with its
+ *   weight (postW, the field vector's weight ×1000) so the planner can sum a paper's exact
+ *   Lunr score while it counts, without looking into field vectors;
  * - every field vector (term id, BM25 weight as lunr rounded it, ×1000 as an integer), from
  *   which the searcher reconstructs lunr.Vector objects;
  * - the sorted vocabulary (lunr.TokenSet is rebuilt from it on demand), ids, title keys for
@@ -17,15 +18,24 @@
  */
 import zlib from 'node:zlib';
 import lunr from 'lunr';
-import { FIELD_BOOSTS } from './index-builder.js';
+import { BM25_K1, FIELD_BOOSTS } from './index-builder.js';
 import { INDEX_FIELDS } from './query.js';
 
 export const SEGMENT_MAGIC = 'LUNRSEG1';
 /** Bump when the layout or anything that changes weights (tokenising, fields, boosts) changes. */
-export const SEGMENT_FORMAT = 2; // 2: BM25 k1 0.6 (index-builder.ts)
+export const SEGMENT_FORMAT = 3; // 2: BM25 k1 0.6 (index-builder.ts); 3: postings carry their weights (postW), no impact order
 export const NF = INDEX_FIELDS.length;
 export const FIELD_NAMES: readonly string[] = INDEX_FIELDS;
 export const BOOSTS: readonly number[] = INDEX_FIELDS.map((f) => FIELD_BOOSTS[f]);
+/**
+ * postW holds weights ×1000 in 16 bits. A weight is at most boost × idf × (k1 + 1); idf is
+ * ln(1 + N/1.5) < 16 up to 10 million papers, so this holds for boosts up to ~2.5: a larger
+ * boost needs a wider postW, and this says so at start rather than storing clipped weights.
+ */
+export const MAX_POSTING_WEIGHT = 0xffff;
+if (Math.max(...BOOSTS) * 16 * (BM25_K1 + 1) * 1000 > MAX_POSTING_WEIGHT) {
+  throw new Error('FIELD_BOOSTS too large for 16-bit posting weights (segment.ts postW)');
+}
 const PREAMBLE = 24;
 
 const SECTION_KINDS = {
@@ -37,7 +47,7 @@ const SECTION_KINDS = {
   termGid: 'u32',
   postOff: 'u32',
   postDocs: 'u32',
-  impDocs: 'u32',
+  postW: 'u16',
   vecOff: 'u32',
   vec: 'u32',
   tkeys: 'u8',
@@ -83,8 +93,6 @@ export interface SegmentHeader {
   /** Global term ids in use once this segment is added (a delta's new terms follow the base's). */
   globalTerms: number;
   postings: number;
-  /** Postings lists at least this long have an impact order. */
-  impactMin: number;
   /** What lunr's BM25 weights were computed with: documentCount and Σ field lengths. */
   stats: { documentCount: number; fieldLengthSums: number[] };
   base: { id: string; docs: number; terms: number } | null;
@@ -197,9 +205,8 @@ function* checkTables(v: Views, h: SegmentHeader): Generator<void> {
   need(h.kind === 'base' ? v.termGid.length === 0 : v.termGid.length === terms, 'term ids');
   yield* below(v.termGid, h.globalTerms, 'term ids');
   yield* offsets(v.postOff, terms * NF, v.postDocs.length, 'postings');
-  need(v.impDocs.length === v.postDocs.length && v.postDocs.length === h.postings, 'postings');
+  need(v.postW.length === v.postDocs.length && v.postDocs.length === h.postings, 'postings');
   yield* below(v.postDocs, n, 'postings');
-  yield* below(v.impDocs, n, 'impact order');
   yield* offsets(v.vecOff, n * NF, v.vec.length / 2, 'vectors');
   need(v.vec.length === 2 * h.postings, 'vectors');
   yield* below(v.vec, h.globalTerms, 'vectors', 2);
