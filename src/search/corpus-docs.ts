@@ -201,9 +201,9 @@ export class CorpusDocs {
     const [seg, d] = this.segOf(g);
     const top = (field: string, n: number): string[] => {
       const f = FIELD_INDEX.get(field)!;
-      const vec = seg.v.vec;
+      const { vec, vecW } = seg.v;
       const pairs: [number, number][] = [];
-      for (let i = seg.v.vecOff[d * NF + f]!; i < seg.v.vecOff[d * NF + f + 1]!; i++) pairs.push([vec[2 * i]!, vec[2 * i + 1]!]);
+      for (let i = seg.v.vecOff[d * NF + f]!; i < seg.v.vecOff[d * NF + f + 1]!; i++) pairs.push([vec[i]!, vecW[i]!]);
       return pairs
         .sort((a, b) => b[1] - a[1])
         .slice(0, n)

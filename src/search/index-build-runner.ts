@@ -59,6 +59,12 @@ export interface Generation {
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 const BUILD_WORKER_IDLE_MS = 5000;
 /**
+ * Batches sent to the build worker and not yet taken in. The store reads faster than a
+ * build at the lowest priority tokenises: without a bound the whole corpus would wait in
+ * the worker's message queue (~150 MB at 80k papers).
+ */
+const FEED_AHEAD = 4;
+/**
  * The build worker's old-space cap for a corpus of `docs` papers. Left alone, V8 lets a
  * build's garbage pile up to ~3× what it keeps alive (500 MB peak for 9.6k papers, 720 MB
  * for 80k); capped, it collects sooner and the build takes up to ~1.3× as long, which costs
@@ -191,9 +197,14 @@ export class IndexBuildRunner {
     let onMessage: (msg: BuildReply) => void = () => {};
     let onError: (err: Error) => void = () => {};
     let onExit: (code: number) => void = () => {};
+    let ahead = 0;
+    let wake: (() => void) | null = null;
     const done = new Promise<BuildResult>((resolve, reject) => {
       onMessage = (msg) => {
-        if (msg.type === 'progress') this.opts.onBuildProgress?.(msg.progress);
+        if (msg.type === 'took') {
+          ahead--;
+          wake?.();
+        } else if (msg.type === 'progress') this.opts.onBuildProgress?.(msg.progress);
         else if (msg.type === 'done') resolve(msg.result);
         else reject(new Error(`index build worker failed: ${msg.message}`));
       };
@@ -203,11 +214,25 @@ export class IndexBuildRunner {
     worker.on('message', onMessage);
     worker.on('error', onError);
     worker.on('exit', onExit);
-    done.catch(() => {}); // awaited below; no unhandled rejection while feeding
     let healthy = false;
     try {
       worker.postMessage({ type: 'job', job } satisfies BuildRequest);
-      if (scan) for await (const page of this.scanFeed()) worker.postMessage({ type: 'docs', docs: page } satisfies BuildRequest);
+      // A failed or stopped worker settles `done`, which also ends any wait for room.
+      let settled = false;
+      const settle = () => {
+        settled = true;
+        wake?.();
+      };
+      done.then(settle, settle);
+      if (scan) {
+        for await (const page of this.scanFeed()) {
+          while (ahead >= FEED_AHEAD && !settled) await new Promise<void>((r) => (wake = r));
+          wake = null;
+          if (settled) break;
+          worker.postMessage({ type: 'docs', docs: page } satisfies BuildRequest);
+          ahead++;
+        }
+      }
       worker.postMessage({ type: 'end' } satisfies BuildRequest);
       const result = await done;
       healthy = true;

@@ -249,10 +249,10 @@ export class Corpus extends PostingCounts {
           let hi = b;
           while (lo < hi) {
             const mid = (lo + hi) >>> 1;
-            if (vec[2 * mid]! < gid) lo = mid + 1;
+            if (vec[mid]! < gid) lo = mid + 1;
             else hi = mid;
           }
-          if (lo < b && vec[2 * lo] === gid) {
+          if (lo < b && vec[lo] === gid) {
             fieldPostings[i]![f]![g] = EMPTY_METADATA;
             matched = true;
             lo++;

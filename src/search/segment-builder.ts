@@ -114,7 +114,8 @@ export class SegmentBuilder extends SegmentCorpus {
         postDocs: postings,
         postW: postings,
         vecOff: n * NF + 1,
-        vec: 2 * postings,
+        vec: postings,
+        vecW: postings,
         tkeys: byteLen(this.titleKeys),
         tkeyOff: n + 1,
         tkeyOrder: n,
@@ -276,8 +277,8 @@ export class SegmentBuilder extends SegmentCorpus {
             const k = key % SHIFT;
             const gid = (key - k) / SHIFT;
             const local = localOfGid ? localOfGid.get(gid)! : gid;
-            v.vec[2 * at] = gid;
-            v.vec[2 * at + 1] = k;
+            v.vec[at] = gid;
+            v.vecW[at] = k;
             const p = cursor[local * NF + f]!++;
             v.postDocs[p] = d;
             v.postW[p] = k;

@@ -8,8 +8,8 @@
  * - the inverted index (term → field → papers, papers ascending), each posting with its
  *   weight (postW, the field vector's weight ×1000) so the planner can sum a paper's exact
  *   Lunr score while it counts, without looking into field vectors;
- * - every field vector (term id, BM25 weight as lunr rounded it, ×1000 as an integer), from
- *   which the searcher reconstructs lunr.Vector objects;
+ * - every field vector (term ids in `vec`; BM25 weights as lunr rounded them, ×1000 as
+ *   16-bit integers, in `vecW`), from which the searcher reconstructs lunr.Vector objects;
  * - the sorted vocabulary (lunr.TokenSet is rebuilt from it on demand), ids, title keys for
  *   the known-item lookup and phrase tier, filter metadata and text fingerprints.
  *
@@ -23,7 +23,7 @@ import { INDEX_FIELDS } from './query.js';
 
 export const SEGMENT_MAGIC = 'LUNRSEG1';
 /** Bump when the layout or anything that changes weights (tokenising, fields, boosts) changes. */
-export const SEGMENT_FORMAT = 3; // 2: BM25 k1 0.6 (index-builder.ts); 3: postings carry their weights (postW), no impact order
+export const SEGMENT_FORMAT = 4; // 2: BM25 k1 0.6 (index-builder.ts); 3: postings carry their weights (postW), no impact order; 4: field-vector weights in 16 bits (vecW)
 export const NF = INDEX_FIELDS.length;
 export const FIELD_NAMES: readonly string[] = INDEX_FIELDS;
 export const BOOSTS: readonly number[] = INDEX_FIELDS.map((f) => FIELD_BOOSTS[f]);
@@ -50,6 +50,7 @@ const SECTION_KINDS = {
   postW: 'u16',
   vecOff: 'u32',
   vec: 'u32',
+  vecW: 'u16',
   tkeys: 'u8',
   tkeyOff: 'u32',
   tkeyOrder: 'u32',
@@ -207,9 +208,9 @@ function* checkTables(v: Views, h: SegmentHeader): Generator<void> {
   yield* offsets(v.postOff, terms * NF, v.postDocs.length, 'postings');
   need(v.postW.length === v.postDocs.length && v.postDocs.length === h.postings, 'postings');
   yield* below(v.postDocs, n, 'postings');
-  yield* offsets(v.vecOff, n * NF, v.vec.length / 2, 'vectors');
-  need(v.vec.length === 2 * h.postings, 'vectors');
-  yield* below(v.vec, h.globalTerms, 'vectors', 2);
+  yield* offsets(v.vecOff, n * NF, v.vec.length, 'vectors');
+  need(v.vec.length === h.postings && v.vecW.length === h.postings, 'vectors');
+  yield* below(v.vec, h.globalTerms, 'vectors');
   yield* offsets(v.tkeyOff, n, v.tkeys.length, 'title keys');
   need(v.tkeyOrder.length === n, 'title order');
   yield* below(v.tkeyOrder, n, 'title order');
@@ -355,8 +356,8 @@ export class Segment {
     let hi = this.v.vecOff[d * NF + f + 1]!;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const g = vec[2 * mid]!;
-      if (g === gid) return vec[2 * mid + 1]!;
+      const g = vec[mid]!;
+      if (g === gid) return this.v.vecW[mid]!;
       if (g < gid) lo = mid + 1;
       else hi = mid;
     }
@@ -365,13 +366,13 @@ export class Segment {
 
   /** Field vector elements as lunr.Vector holds them: [termIndex, weight, …], ascending. */
   vectorElements(d: number, f: number): number[] {
-    const vec = this.v.vec;
+    const { vec, vecW } = this.v;
     const a = this.v.vecOff[d * NF + f]!;
     const b = this.v.vecOff[d * NF + f + 1]!;
     const out = new Array<number>(2 * (b - a));
     for (let i = a, j = 0; i < b; i++, j += 2) {
-      out[j] = vec[2 * i]!;
-      out[j + 1] = vec[2 * i + 1]! / 1000;
+      out[j] = vec[i]!;
+      out[j + 1] = vecW[i]! / 1000;
     }
     return out;
   }
