@@ -60,7 +60,7 @@ describe('building', () => {
     const [, posting] = json.invertedIndex.find(([t]) => t === 'diffus')!;
     for (const meta of Object.values(posting.title!)) expect(meta).toEqual({});
     expect(small.corpus.base.header.fields).toEqual([...INDEX_FIELDS]);
-    expect(small.corpus.base.header.boosts).toEqual([0.3, 1, 1, 0.3]);
+    expect(small.corpus.base.header.boosts).toEqual([0.1, 1, 1, 0.3]);
   });
 
   it('holds the same terms as an index built with lunr’s default pipeline', () => {
