@@ -14,6 +14,7 @@
 import lunr from 'lunr';
 import { parseArxivId } from '../core/arxiv-id.js';
 import { UserInputError } from '../core/errors.js';
+import { numberForms } from './number-forms.js';
 
 export const INDEX_FIELDS = ['title', 'abstract', 'authors', 'keywords'] as const;
 export type IndexField = (typeof INDEX_FIELDS)[number];
@@ -88,15 +89,20 @@ const SEPARATOR = lunr.tokenizer.separator;
 /**
  * Lowercased text → raw tokens, as lunr's tokenizer splits them (whitespace and hyphens),
  * plus the joined form of a two-part hyphenated word: "pre-trained" gives "pre", "trained"
- * and "pretrained", so a query for either spelling finds it.
+ * and "pretrained", so a query for either spelling finds it; and the short form of a
+ * spelled-out number ("138 million" also gives "138m", number-forms.ts).
  */
 export function rawTokens(lower: string): string[] {
   const out: string[] = [];
-  for (const chunk of lower.split(/\s+/)) {
+  const chunks = lower.split(/\s+/);
+  for (let i = 0; i < chunks.length; i++) {
+    const chunk = chunks[i]!;
     if (!chunk) continue;
     const parts = chunk.split(SEPARATOR).filter(Boolean);
     out.push(...parts);
     if (parts.length === 2 && /^[a-z]{2,}$/.test(parts[0]!) && /^[a-z]{2,}$/.test(parts[1]!.replace(/[^a-z]+$/, ''))) out.push(parts.join(''));
+    const c = chunk.charCodeAt(0); // a digit, '(', '~' or '≈': a cheap test before the regex
+    if ((c >= 48 && c <= 57) || c === 40 || c === 126 || c === 8776) out.push(...numberForms(chunks, i));
   }
   return out;
 }

@@ -23,7 +23,7 @@ import { INDEX_FIELDS } from './query.js';
 
 export const SEGMENT_MAGIC = 'LUNRSEG1';
 /** Bump when the layout or anything that changes weights (tokenising, fields, boosts) changes. */
-export const SEGMENT_FORMAT = 5; // 2: BM25 k1 0.6; 3: postings carry their weights (postW), no impact order; 4: field-vector weights in 16 bits (vecW); 5: title boost 0.1 (index-builder.ts)
+export const SEGMENT_FORMAT = 6; // 2: BM25 k1 0.6; 3: postings carry their weights (postW), no impact order; 4: field-vector weights in 16 bits (vecW); 5: title boost 0.1 (index-builder.ts); 6: number forms (number-forms.ts)
 export const NF = INDEX_FIELDS.length;
 export const FIELD_NAMES: readonly string[] = INDEX_FIELDS;
 export const BOOSTS: readonly number[] = INDEX_FIELDS.map((f) => FIELD_BOOSTS[f]);
