@@ -128,6 +128,11 @@ const TERM_CACHE_MAX = 400_000;
  * build pipeline would drop it (stop word) or it is empty after trimming. Memoised:
  * a corpus repeats the same few hundred thousand tokens millions of times.
  */
+/** Forgets the memo: a build calls it once every paper is read (up to ~50 MB at 80k papers). */
+export function clearTermCache(): void {
+  termCache.clear();
+}
+
 export function indexTerm(raw: string): string | null {
   let t = termCache.get(raw);
   if (t === undefined) {

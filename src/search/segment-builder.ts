@@ -17,6 +17,7 @@
  */
 import crypto from 'node:crypto';
 import lunr from 'lunr';
+import { clearTermCache } from './query.js';
 import { BOOSTS, FIELD_NAMES, MAX_POSTING_WEIGHT, NF, NO_UPVOTES, SEGMENT_FORMAT, SegmentWriter, type SegmentHeader } from './segment.js';
 import { BM25_K1 } from './index-builder.js';
 import { SegmentCorpus } from './segment-corpus.js';
@@ -32,6 +33,8 @@ export class SegmentBuilder extends SegmentCorpus {
   /** Builds the segment. `dead`: base papers this delta supersedes or removes. */
   build(opts: { dead?: Iterable<number>; onShard?: (done: number, total: number) => void } = {}): BuiltSegment {
     this.sampleHeap();
+    // Every paper is tokenised by now: the raw-token memo is garbage until the next build.
+    clearTermCache();
     const n = this.ids.length;
     const V = this.termStr.length;
     const base = this.base;
