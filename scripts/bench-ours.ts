@@ -22,6 +22,12 @@ import type { KnownItem } from './known-items.js';
 import { TOPICAL_QUERIES } from './topical-queries.js';
 import { DESCRIPTION_SET } from './description-set.js';
 
+/**
+ * The V8 flags the bot runs with (package.json's start script, the Dockerfile's CMD;
+ * test/architecture/node-flags.test.ts keeps the three equal): ours is measured with them.
+ */
+export const BOT_NODE_FLAGS = ['--single-threaded-gc'];
+
 const TOPICAL = TOPICAL_QUERIES;
 const DESCRIPTIONS = DESCRIPTION_SET.map((d) => d.q);
 type Paper = import('../src/core/paper.js').Paper;
@@ -230,7 +236,7 @@ export async function oursChild(dir: string, rounds: number): Promise<void> {
 
   // Start to first answer: a fresh process opens the store and the snapshot and answers.
   const starts: number[] = [];
-  for (let i = 0; i < 3; i++) starts.push(await firstAnswerOf(['--child', 'first-ours', dbPath, snapshotDir, TOPICAL[0]!]));
+  for (let i = 0; i < 3; i++) starts.push(await firstAnswerOf(['--child', 'first-ours', dbPath, snapshotDir, TOPICAL[0]!], BOT_NODE_FLAGS));
 
   const out: Partial<Figures> = {
     papers,

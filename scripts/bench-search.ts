@@ -112,7 +112,8 @@ async function parent(): Promise<void> {
           const filled = await runChild(['--child', 'fill-store', dir], BIG_HEAP);
           if (filled.code !== 0) throw new Error(`fill-store child failed (${filled.code})`);
         }
-        return childOut<EngineFigures>(relevanceOnly ? 'relevance-ours' : 'ours', dir, [rounds], ['--expose-gc'], 'ours.out.json');
+        const { BOT_NODE_FLAGS } = await import('./bench-ours.js');
+        return childOut<EngineFigures>(relevanceOnly ? 'relevance-ours' : 'ours', dir, [rounds], ['--expose-gc', ...BOT_NODE_FLAGS], 'ours.out.json');
       };
       let baseline: EngineFigures | null = null;
       let bm25: Bm25Figures | null = null;

@@ -1,0 +1,22 @@
+/**
+ * The bot runs with the same V8 flags wherever it starts (npm start, the container) and
+ * the search bench measures it with them (scripts/bench-ours.ts BOT_NODE_FLAGS).
+ */
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { BOT_NODE_FLAGS } from '../../scripts/bench-ours.js';
+
+const read = (f: string) => fs.readFileSync(new URL(`../../${f}`, import.meta.url), 'utf8');
+
+describe('node flags of the bot', () => {
+  it('npm start, the Dockerfile and the bench agree', () => {
+    const start = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.start!;
+    const startFlags = /node ((?:--[\w-]+ )*)dist\/src\/app\/main\.js/.exec(start)?.[1]?.trim().split(' ') ?? [];
+    const cmd = /^CMD (\[.*\])$/m.exec(read('Dockerfile'))?.[1];
+    const cmdArgs = JSON.parse(cmd ?? '[]') as string[];
+    expect(cmdArgs.at(-1)).toBe('dist/src/app/main.js');
+    expect(startFlags).toEqual(BOT_NODE_FLAGS);
+    expect(cmdArgs.slice(1, -1)).toEqual(BOT_NODE_FLAGS);
+    expect(BOT_NODE_FLAGS).toContain('--single-threaded-gc');
+  });
+});
