@@ -15,7 +15,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { dirBytes, gc, mb, pct, r1, sleep, withDelay, firstAnswerOf } from './bench-helpers.js';
+import { dirBytes, gc, mb, pct, r1, runChild, sleep, withDelay, firstAnswerOf } from './bench-helpers.js';
 import { relevanceFigures, STOP_WORD_QUERIES, type DocText } from './bench-relevance.js';
 import type { Figures } from './bench-table.js';
 import type { KnownItem } from './known-items.js';
@@ -147,7 +147,7 @@ export async function oursChild(dir: string, rounds: number): Promise<void> {
   const mem = await index.memory();
   const steadyRss = rssNow();
   const heap = mem.threads.reduce((s, m) => s + m.heapUsed, 0);
-  notes.push(`memory, steady: process RSS ${mb(steadyRss)} MB; heap main ${mb(mem.threads[0]?.heapUsed ?? 0)} MB, search workers ${mem.threads.slice(1).map((m) => `${mb(m.heapUsed)} MB`).join(', ')}; shared segments ${mb(mem.sharedBytes)} MB`);
+  notes.push(`memory, steady (this process, which also ran the first build): process RSS ${mb(steadyRss)} MB; heap main ${mb(mem.threads[0]?.heapUsed ?? 0)} MB, search workers ${mem.threads.slice(1).map((m) => `${mb(m.heapUsed)} MB`).join(', ')}; shared segments ${mb(mem.sharedBytes)} MB`);
 
   // A burst of 50 concurrent searches, then throughput with every core busy.
   const burstLat: number[] = [];
@@ -186,9 +186,13 @@ export async function oursChild(dir: string, rounds: number): Promise<void> {
   const rebuildMs = performance.now() - t;
   const rebuildPeak = peakRss();
   const afterSwap = await stream(index, TOPICAL, 3000, 10);
+  // The build worker is kept 5 s after a job (index-build-runner.ts), then its memory goes.
+  await sleep(7000);
+  gc();
+  const afterRebuildRss = rssNow();
   notes.push(
     `during the rebuild: ${duringLat.length} searches, p50 ${r1(pct(duringLat, 50))} / max ${r1(pct(duringLat, 100))} ms; process RSS ${mb(rssBefore)} MB before, peak ${mb(rebuildPeak)} MB${hwmReset ? '' : ' (maxRSS: no VmHWM reset here)'}; build worker heap peak ${mb(index.lastBuild?.peakHeapBytes ?? 0)} MB`,
-    `first 3 s after the rebuild's swap: p50 ${r1(pct(afterSwap, 50))} / p99 ${r1(pct(afterSwap, 99))} ms`,
+    `first 3 s after the rebuild's swap: p50 ${r1(pct(afterSwap, 50))} / p99 ${r1(pct(afterSwap, 99))} ms; process RSS 10 s after it ${mb(afterRebuildRss)} MB`,
   );
 
   // A new day's papers: stored, then searchable without anyone waiting.
@@ -237,6 +241,10 @@ export async function oursChild(dir: string, rounds: number): Promise<void> {
   // Start to first answer: a fresh process opens the store and the snapshot and answers.
   const starts: number[] = [];
   for (let i = 0; i < 3; i++) starts.push(await firstAnswerOf(['--child', 'first-ours', dbPath, snapshotDir, TOPICAL[0]!], BOT_NODE_FLAGS));
+  // Steady memory as a restarted bot has it: a fresh process loads the snapshot and searches.
+  const fresh = await runChild(['--child', 'steady-ours', dbPath, snapshotDir], ['--expose-gc', ...BOT_NODE_FLAGS]);
+  const freshRss = Number(/"rss":(\d+)/.exec(fresh.stdout)?.[1] ?? Number.NaN);
+  notes.push(`memory, steady in a fresh process (loaded from the snapshot, ${TOPICAL.length * 5} topical and ${DESCRIPTIONS.length} description queries): process RSS ${mb(freshRss)} MB`);
 
   const out: Partial<Figures> = {
     papers,
@@ -250,7 +258,9 @@ export async function oursChild(dir: string, rounds: number): Promise<void> {
     queryP99Ms: r1(pct(lat, 99)),
     descQueryP50Ms: r1(pct(descLat, 50)),
     descQueryP99Ms: r1(pct(descLat, 99)),
-    steadyRssMB: mb(steadyRss),
+    steadyRssMB: mb(freshRss),
+    sameProcessRssMB: mb(steadyRss),
+    afterRebuildRssMB: mb(afterRebuildRss),
     throughputQps: qps,
     throughputDescQps: qpsDesc,
     burstDelayP99Ms: burst.p99,
@@ -288,6 +298,24 @@ export async function firstAnswerOursChild(dbPath: string, snapshotDir: string, 
   const index = new LunrPaperIndex({ feed: storeDocFeed(store), snapshotDir, log: silentLogger() });
   const r = await index.search(q, { limit: 10 });
   process.stdout.write(`${JSON.stringify({ ms: performance.now(), hits: r.hits.length })}\n`);
+  await index.close();
+  await store.close();
+}
+
+/** `--child steady-ours <db> <snapshot dir>`: a restarted bot's memory once it has searched a while. */
+export async function steadyOursChild(dbPath: string, snapshotDir: string): Promise<void> {
+  const { SqliteStore } = await import('../src/store/sqlite/sqlite-store.js');
+  const { LunrPaperIndex } = await import('../src/search/lunr-paper-index.js');
+  const { storeDocFeed } = await import('../src/search/doc-feed.js');
+  const { silentLogger } = await import('../src/log.js');
+  const store = SqliteStore.open(dbPath);
+  const index = new LunrPaperIndex({ feed: storeDocFeed(store), snapshotDir, log: silentLogger() });
+  await index.ready();
+  for (let r = 0; r < 5; r++) for (const q of TOPICAL) await index.search(q, { limit: 10 });
+  for (const q of DESCRIPTIONS) await index.search(q, { limit: 10 });
+  await sleep(1000);
+  gc();
+  process.stdout.write(`${JSON.stringify({ rss: rssNow() })}\n`);
   await index.close();
   await store.close();
 }

@@ -157,6 +157,7 @@ async function main(): Promise<void> {
   const child = argv[0] === '--child' ? argv[1] : null;
   if (child === 'first-ours') return (await import('./bench-ours.js')).firstAnswerOursChild(argv[2]!, argv[3]!, argv[4]!);
   if (child === 'fill-store') return (await import('./bench-ours.js')).fillStoreChild(argv[2]!);
+  if (child === 'steady-ours') return (await import('./bench-ours.js')).steadyOursChild(argv[2]!, argv[3]!);
   if (child === 'first-baseline') return (await import('./bench-plain-lunr.js')).firstAnswerBaselineChild(argv[2]!, argv[3]!);
   if (child === 'baseline') return (await import('./bench-plain-lunr.js')).baselineChild(argv[2]!, Number(argv[3]));
   if (child === 'bm25') return (await import('./bm25-baseline.js')).bm25Child(argv[2]!, argv[3] ? (JSON.parse(argv[3]) as Bm25Weights) : undefined);

@@ -38,6 +38,11 @@ export class SearchHost {
     this.gens.set(gen, corpus);
   }
 
+  /** Papers in a generation (0 when it is not attached). */
+  docCount(gen: number): number {
+    return this.gens.get(gen)?.docCount ?? 0;
+  }
+
   has(gen: number): boolean {
     return this.gens.has(gen);
   }
