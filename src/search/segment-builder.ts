@@ -2,8 +2,9 @@
  * Builds a segment with lunr.Builder, in shards, with corpus-wide statistics.
  *
  * One lunr.Builder over 80k papers needs ~3 GB of heap. Here each shard of a few thousand
- * papers goes through its own lunr.Builder (lunr's `add`, lunr's `createFieldVectors`: its
- * tf saturation, field-length normalisation, field boosts and rounding), but every shard is
+ * papers goes through its own lunr.Builder's `createFieldVectors` (its tf saturation,
+ * field-length normalisation, field boosts and rounding), fed what lunr's `add` would leave
+ * for it (term frequencies and lengths per field, a posting per term), but every shard is
  * given the statistics of the whole corpus first: documentCount, average field lengths and,
  * through lunr.idf, each term's corpus-wide document frequency. The weights are therefore
  * exactly those one lunr.Builder over every paper computes (test/search/segment.test.ts
@@ -205,48 +206,65 @@ export class SegmentBuilder extends SegmentCorpus {
     }
     v.vecOff[n * NF] = vo;
 
-    // Shards through lunr.Builder, with corpus-wide statistics.
+    // Shards through lunr.Builder's createFieldVectors, with corpus-wide statistics.
     const cursor = postOffLocal.slice(0, V * NF);
-    // Tokens go to lunr.Builder#add as their strings: with no metadata whitelist it only
-    // uses a token as a property key, and a string spares it a toString per use.
     const termStr = this.termStr;
     const idfCache = new Float64Array(V).fill(Number.NaN);
+    const noAttributes = {};
     let scratch = new Float64Array(256);
     for (let s = 0; s < n; s += this.shardDocs) {
       const e = Math.min(n, s + this.shardDocs);
       opts.onShard?.(s, n);
       const builder = new lunr.Builder();
-      (builder as unknown as { tokenizer: (x: unknown) => unknown }).tokenizer = (x: unknown) => x; // already tokens
       builder.ref('id');
       FIELD_NAMES.forEach((name, f) => builder.field(name, { boost: BOOSTS[f]! }));
       builder.k1(BM25_K1);
-      for (let d = s; d < e; d++) {
-        const doc: Record<string, unknown> = { id: String(d) };
-        for (let f = 0; f < NF; f++) {
-          const a = this.tokOff.a[d * NF + f]!;
-          const b = this.tokOff.a[d * NF + f + 1]!;
-          const toks = new Array<string>(b - a);
-          for (let i = a; i < b; i++) toks[i - a] = termStr[this.tokens.a[i]!]!;
-          doc[FIELD_NAMES[f]!] = toks;
-        }
-        builder.add(doc);
-      }
       const internals = builder as unknown as {
         documentCount: number;
         averageFieldLength: Record<string, number>;
         invertedIndex: Record<string, { _index: number }>;
+        fieldTermFrequencies: Record<string, Record<string, number>>;
+        fieldLengths: Record<string, number>;
+        _documents: Record<string, object>;
         fieldVectors: Record<string, lunr.Vector & { elements: number[] }>;
         createFieldVectors(): void;
       };
-      const tempOfIdx = new Uint32Array(Object.keys(internals.invertedIndex).length);
-      for (const term in internals.invertedIndex) tempOfIdx[internals.invertedIndex[term]!._index] = this.dict.get(term)!;
+      // What lunr.Builder#add leaves for createFieldVectors: per "field/ref" the term
+      // frequencies and the field length, per document its attributes, per term a posting.
+      // Not #add itself: its inverted index also holds invertedIndex[term][field][ref] = {}
+      // for every posting, which createFieldVectors never reads, and with refs "0".."1023"
+      // V8 stores those as fast elements, an array of ~1.5 × ref slots per term and field
+      // (hundreds of MB for the first 1024 papers; it was what ran a capped build out of heap).
+      for (let d = s; d < e; d++) {
+        const ref = String(d);
+        internals._documents[ref] = noAttributes;
+        for (let f = 0; f < NF; f++) {
+          const a = this.tokOff.a[d * NF + f]!;
+          const b = this.tokOff.a[d * NF + f + 1]!;
+          const tf: Record<string, number> = Object.create(null);
+          for (let i = a; i < b; i++) {
+            const t = this.tokens.a[i]!;
+            const term = termStr[t]!;
+            const c = tf[term];
+            if (c === undefined) {
+              tf[term] = 1;
+              // Its _index is the term's temporary id: createFieldVectors reads only that (and
+              // hands the posting to lunr.idf, ours below), so vector elements come out in temp ids.
+              internals.invertedIndex[term] = { _index: t };
+            } else tf[term] = c + 1;
+          }
+          const fieldRef = `${FIELD_NAMES[f]}/${ref}`;
+          internals.fieldTermFrequencies[fieldRef] = tf;
+          internals.fieldLengths[fieldRef] = b - a;
+        }
+      }
       internals.documentCount = documentCount;
       internals.averageFieldLength = averageFieldLength;
       const lunrStatics = lunr as unknown as { idf: (posting: { _index: number }, n: number) => number };
       const lunrIdf = lunrStatics.idf;
       // lunr.idf, verbatim, fed the corpus-wide document frequency instead of this shard's.
       lunrStatics.idf = (posting) => {
-        const temp = tempOfIdx[posting._index]!;
+        const temp = posting._index;
         let idf = idfCache[temp]!;
         if (Number.isNaN(idf)) {
           const documentsWithTerm = dfTemp(temp);
@@ -268,7 +286,7 @@ export class SegmentBuilder extends SegmentCorpus {
           const len = el.length / 2;
           if (scratch.length < len) scratch = new Float64Array(len * 2);
           for (let i = 0, j = 0; i < len; i++, j += 2) {
-            const local = localOfTemp[tempOfIdx[el[j]!]!]!;
+            const local = localOfTemp[el[j]!]!;
             const k = Math.round(el[j + 1]! * 1000);
             if (k > MAX_POSTING_WEIGHT) throw new Error(`term weight ${k / 1000} out of range (segment.ts MAX_POSTING_WEIGHT)`);
             scratch[i] = gidOfLocal[local]! * SHIFT + k;
