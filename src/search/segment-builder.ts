@@ -206,6 +206,29 @@ export class SegmentBuilder extends SegmentCorpus {
     }
     v.vecOff[n * NF] = vo;
 
+    // Each doc field's distinct terms (temporary ids, first occurrence first) and their
+    // counts go where its field vector will be, in vec / vecW: all lunr needs of a field is
+    // its term frequencies and length (tokOff). The tokens array (~55 MB at 80k papers) is
+    // then let go, before the shards fill the rest of the segment; each shard reads its
+    // papers' counts before it overwrites them with the vectors.
+    const slotOf = new Int32Array(V).fill(-1);
+    for (let i = 0; i < n * NF; i++) {
+      const start = v.vecOff[i]!;
+      let at = start;
+      for (let j = this.tokOff.a[i]!; j < this.tokOff.a[i + 1]!; j++) {
+        const t = this.tokens.a[j]!;
+        const slot = slotOf[t]!;
+        if (slot < 0) {
+          slotOf[t] = at;
+          v.vec[at] = t;
+          v.vecW[at++] = 1;
+        } else if (v.vecW[slot]! === 0xffff) throw new Error('a term occurs more than 65535 times in one field');
+        else v.vecW[slot]!++;
+      }
+      for (let k = start; k < at; k++) slotOf[v.vec[k]!] = -1;
+    }
+    this.tokens.release();
+
     // Shards through lunr.Builder's createFieldVectors, with corpus-wide statistics.
     const cursor = postOffLocal.slice(0, V * NF);
     const termStr = this.termStr;
@@ -239,23 +262,18 @@ export class SegmentBuilder extends SegmentCorpus {
         const ref = String(d);
         internals._documents[ref] = noAttributes;
         for (let f = 0; f < NF; f++) {
-          const a = this.tokOff.a[d * NF + f]!;
-          const b = this.tokOff.a[d * NF + f + 1]!;
           const tf: Record<string, number> = Object.create(null);
-          for (let i = a; i < b; i++) {
-            const t = this.tokens.a[i]!;
+          for (let at = v.vecOff[d * NF + f]!; at < v.vecOff[d * NF + f + 1]!; at++) {
+            const t = v.vec[at]!;
             const term = termStr[t]!;
-            const c = tf[term];
-            if (c === undefined) {
-              tf[term] = 1;
-              // Its _index is the term's temporary id: createFieldVectors reads only that (and
-              // hands the posting to lunr.idf, ours below), so vector elements come out in temp ids.
-              internals.invertedIndex[term] = { _index: t };
-            } else tf[term] = c + 1;
+            tf[term] = v.vecW[at]!;
+            // Its _index is the term's temporary id: createFieldVectors reads only that (and
+            // hands the posting to lunr.idf, ours below), so vector elements come out in temp ids.
+            internals.invertedIndex[term] ??= { _index: t };
           }
           const fieldRef = `${FIELD_NAMES[f]}/${ref}`;
           internals.fieldTermFrequencies[fieldRef] = tf;
-          internals.fieldLengths[fieldRef] = b - a;
+          internals.fieldLengths[fieldRef] = this.tokOff.a[d * NF + f + 1]! - this.tokOff.a[d * NF + f]!;
         }
       }
       internals.documentCount = documentCount;

@@ -47,6 +47,11 @@ export class Growable {
   view(): Uint32Array {
     return this.a.subarray(0, this.n);
   }
+  /** Lets the memory go (the builder has copied what it needs). */
+  release(): void {
+    this.a = new Uint32Array(0);
+    this.n = 0;
+  }
 }
 
 export interface SegmentBuilderOptions {
