@@ -65,7 +65,7 @@ export interface BuildProgress {
 
 export class BuildRun {
   private readonly started = performance.now();
-  private readonly builder: SegmentBuilder | null = null;
+  private builder: SegmentBuilder | null = null;
   private readonly base: Segment | null = null;
   // reconcile
   private readonly seen = new Set<string>();
@@ -129,7 +129,10 @@ export class BuildRun {
     const job = this.job;
     const builtAt = new Date().toISOString();
     if (job.mode === 'full') {
-      const built = this.builder!.build({ onShard: (done, total) => this.onProgress({ phase: 'indexing', done, total }) });
+      const builder = this.builder!;
+      const built = builder.build({ onShard: (done, total) => this.onProgress({ phase: 'indexing', done, total }) });
+      // The worker holds this run until its next job: the corpus it collected is garbage now.
+      this.builder = null;
       const workMs = Math.round(performance.now() - this.started);
       const out: BuildResult = {
         kind: 'base',
@@ -137,10 +140,10 @@ export class BuildRun {
         baseFile: null,
         revision: job.revision,
         builtAt,
-        docs: this.builder!.size,
+        docs: builder.size,
         workMs,
         snapshotBytes: null,
-        peakHeapBytes: this.builder!.peakHeapBytes,
+        peakHeapBytes: builder.peakHeapBytes,
       };
       if (job.snapshotDir) {
         try {
