@@ -74,15 +74,18 @@ const BUILD_WORKER_IDLE_MS = 5000;
 const FEED_AHEAD = 4;
 /**
  * The build worker's old-space cap for a corpus of `docs` papers. Left alone, V8 lets a
- * build's garbage pile up to ~3× what it keeps alive (500 MB peak for 9.6k papers, 720 MB
- * for 80k); capped, it collects sooner and the build takes up to ~1.3× as long, which costs
- * the bot nothing (the build is off its loop). Measured from dist/: a 9.6k build fails at
- * a 140 MB cap and passes at 160; an 80k one passes at 240 (peak 207). This leaves ~35%
- * headroom at 9.6k and more above; a corpus that outgrows it is retried uncapped.
- * A process-wide --max-old-space-size (NODE_OPTIONS) overrides any worker's cap in V8.
+ * build's garbage pile up to several times what it keeps alive (uncapped, an 80k build's
+ * heap reached 383 MB and the process 1 GB); capped, it collects sooner. What a full build
+ * keeps alive peaks at the end of reading (the tokenised corpus plus query.ts's term memo:
+ * ~99 MB at 80k papers); the shards add ~13 MB at 1024 papers each. Measured in the build
+ * worker: a 9.6k build fails at a 40 MB cap and passes at 50; an 80k one fails at 90,
+ * passes at 100 (but GC-bound, 62 s) and at 110 (36 s). This leaves ~30% headroom at 9.6k
+ * and 80k (66 and 136 MB), and tiny corpora need ~15; a corpus that outgrows it is
+ * retried uncapped. A process-wide --max-old-space-size (NODE_OPTIONS) overrides any
+ * worker's cap in V8.
  */
 export function buildHeapCapMb(docs: number): number {
-  return Math.round(192 + (1.5 * docs) / 1000);
+  return Math.round(56 + docs / 1000);
 }
 
 function isOutOfMemory(err: unknown): boolean {
