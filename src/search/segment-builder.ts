@@ -212,6 +212,8 @@ export class SegmentBuilder extends SegmentCorpus {
     // then let go, before the shards fill the rest of the segment; each shard reads its
     // papers' counts before it overwrites them with the vectors.
     const slotOf = new Int32Array(V).fill(-1);
+    // Counts past vecW's 16 bits (a field repeating one word 65536+ times), by vec position.
+    const bigCounts = new Map<number, number>();
     for (let i = 0; i < n * NF; i++) {
       const start = v.vecOff[i]!;
       let at = start;
@@ -222,7 +224,7 @@ export class SegmentBuilder extends SegmentCorpus {
           slotOf[t] = at;
           v.vec[at] = t;
           v.vecW[at++] = 1;
-        } else if (v.vecW[slot]! === 0xffff) throw new Error('a term occurs more than 65535 times in one field');
+        } else if (v.vecW[slot]! === 0xffff) bigCounts.set(slot, (bigCounts.get(slot) ?? 0xffff) + 1);
         else v.vecW[slot]!++;
       }
       for (let k = start; k < at; k++) slotOf[v.vec[k]!] = -1;
@@ -266,7 +268,7 @@ export class SegmentBuilder extends SegmentCorpus {
           for (let at = v.vecOff[d * NF + f]!; at < v.vecOff[d * NF + f + 1]!; at++) {
             const t = v.vec[at]!;
             const term = termStr[t]!;
-            tf[term] = v.vecW[at]!;
+            tf[term] = bigCounts.get(at) ?? v.vecW[at]!;
             // Its _index is the term's temporary id: createFieldVectors reads only that (and
             // hands the posting to lunr.idf, ours below), so vector elements come out in temp ids.
             internals.invertedIndex[term] ??= { _index: t };

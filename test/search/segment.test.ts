@@ -65,6 +65,15 @@ describe('segment build', () => {
     expect(segmentVectors(seg, (g) => seg.term(g))).toEqual(reference);
   });
 
+  it('keeps lunr’s weight for a term repeated past 16 bits of count in one field', () => {
+    // The build keeps each field's term counts in the segment's 16-bit vecW while it runs.
+    const few = [...docs.slice(0, 6), { ...docs[0]!, id: 'repeats', abstract: `${'echo '.repeat(70_000)}chamber` }];
+    const b = new IndexBuilder();
+    b.add(few);
+    const seg = buildSegment(few, { shardDocs: 3 });
+    expect(segmentVectors(seg, (g) => seg.term(g))).toEqual(lunrVectors(b.build()));
+  });
+
   it('lists each term’s papers ascending, each posting with its field-vector weight', () => {
     const seg = buildSegment(docs);
     let long = 0;
