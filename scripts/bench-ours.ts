@@ -10,9 +10,7 @@
  * - `first-ours`: a fresh process from start to its first answer.
  *
  * RSS is the whole process (main thread, search workers, build worker, shared segments).
- * The rebuild's peak is the kernel's high-water mark (VmHWM), reset just before it, plus
- * the peak of the full build's own process (build-process.ts reports its VmHWM): the sum
- * of two peaks, so at least the machine's true peak.
+ * The rebuild's peak is the kernel's high-water mark (VmHWM), reset just before it.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -187,14 +185,13 @@ export async function oursChild(dir: string, rounds: number): Promise<void> {
   });
   const rebuildMs = performance.now() - t;
   const rebuildPeak = peakRss();
-  const buildChildPeak = index.lastProcessPeakRss ?? 0;
   const afterSwap = await stream(index, TOPICAL, 3000, 10);
   // The build worker is kept 5 s after a job (index-build-runner.ts), then its memory goes.
   await sleep(7000);
   gc();
   const afterRebuildRss = rssNow();
   notes.push(
-    `during the rebuild: ${duringLat.length} searches, p50 ${r1(pct(duringLat, 50))} / max ${r1(pct(duringLat, 100))} ms; bot process RSS ${mb(rssBefore)} MB before, peak ${mb(rebuildPeak)} MB${hwmReset ? '' : ' (maxRSS: no VmHWM reset here)'}, build process peak ${mb(buildChildPeak)} MB (sum of peaks ${mb(rebuildPeak + buildChildPeak)} MB); build heap peak ${mb(index.lastBuild?.peakHeapBytes ?? 0)} MB`,
+    `during the rebuild: ${duringLat.length} searches, p50 ${r1(pct(duringLat, 50))} / max ${r1(pct(duringLat, 100))} ms; process RSS ${mb(rssBefore)} MB before, peak ${mb(rebuildPeak)} MB${hwmReset ? '' : ' (maxRSS: no VmHWM reset here)'}; build worker heap peak ${mb(index.lastBuild?.peakHeapBytes ?? 0)} MB`,
     `first 3 s after the rebuild's swap: p50 ${r1(pct(afterSwap, 50))} / p99 ${r1(pct(afterSwap, 99))} ms; process RSS 10 s after it ${mb(afterRebuildRss)} MB`,
   );
 
@@ -273,9 +270,7 @@ export async function oursChild(dir: string, rounds: number): Promise<void> {
     rebuildDelayP99Ms: rebuild.p99,
     rebuildDelayMaxMs: rebuild.max,
     rebuildQueryP99Ms: r1(pct(duringLat, 99)),
-    rebuildPeakRssMB: mb(rebuildPeak + buildChildPeak),
-    botRebuildPeakRssMB: mb(rebuildPeak),
-    buildProcessPeakRssMB: mb(buildChildPeak),
+    rebuildPeakRssMB: mb(rebuildPeak),
     afterSwapP99Ms: r1(pct(afterSwap, 99)),
     firstAnswerMs: Math.round(pct(starts, 50)),
     newPapersMs: Math.round(newDay.value.searchable),
