@@ -8,8 +8,7 @@ import { BusyError } from '../core/errors.js';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { fork, type ChildProcess } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { SearchOptions, SearchResult } from '../core/ports.js';
 import type { ParsedQuery } from './query.js';
@@ -24,14 +23,6 @@ function tsxEsmApiPath(from: string): string {
   return path.join(path.dirname(pkgJson), pkg.exports['./esm/api']!.import.default);
 }
 
-/** tsx's loader (what `--import tsx` loads), for a child process run from the `.ts` source. */
-function tsxLoaderPath(from: string): string {
-  const pkgJson = createRequire(from).resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(pkgJson, 'utf8')) as { exports: Record<string, string | { import?: string }> };
-  const main = pkg.exports['.'];
-  return path.join(path.dirname(pkgJson), typeof main === 'string' ? main : (main?.import ?? 'dist/loader.mjs'));
-}
-
 /** Starts a worker from compiled `.js`, or from the `.ts` source under vitest/tsx. */
 export function startWorker(name: 'build-worker' | 'query-worker', resourceLimits?: ResourceLimits): Worker {
   const here = import.meta.url;
@@ -43,19 +34,6 @@ export function startWorker(name: 'build-worker' | 'query-worker', resourceLimit
   const entry = new URL(`./${name}.ts`, here).href;
   const code = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
   return new Worker(code, { eval: true, ...limits });
-}
-
-/**
- * Forks the full-build process (build-process.ts) from compiled `.js`, or from the `.ts`
- * source through tsx. `flags` are its Node/V8 flags; it gets no environment (it needs none,
- * and the bot's tokens have no business there).
- */
-export function forkBuildProcess(flags: string[]): ChildProcess {
-  const here = import.meta.url;
-  const ts = here.endsWith('.ts');
-  const entry = fileURLToPath(new URL(`./build-process.${ts ? 'ts' : 'js'}`, here));
-  const execArgv = ts ? [...flags, '--import', pathToFileURL(tsxLoaderPath(here)).href] : flags;
-  return fork(entry, [], { execArgv, env: {}, serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
 }
 
 export interface SearchBackend {

@@ -7,17 +7,15 @@
  * jobs run and publishes their results; LunrPaperIndex (lunr-paper-index.ts) serves searches.
  * Also the index's options and its Generation record, which every layer shares.
  */
-import type { ChildProcess } from 'node:child_process';
 import type { Worker } from 'node:worker_threads';
 import type { PaperId } from '../core/paper.js';
 import type { IndexDoc, Logger } from '../core/ports.js';
-import { forkBuildProcess, startWorker } from './backends.js';
-import type { ProcessReply } from './build-process.js';
+import { startWorker } from './backends.js';
 import { BuildRun, type BuildJob, type BuildProgress, type BuildResult } from './build-job.js';
 import type { BuildReply, BuildRequest } from './build-worker.js';
 import type { MetaPatch } from './corpus-docs.js';
 import type { DocFeed } from './doc-feed.js';
-import { readSegmentFile, type SegmentImage } from './snapshot.js';
+import type { SegmentImage } from './snapshot.js';
 
 export interface LunrPaperIndexOptions {
   feed: DocFeed;
@@ -42,12 +40,6 @@ export interface LunrPaperIndexOptions {
   mergeAt?: number;
   /** How far a build is, for a progress bar (the CLI); called often, keep it cheap. */
   onBuildProgress?: (p: BuildProgress) => void;
-  /**
-   * Full builds with a snapshot directory run in a child process (build-process.ts), whose
-   * memory is the system's again when it exits (default with workers); off: in the build
-   * worker thread like every other job.
-   */
-  buildProcess?: boolean;
   /** Build tuning (tests). */
   shardDocs?: number;
 }
@@ -92,14 +84,6 @@ function isOutOfMemory(err: unknown): boolean {
   return (err as { code?: string } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
 }
 
-/** A build process that died of its heap cap (V8 prints this before it aborts). */
-class BuildOutOfMemory extends Error {
-  readonly code = 'ERR_WORKER_OUT_OF_MEMORY';
-}
-
-/** The build process's flags: its collections on its own (lowest-priority) thread, and its cap. */
-const processFlags = (capMb: number | undefined) => ['--single-threaded-gc', ...(capMb === undefined ? [] : [`--max-old-space-size=${capMb}`])];
-
 export class IndexBuildRunner {
   protected readonly feed: DocFeed;
   protected readonly snapshotDir: string | undefined;
@@ -139,15 +123,13 @@ export class IndexBuildRunner {
     try {
       if (!this.useWorker) return { result: await this.runHere(job, scan), meta };
       const cap = await this.buildHeapCap();
-      const full = job.mode === 'full' && job.snapshotDir !== undefined && this.opts.buildProcess !== false ? job : null;
-      const run = (capMb: number | undefined) => (full ? this.runInProcess(full, capMb) : this.runInWorker(job, scan, capMb));
       try {
-        return { result: await run(cap), meta };
+        return { result: await this.runInWorker(job, scan, cap), meta };
       } catch (err) {
         // A corpus that outgrew the estimate: once more with V8's own limit.
         if (cap === undefined || !isOutOfMemory(err) || this.closed) throw err;
         this.log.warn({ capMb: cap, docs: this.live?.docs }, 'index build ran out of its heap cap; retrying uncapped');
-        return { result: await run(undefined), meta };
+        return { result: await this.runInWorker(job, scan, undefined), meta };
       }
     } finally {
       this.collectors.delete(meta);
@@ -212,63 +194,6 @@ export class IndexBuildRunner {
     }, BUILD_WORKER_IDLE_MS);
     this.buildIdle.unref();
   }
-
-  /**
-   * A full build in a child process, fed every paper like the worker; the segment comes back
-   * through the snapshot file it wrote, read here into shared memory.
-   */
-  protected async runInProcess(job: Extract<BuildJob, { mode: 'full' }>, capMb: number | undefined): Promise<BuildResult> {
-    const child: ChildProcess = forkBuildProcess(processFlags(capMb));
-    let stderr = '';
-    child.stderr?.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));
-    let ahead = 0;
-    let wake: (() => void) | null = null;
-    let settled = false;
-    const done = new Promise<Extract<ProcessReply, { type: 'done' }>>((resolve, reject) => {
-      child.on('message', (msg: ProcessReply) => {
-        if (msg.type === 'took') {
-          ahead--;
-          wake?.();
-        } else if (msg.type === 'progress') this.opts.onBuildProgress?.(msg.progress);
-        else if (msg.type === 'done') resolve(msg);
-        else reject(new Error(`index build process failed: ${msg.message}`));
-      });
-      child.on('error', reject);
-      child.on('exit', (code, signal) => {
-        const oom = /heap out of memory|Reached heap limit/.test(stderr);
-        const why = `index build process exited (${signal ?? `code ${code}`}) before finishing`;
-        reject(oom ? new BuildOutOfMemory(why) : new Error(`${why}${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' / ')}` : ''}`));
-      });
-    });
-    const settle = () => {
-      settled = true;
-      wake?.();
-    };
-    done.then(settle, settle);
-    const post = (msg: BuildRequest) => {
-      if (!settled && child.connected) child.send(msg);
-    };
-    try {
-      post({ type: 'job', job });
-      for await (const page of this.scanFeed()) {
-        while (ahead >= FEED_AHEAD && !settled) await new Promise<void>((r) => (wake = r));
-        wake = null;
-        if (settled) break;
-        post({ type: 'docs', docs: page });
-        ahead++;
-      }
-      post({ type: 'end' });
-      const { result, ref, peakRssBytes } = await done;
-      this.lastProcessPeakRss = peakRssBytes;
-      const base = await readSegmentFile(job.snapshotDir!, ref, true, false);
-      return { ...result, base };
-    } finally {
-      if (child.exitCode === null && child.signalCode === null) child.kill();
-    }
-  }
-
-  /** The last build process's peak resident memory (for benchmarks and logs). */
-  lastProcessPeakRss: number | null = null;
 
   protected async runInWorker(job: BuildJob, scan: boolean, capMb: number | undefined): Promise<BuildResult> {
     const worker = this.takeBuildWorker(capMb);

@@ -68,8 +68,7 @@ export function validateManifest(m: unknown): Manifest {
   return f as Manifest;
 }
 
-/** One segment file into memory (shared between threads when `shared`), its header checked (and its checksum when `deep`). */
-export async function readSegmentFile(dir: string, ref: SegmentRef, shared: boolean, deep: boolean): Promise<SegmentImage> {
+async function readSegmentFile(dir: string, ref: SegmentRef, shared: boolean, deep: boolean): Promise<SegmentImage> {
   const file = path.join(dir, ref.file);
   const fh = await fs.open(file, 'r');
   try {
