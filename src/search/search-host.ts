@@ -47,14 +47,21 @@ export class SearchHost {
     return this.gens.has(gen);
   }
 
-  drop(gen: number): void {
+  /** Forgets a generation; the bytes of segments no other generation uses, when any. */
+  drop(gen: number): number {
     this.gens.delete(gen);
     const used = new Set<string>();
     for (const c of this.gens.values()) {
       used.add(c.base.id);
       if (c.delta) used.add(c.delta.id);
     }
-    for (const id of [...this.segments.keys()]) if (!used.has(id)) this.segments.delete(id);
+    let freed = 0;
+    for (const [id, seg] of [...this.segments]) {
+      if (used.has(id)) continue;
+      this.segments.delete(id);
+      freed += seg.buffer.byteLength;
+    }
+    return freed;
   }
 
   meta(patches: MetaPatch[]): void {
