@@ -84,9 +84,7 @@ export class SqliteStore implements Store {
     try {
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       db.pragma('foreign_keys = ON');
-      // 16 MB page cache (default 2 MB): a bulk import touches the day index all over. 64 MB
-      // filled up on every full scan of an index rebuild (+48 MB resident at its peak, 80k
-      // papers) and imported 80k papers no faster (8.6 s; 6.4 s at 16 MB).
+      // 16 MB page cache (default 2 MB) for imports; 64 filled up on each index rebuild's scan.
       db.pragma('cache_size = -16384');
       if (readonly) {
         assertNotFromFuture(db, file);
