@@ -37,7 +37,9 @@ export interface Figures {
   rebuildMs: number;
   rebuildDelayP99Ms: number;
   rebuildDelayMaxMs: number;
+  /** Searches one at a time during the rebuild; the slowest search of its bursts of 10. */
   rebuildQueryP99Ms: number | null;
+  rebuildBurstMaxMs: number;
   firstAnswerMs: number;
   newPapersMs: number;
   newPapersExactMs: number | null;
