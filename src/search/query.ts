@@ -293,8 +293,10 @@ export function parseQuery(input: unknown): ParsedQuery {
   let expanding = 0;
 
   const chunks = chunksOf(text);
+  // A chunk with no letter or digit ("--" in a title cut short, a stray "+") is punctuation,
+  // not syntax: the query can still name a paper.
   const usesSyntax = chunks.some(
-    (c) => c.fields || c.presence !== 'optional' || c.quoted || c.wildcard || c.editDistance > 0 || c.boost !== 1,
+    (c) => /[\p{L}\p{N}]/u.test(c.text) && (c.fields || c.presence !== 'optional' || c.quoted || c.wildcard || c.editDistance > 0 || c.boost !== 1),
   );
   outer: for (const chunk of chunks) {
     const tokens = chunk.text

@@ -254,6 +254,9 @@ describe('title keys', () => {
     expect(parseQuery('ConvLLaVA').titleKey).toBe('convllava');
     expect(parseQuery('ConvLLaVA: Hierarchical Backbones').titleKey).toBe('convllava hierarchical backbones');
     expect(parseQuery('title:ConvLLaVA').titleKey).toBe('');
+    // A title cut short at its dash still names the paper; a real exclusion does not.
+    expect(parseQuery("Investigating LLM's Problem Solving Capability --").titleKey).toBe('investigating llm s problem solving capability');
+    expect(parseQuery('video diffusion -editing').titleKey).toBe('');
     expect(parseQuery('+ConvLLaVA').titleKey).toBe('');
   });
 });
