@@ -31,9 +31,6 @@ EXPOSE 8080
 # Alive = the HTTP server answers /healthz (readiness, with Redis and the platforms, is /readyz).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.HTTP_PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# MALLOC_ARENA_MAX=2: glibc gives each thread that allocates its own arena and keeps what a
-# build worker freed in it; two arenas took a rebuild's peak at 80k papers from ~705 to 675 MB.
-ENV MALLOC_ARENA_MAX=2
 # --single-threaded-gc: a search-index rebuild's garbage is collected on its own low-priority
 # thread, not on V8's shared helper threads at normal priority, where it slowed searches
 # (docs/deploy.md, "Node flags"). package.json's start script runs the bot the same way.

@@ -1,6 +1,6 @@
 /**
- * The bot runs with the same V8 flags and malloc setting wherever it starts (npm start, the
- * container) and the search bench measures it with them (scripts/bench-ours.ts BOT_NODE_FLAGS).
+ * The bot runs with the same V8 flags wherever it starts (npm start, the container) and
+ * the search bench measures it with them (scripts/bench-ours.ts BOT_NODE_FLAGS).
  */
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -18,12 +18,5 @@ describe('node flags of the bot', () => {
     expect(startFlags).toEqual(BOT_NODE_FLAGS);
     expect(cmdArgs.slice(1, -1)).toEqual(BOT_NODE_FLAGS);
     expect(BOT_NODE_FLAGS).toContain('--single-threaded-gc');
-  });
-
-  it('glibc keeps two malloc arenas wherever the bot runs, and in the search bench', () => {
-    const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
-    expect(scripts.start).toMatch(/MALLOC_ARENA_MAX=2 node /);
-    expect(scripts['bench:search']).toMatch(/MALLOC_ARENA_MAX=2 node /);
-    expect(read('Dockerfile')).toMatch(/^ENV MALLOC_ARENA_MAX=2$/m);
   });
 });
