@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { dirBytes, gc, mb, pct, r1, runChild, sleep, withDelay, firstAnswerOf } from './bench-helpers.js';
-import { relevanceFigures, STOP_WORD_QUERIES, type DocText } from './bench-relevance.js';
+import { relevanceAndMemory, relevanceFigures, STOP_WORD_QUERIES, type DocText } from './bench-relevance.js';
 import type { Figures } from './bench-table.js';
 import type { KnownItem } from './known-items.js';
 import { TOPICAL_QUERIES } from './topical-queries.js';
@@ -280,26 +280,24 @@ export async function oursChild(dir: string, rounds: number): Promise<void> {
     newPapersMs: Math.round(newDay.value.searchable),
     newPapersExactMs: newDay.value.exact === null ? null : Math.round(newDay.value.exact),
     newPapersQueryMaxMs: r1(newDay.value.maxQ),
-    knownItemFirst: relevance.knownItemFirst,
-    knownItems: relevance.knownItems,
-    knownByKind: relevance.knownByKind,
-    allTermsFirst: relevance.allTermsFirst,
-    stopWordsKept,
-    relevance,
-    peakRssMB: r1(process.resourceUsage().maxRSS / 1e3),
-    notes,
+    ...relevanceAndMemory(relevance, stopWordsKept, notes),
   };
   fs.writeFileSync(path.join(dir, 'ours.out.json'), JSON.stringify(out));
 }
 
-/** `--child first-ours <db> <snapshot dir> <query>` */
-export async function firstAnswerOursChild(dbPath: string, snapshotDir: string, q: string): Promise<void> {
+/** The store and its index from their files, as a restarted bot opens them. */
+async function openStored(dbPath: string, snapshotDir: string) {
   const { SqliteStore } = await import('../src/store/sqlite/sqlite-store.js');
   const { LunrPaperIndex } = await import('../src/search/lunr-paper-index.js');
   const { storeDocFeed } = await import('../src/search/doc-feed.js');
   const { silentLogger } = await import('../src/log.js');
   const store = SqliteStore.open(dbPath);
-  const index = new LunrPaperIndex({ feed: storeDocFeed(store), snapshotDir, log: silentLogger() });
+  return { store, index: new LunrPaperIndex({ feed: storeDocFeed(store), snapshotDir, log: silentLogger() }) };
+}
+
+/** `--child first-ours <db> <snapshot dir> <query>` */
+export async function firstAnswerOursChild(dbPath: string, snapshotDir: string, q: string): Promise<void> {
+  const { store, index } = await openStored(dbPath, snapshotDir);
   const r = await index.search(q, { limit: 10 });
   process.stdout.write(`${JSON.stringify({ ms: performance.now(), hits: r.hits.length })}\n`);
   await index.close();
@@ -308,12 +306,7 @@ export async function firstAnswerOursChild(dbPath: string, snapshotDir: string, 
 
 /** `--child steady-ours <db> <snapshot dir>`: a restarted bot's memory once it has searched a while. */
 export async function steadyOursChild(dbPath: string, snapshotDir: string): Promise<void> {
-  const { SqliteStore } = await import('../src/store/sqlite/sqlite-store.js');
-  const { LunrPaperIndex } = await import('../src/search/lunr-paper-index.js');
-  const { storeDocFeed } = await import('../src/search/doc-feed.js');
-  const { silentLogger } = await import('../src/log.js');
-  const store = SqliteStore.open(dbPath);
-  const index = new LunrPaperIndex({ feed: storeDocFeed(store), snapshotDir, log: silentLogger() });
+  const { store, index } = await openStored(dbPath, snapshotDir);
   await index.ready();
   for (let r = 0; r < 5; r++) for (const q of TOPICAL) await index.search(q, { limit: 10 });
   for (const q of DESCRIPTIONS) await index.search(q, { limit: 10 });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import lunr from 'lunr';
 import type { Figures } from './bench-table.js';
 import { firstAnswerOf, gc, mb, pct, r1, withDelay } from './bench-helpers.js';
-import { relevanceFigures, STOP_WORD_QUERIES, type DocText } from './bench-relevance.js';
+import { relevanceAndMemory, relevanceFigures, STOP_WORD_QUERIES, type DocText } from './bench-relevance.js';
 import type { KnownItem } from './known-items.js';
 import { TOPICAL_QUERIES as TOPICAL } from './topical-queries.js';
 
@@ -98,14 +98,7 @@ export async function baselineChild(dir: string, rounds: number): Promise<void> 
     newPapersMs: Math.round(buildMs),
     newPapersExactMs: null,
     newPapersQueryMaxMs: null,
-    knownItemFirst: relevance.knownItemFirst,
-    knownItems: relevance.knownItems,
-    knownByKind: relevance.knownByKind,
-    allTermsFirst: relevance.allTermsFirst,
-    stopWordsKept,
-    relevance,
-    peakRssMB: r1(process.resourceUsage().maxRSS / 1e3),
-    notes,
+    ...relevanceAndMemory(relevance, stopWordsKept, notes),
   };
   fs.writeFileSync(path.join(dir, 'baseline.out.json'), JSON.stringify(out));
 }

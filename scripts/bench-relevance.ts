@@ -43,6 +43,20 @@ export interface RelevanceFigures {
   allTermsFirst: boolean;
 }
 
+/** The relevance part of an engine's figures (bench-table.ts Figures), with this process's peak RSS and notes. */
+export function relevanceAndMemory(relevance: RelevanceFigures, stopWordsKept: boolean, notes: string[]) {
+  return {
+    knownItemFirst: relevance.knownItemFirst,
+    knownItems: relevance.knownItems,
+    knownByKind: relevance.knownByKind,
+    allTermsFirst: relevance.allTermsFirst,
+    stopWordsKept,
+    relevance,
+    peakRssMB: r1(process.resourceUsage().maxRSS / 1e3),
+    notes,
+  };
+}
+
 const TOPICAL = TOPICAL_QUERIES;
 /** Queries whose stop words must not empty the result (engines with Lunr's query syntax). */
 export const STOP_WORD_QUERIES = ['+mixture +of +experts', 'the transformer', 'a survey of agents', '"mixture of experts"'];
