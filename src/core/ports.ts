@@ -3,11 +3,13 @@
  * constructed in the wiring place (src/app/: build.ts, queue-side.ts) and nowhere
  * else, so a test can hand the core any fake that honours these contracts.
  */
+import type { PeopleStore } from './inbox.js';
 import type { Paper, PaperId } from './paper.js';
 import type { OutboundMessage, Reply } from './reply.js';
 import type { ChannelRef, PlatformName, Subscription } from './subscription.js';
 
 export type { ChannelRef, PlatformName, Subscription } from './subscription.js';
+export type { PeopleStore } from './inbox.js';
 
 // ─── Time and logs ───────────────────────────────────────────────────────────────────
 
@@ -180,6 +182,9 @@ export interface Store {
 
   // Planned deliveries (the outbox) and handled schedule slots
   readonly deliveries: DeliveryLog;
+
+  // A person's followed topics, inbox, pending alerts, and forgetting them
+  readonly people: PeopleStore;
 
   // Small key/value state (last ingest time, settings of a workspace, parked pager state …)
   getMeta(key: string): Promise<string | null>;

@@ -49,11 +49,20 @@ export interface Pager {
   nextAction?: string;
 }
 
+/** A button under a reply (a confirmation such as forget-me's); its id comes back as an ActionEvent. */
+export interface ReplyButton {
+  label: string;
+  /** See core/actions.ts. */
+  actionId: string;
+  style: 'primary' | 'danger' | 'secondary';
+}
+
 export interface TextReply {
   kind: 'text';
   text: string;
   tone: Tone;
   ephemeral: boolean;
+  buttons?: ReplyButton[];
 }
 
 export interface PaperListReply {
@@ -124,5 +133,16 @@ export type OutboundMessage =
       paper: PaperView;
       position: number;
       of: number;
+      /** In a person's inbox: the followed topic this paper matched (shown as "matched: …"). */
+      topic?: string;
+    }
+  | {
+      /** An instant alert DM: every newly featured paper that matched a followed topic since the last one. */
+      kind: 'alert';
+      /** The alert's window, e.g. "2026-08-21T14"; part of its idempotency key. */
+      batch: string;
+      /** e.g. "3 new papers match what you follow". */
+      title: string;
+      items: { paper: PaperView; topic: string }[];
     }
   | { kind: 'notice'; text: string };

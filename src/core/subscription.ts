@@ -23,14 +23,19 @@ export interface ChannelRef {
 /** 0 = Sunday … 6 = Saturday, as in Date#getDay and cron. */
 export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 
+/** A digest of the day's papers, or of the past seven featured days on one weekday. */
+export type Cadence = 'day' | 'week';
+
 export interface DigestSettings {
   /** Local hour 0–23 and minute 0–59 at which the digest is posted. */
   hour: number;
   minute: number;
   /** IANA zone name, e.g. "Europe/Paris". */
   timezone: string;
-  /** Days the digest is posted, ascending. */
+  /** Days the digest is posted, ascending; one day for a weekly digest. */
   weekdays: Weekday[];
+  /** Daily, or weekly (the top of the past seven featured days). */
+  every: Cadence;
   /** How many papers a digest holds (1–10). */
   topN: number;
   /** Papers below this many upvotes are left out. */
@@ -53,6 +58,7 @@ export const DEFAULT_SETTINGS: DigestSettings = {
   minute: 0,
   timezone: 'UTC',
   weekdays: [1, 2, 3, 4, 5],
+  every: 'day',
   topN: 5,
   minUpvotes: 0,
   topic: null,
@@ -207,13 +213,20 @@ export function validateMinUpvotes(n: number): number {
   return n;
 }
 
+export function parseCadence(text: string): Cadence {
+  const t = text.trim().toLowerCase();
+  if (t === 'day' || t === 'daily') return 'day';
+  if (t === 'week' || t === 'weekly') return 'week';
+  throw new UserInputError(`"${clip(text, 20)}" is not a cadence: use --every day or --every week.`);
+}
+
 export function formatTime(s: Pick<DigestSettings, 'hour' | 'minute'>): string {
   return `${String(s.hour).padStart(2, '0')}:${String(s.minute).padStart(2, '0')}`;
 }
 
 /** One line describing a subscription, e.g. "09:00 Europe/Paris, Mon–Fri, top 5". */
 export function describeSettings(s: DigestSettings): string {
-  const parts = [`${formatTime(s)} ${s.timezone}`, formatWeekdays(s.weekdays), `top ${s.topN}`];
+  const parts = [`${formatTime(s)} ${s.timezone}`, s.every === 'week' ? `weekly on ${formatWeekdays(s.weekdays)}` : formatWeekdays(s.weekdays), `top ${s.topN}`];
   if (s.minUpvotes > 0) parts.push(`at least ${s.minUpvotes} upvotes`);
   if (s.topic) parts.push(`topic "${s.topic}"`);
   return parts.join(', ');

@@ -44,6 +44,8 @@ export function digestMessageKey(ref: ChannelRef, message: OutboundMessage): str
       return message.continuedFrom ? `${base}:${message.date}:header:${message.continuedFrom}` : `${base}:${message.date}:header`;
     case 'digestPaper':
       return `${base}:${message.date}:${message.paper.id}`;
+    case 'alert':
+      return `${base}:alert:${message.batch}`;
     case 'notice':
       return `${base}:notice:${message.text.slice(0, 40)}`;
   }
