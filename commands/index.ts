@@ -5,6 +5,10 @@
 import type { CommandSpec } from '../src/core/command-spec/spec.js';
 import { bookmarks } from './bookmarks.js';
 import { digest } from './digest.js';
+import { follow } from './follow.js';
+import { following } from './following.js';
+import { forgetMe } from './forget-me.js';
+import { inbox } from './inbox.js';
 import { makeHelp } from './help.js';
 import { search } from './search.js';
 import { settings } from './settings.js';
@@ -12,6 +16,7 @@ import { show } from './show.js';
 import { similar } from './similar.js';
 import { subscribe } from './subscribe.js';
 import { trending } from './trending.js';
+import { unfollow } from './unfollow.js';
 import { unsubscribe } from './unsubscribe.js';
 
 export const commands: readonly CommandSpec[] = [
@@ -23,7 +28,12 @@ export const commands: readonly CommandSpec[] = [
   unsubscribe,
   settings,
   bookmarks,
+  follow,
+  following,
+  unfollow,
+  inbox,
   digest,
+  forgetMe,
   makeHelp(() => commands),
 ];
 

@@ -6,7 +6,7 @@ import { applySettings, channelOf, hasSettings, scheduleNote, SETTINGS_OPTIONS }
 export const settings: CommandSpec = {
   name: 'settings',
   description: "Show or change this channel's digest: time, timezone, days, top N, upvotes, topic",
-  usage: 'settings [--time HH:MM] [--timezone Area/City] [--weekdays mon-fri] [--top N] [--min-upvotes N] [--topic "query"|none] [--paused yes|no]',
+  usage: 'settings [--time HH:MM] [--timezone Area/City] [--weekdays mon-fri] [--every day|week] [--top N] [--min-upvotes N] [--topic "query"|none] [--paused yes|no]',
   options: [...SETTINGS_OPTIONS, { name: 'paused', description: 'Pause (yes) or resume (no) the digest', type: 'boolean' }],
   permission: 'manageChannel',
   async handler(ctx, o) {

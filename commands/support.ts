@@ -8,6 +8,7 @@ import type { ChannelRef } from '../src/core/ports.js';
 import {
   DEFAULT_SETTINGS,
   MAX_TOPIC_LENGTH,
+  parseCadence,
   resolveTimezone,
   parseTimeOfDay,
   parseWeekdays,
@@ -47,7 +48,8 @@ export async function todayFor(ctx: CommandContext): Promise<string> {
 export const SETTINGS_OPTIONS = [
   { name: 'time', description: 'Local time of the daily digest, HH:MM (default 09:00)', type: 'string', maxLength: 10 },
   { name: 'timezone', description: 'IANA timezone, e.g. Europe/Paris (default UTC)', type: 'string', autocomplete: 'timezone', maxLength: 64 },
-  { name: 'weekdays', description: 'Days to post: mon-fri, daily, or mon,wed,fri', type: 'string', maxLength: 40 },
+  { name: 'weekdays', description: 'Days to post: mon-fri, daily, or mon,wed,fri (one day when weekly)', type: 'string', maxLength: 40 },
+  { name: 'every', description: 'day (default) or week: the top of the past seven featured days', type: 'string', maxLength: 10 },
   { name: 'top', description: 'Papers per digest, 1–10 (default 5)', type: 'integer', min: 1, max: 10, aliases: ['top_n'] },
   { name: 'min_upvotes', description: 'Leave out papers with fewer upvotes', type: 'integer', min: 0, max: 10000, aliases: ['upvotes'] },
   { name: 'topic', description: 'Only papers matching this search (use "none" to clear)', type: 'string', maxLength: MAX_TOPIC_LENGTH },
@@ -70,6 +72,14 @@ export async function applySettings(ctx: CommandContext, base: DigestSettings, o
     if (tz.note) notes.push(tz.note);
   }
   if (o.weekdays !== undefined) next.weekdays = parseWeekdays(String(o.weekdays));
+  if (o.every !== undefined) {
+    const every = parseCadence(String(o.every));
+    // Weekly without a day named: Monday; back to daily without days named: Mon–Fri.
+    if (every === 'week' && base.every !== 'week' && o.weekdays === undefined) next.weekdays = [1];
+    if (every === 'day' && base.every === 'week' && o.weekdays === undefined) next.weekdays = [1, 2, 3, 4, 5];
+    next.every = every;
+  }
+  if (next.every === 'week' && next.weekdays.length !== 1) throw new UserInputError('A weekly digest posts on one day: give one weekday, e.g. --weekdays mon.');
   if (o.top !== undefined) next.topN = validateTopN(Number(o.top));
   if (o.min_upvotes !== undefined) next.minUpvotes = validateMinUpvotes(Number(o.min_upvotes));
   if (o.topic !== undefined) {

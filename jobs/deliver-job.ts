@@ -10,6 +10,7 @@ import type { DigestPlan } from '../src/core/digest/digest-service.js';
 import { BotError, ChannelUnavailableError } from '../src/core/errors.js';
 import type { ChannelRef } from '../src/core/subscription.js';
 import type { PlannedDelivery, PlatformName } from '../src/core/ports.js';
+import { isInboxChannel, pauseInbox } from '../src/core/inbox-pause.js';
 import { enqueueHints } from './hints-job.js';
 import { channelPayload, dayString, jobKey, type ChannelIds } from './job-ids.js';
 import type { JobContext, JobLike, JobQueue } from './job-ports.js';
@@ -96,6 +97,12 @@ export async function processDigestDeliver(job: JobLike, ctx: JobContext): Promi
     await finish('delivered');
     return { status: 'delivered', day: p.day, posted: out.posted };
   } catch (err) {
+    if (err instanceof ChannelUnavailableError && isInboxChannel(ref.channelId)) {
+      const reason = await pauseInbox(ctx, ref, err.platformCode);
+      await finish(`failed: ${reason}`);
+      log.warn({ reason, detail: err.message }, 'inbox paused: the person cannot be sent a direct message');
+      throw new UnrecoverableError(reason);
+    }
     if (err instanceof ChannelUnavailableError) {
       const reason = `channel unavailable (${err.platformCode})`;
       await ctx.store.setPaused(ref, true, reason);

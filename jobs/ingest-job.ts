@@ -1,6 +1,7 @@
 /** Fetches Daily Papers days into the store and tells the bots; scheduled every 30 minutes on weekdays. */
 import { z } from 'zod';
 import { defaultIngestDays, ingestDays, type IngestOutcome } from '../src/core/ingest-papers.js';
+import { enqueueAlertScan } from './alerts-job.js';
 import { dayString, jobKey } from './job-ids.js';
 import type { JobContext, JobLike } from './job-ports.js';
 import { parsePayload } from './parse-payload.js';
@@ -20,9 +21,15 @@ export type IngestPayload = z.infer<typeof ingestPayload>;
 
 export const ingestJobId = (reason: IngestPayload['reason'], at: Date): string => jobKey('ingest', reason, at.toISOString().slice(0, 16));
 
-export async function processIngest(job: JobLike, ctx: Pick<JobContext, 'store' | 'source' | 'clock' | 'log' | 'papersChanged' | 'metrics'>): Promise<{ days: IngestOutcome[] }> {
+export async function processIngest(
+  job: JobLike,
+  ctx: Pick<JobContext, 'store' | 'source' | 'clock' | 'log' | 'papersChanged' | 'metrics'> & Partial<Pick<JobContext, 'queue'>>,
+): Promise<{ days: IngestOutcome[] }> {
   const p = parsePayload(ingestPayload, job.data, INGEST_JOB);
   const dates = p.dates.length ? p.dates : defaultIngestDays(ctx.clock.now());
   const days = await ingestDays({ source: ctx.source, store: ctx.store, clock: ctx.clock, log: ctx.log.child({ job: job.id }), announce: ctx.papersChanged, ...(ctx.metrics ? { metrics: ctx.metrics } : {}) }, dates);
+  // Days that brought new papers (or new featured days on known ones): instant alerts look at them.
+  const fresh = days.filter((d) => d.inserted + d.updated > 0).map((d) => d.date);
+  if (ctx.queue && fresh.length) await enqueueAlertScan(ctx.queue, fresh, ctx.clock.now());
   return { days };
 }

@@ -14,7 +14,7 @@ import type { ScheduleSync } from '../src/core/services.js';
  */
 export interface JobQueue {
   /** True when a job was added; with `revive`, false when one of that id is still pending or running. */
-  add(queue: string, name: string, payload: object, opts: { jobId: string; attempts?: number; revive?: boolean }): Promise<boolean | void>;
+  add(queue: string, name: string, payload: object, opts: { jobId: string; attempts?: number; revive?: boolean; /** Milliseconds before the job may run. */ delay?: number }): Promise<boolean | void>;
 }
 
 export interface JobContext {

@@ -6,8 +6,9 @@
  *    is back to one scheduler per subscription at the next sweep);
  * 2. every planned delivery the outbox holds as unfinished is queued again (a no-op when
  *    its job is waiting or running; a finished or forgotten job is replaced);
- * 3. every subscription whose slot today passed with no plan gets its tick now;
- * 4. finished plans, old slots and expired meta (pager state) are pruned.
+ * 3. every subscription and inbox whose slot today passed with no plan gets its tick now;
+ * 4. every person with pending alerts has the send job of their next window;
+ * 5. finished plans, old slots and expired meta (pager state) are pruned.
  *
  * Everything it queues is idempotent (job ids, and the posted log decides what is posted),
  * so two processes sweeping at once, or a sweep racing a tick, cost work but never a post.
@@ -16,7 +17,10 @@ import { addDays, utcDay } from '../src/core/dates.js';
 import type { Clock, Logger, PlatformName, Store } from '../src/core/ports.js';
 import { slotKey } from '../src/core/ports.js';
 import { passedSlot } from '../src/core/schedule-slot.js';
+import { inboxRef } from '../src/core/inbox.js';
+import { scheduleAlert } from './alerts-job.js';
 import { requeueDelivery } from './deliver-job.js';
+import { INBOX_JOB, type PersonPayload } from './inbox-job.js';
 import { jobKey } from './job-ids.js';
 import type { JobQueue } from './job-ports.js';
 import { PLAN_JOB, PLAN_QUEUE, type DigestTickPayload } from './plan-job.js';
@@ -49,6 +53,8 @@ export interface SweepReport {
   schedulesRemoved: number;
   requeued: number;
   missedTicks: number;
+  /** People whose alert send job was (re)added; a no-op when Redis still had it. */
+  alerts: number;
   pruned: number;
 }
 
@@ -76,11 +82,27 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
     await queue.add(PLAN_QUEUE, PLAN_JOB, data, { jobId: jobKey('tick', sub.platform, sub.workspaceId, sub.channelId, day) });
     missedTicks++;
   }
+  for (const inbox of await store.people.listInboxes()) {
+    if (!deps.platforms.includes(inbox.platform)) continue;
+    const day = passedSlot(inbox, now, SLOT_GRACE_MS);
+    if (!day || handled.has(slotKey(inboxRef(inbox), day))) continue;
+    const data: PersonPayload = { platform: inbox.platform, userId: inbox.userId };
+    await queue.add(PLAN_QUEUE, INBOX_JOB, data, { jobId: jobKey('inbox-tick', inbox.platform, inbox.userId, day) });
+    missedTicks++;
+  }
+
+  // Pending alerts whose send job Redis lost: the job for the person's next window again (a no-op when it is there).
+  let alerts = 0;
+  for (const person of await store.people.peopleWithPendingAlerts()) {
+    if (!deps.platforms.includes(person.platform)) continue;
+    await scheduleAlert({ queue, store, clock }, person);
+    alerts++;
+  }
 
   const pruned =
     (await store.deliveries.prune(new Date(now.getTime() - KEEP_FINISHED_MS).toISOString(), addDays(utcDay(now), -KEEP_SLOT_DAYS))) +
     (await store.pruneMeta(now.toISOString()));
-  const report: SweepReport = { schedulesUpserted: schedules.upserted, schedulesRemoved: schedules.removed, requeued, missedTicks, pruned };
+  const report: SweepReport = { schedulesUpserted: schedules.upserted, schedulesRemoved: schedules.removed, requeued, missedTicks, alerts, pruned };
   if (requeued || missedTicks || schedules.upserted || schedules.removed) deps.log.info(report, 'sweep: rebuilt work Redis did not hold');
   return report;
 }

@@ -12,12 +12,14 @@ import { ingestCommand } from '../cli/ingest-command.js';
 import { commandHelp, USAGE } from '../cli/cli-help.js';
 import { note, printJson, UsageError } from '../cli/cli-output.js';
 import { searchCommand } from '../cli/search-command.js';
+import { forgetCommand } from '../cli/forget-command.js';
 import { showCommand } from '../cli/show-command.js';
 import { statsCommand } from '../cli/stats-command.js';
 import type { CliDeps } from '../cli/cli-deps.js';
 import { loadConfig } from '../config.js';
 import { BotError, isUserFault } from '../core/errors.js';
 import { createLogger } from '../log.js';
+import { PLATFORMS } from '../platforms/index.js';
 import { platformCli } from '../platforms/registry.js';
 import { terminalStyle } from '../platforms/console/terminal.js';
 import { ProgressBar } from '../cli/progress-bar.js';
@@ -56,6 +58,8 @@ async function run(argv: string[]): Promise<void> {
     topic: { type: 'string' },
     'min-upvotes': { type: 'string' },
     code: { type: 'boolean', default: false },
+    platform: { type: 'string' },
+    user: { type: 'string' },
   } as const;
   let parsed;
   try {
@@ -75,6 +79,7 @@ async function run(argv: string[]): Promise<void> {
     digest: ['date', 'top', 'topic', 'min-upvotes'],
     show: [],
     stats: [],
+    forget: ['platform', 'user'],
   };
   const own = allowed[command];
   if (!own) throw new UsageError(`unknown command "${command.slice(0, 30)}". Commands: ${Object.keys(allowed).join(', ')}, ${[...platformCli().keys()].join(', ')} (papers --help).`);
@@ -122,6 +127,8 @@ async function run(argv: string[]): Promise<void> {
         return await showCommand(core, positionals[0], v.json);
       case 'stats':
         return await statsCommand(core, v.json);
+      case 'forget':
+        return await forgetCommand(core, { platform: v.platform, user: v.user, platforms: PLATFORMS.map((p) => p.name), json: v.json });
     }
   } finally {
     progress.finish();

@@ -9,6 +9,7 @@ export const USAGE = `Usage: papers <command> [options]    (papers <command> --h
                                      The digest a channel would get for a featured day
   show <arXiv id or URL>             One paper
   stats                              What the store holds
+  forget --platform P --user U       Delete everything kept about one person (their forget-me)
   discord register [--guild ID]      Register /papers with Discord (see docs/discord.md)
   slack manifest [--socket | --http --url URL]
                                      Print the Slack app manifest (see docs/slack.md)
@@ -44,6 +45,11 @@ Prints the digest a channel would get for a featured day (default: the latest).`
   show: `Usage: papers show <arXiv id or URL> [--json]
 
 One paper: title, authors, TL;DR, links.`,
+  forget: `Usage: papers forget --platform discord|slack|console --user USER_ID [--json]
+
+Deletes everything the bot keeps about one person, as their /papers forget-me does:
+bookmarks, followed topics, inbox settings and the record of what it sent them, pending
+alerts. Prints what was deleted.`,
   stats: `Usage: papers stats [--json]
 
 What the store holds: papers, featured days, subscriptions, bookmarks.`,

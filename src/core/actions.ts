@@ -16,10 +16,13 @@ export const PAGER_TTL_MS = 7 * 24 * 3600_000;
 export type Action =
   | { type: 'page'; command: Pager['command']; page: number; args: Pager['args'] }
   | { type: 'save'; paperId: string }
-  | { type: 'unsave'; paperId: string };
+  | { type: 'unsave'; paperId: string }
+  | { type: 'forget'; userId: string };
 
 export const saveAction = (paperId: string): string => `bm:${paperId}`;
 export const unsaveAction = (paperId: string): string => `ub:${paperId}`;
+/** forget-me's confirmation: names the person whose press it takes. */
+export const forgetAction = (userId: string): string => `fm:${userId}`;
 
 const PAGER_COMMANDS: readonly Pager['command'][] = ['search', 'trending', 'similar', 'bookmarks'];
 
@@ -48,6 +51,11 @@ export async function decodeAction(store: Store, id: string): Promise<Action> {
     const paperId = id.slice(3);
     if (!paperId || paperId.length > 40) throw stale;
     return { type: id.startsWith('bm:') ? 'save' : 'unsave', paperId };
+  }
+  if (id.startsWith('fm:')) {
+    const userId = id.slice(3);
+    if (!userId || userId.length > 90) throw stale;
+    return { type: 'forget', userId };
   }
   const m = /^pg:([a-z]+):(\d{1,4}):(.*)$/s.exec(id);
   if (!m || !PAGER_COMMANDS.includes(m[1] as Pager['command'])) throw stale;

@@ -12,7 +12,9 @@ import { noMetrics, type CommandOutcome } from './metrics.js';
 import { isUserFault, PermissionError, SlowDownError, UserInputError, userMessageOf } from './errors.js';
 import { permissionRefusalFor, type PlatformTraits } from './platform-descriptor.js';
 import type { ActionEvent, CommandInvocation, PlatformHandlers, ReactionEvent } from './ports.js';
-import { errorReply, text, type Reply } from './reply.js';
+import { forgetPerson, describeForget } from './forget.js';
+import { pauseNotice } from './inbox-pause.js';
+import { errorReply, text, withPauseNotice, type Reply } from './reply.js';
 import type { BotServices } from './services.js';
 import { allTimezones } from './subscription.js';
 import { COMMAND_RATE, MemoryThrottle } from './throttle.js';
@@ -63,7 +65,7 @@ export function createHandlers(given: BotServices, specs: readonly CommandSpec[]
       const needsPermission = spec.permission === 'manageChannel' && !spec.openWhen?.(opts);
       if (needsPermission && !inv.permissions.manageChannel) throw new PermissionError(permissionRefusalFor(platforms, inv.platform));
       const started = Date.now();
-      const reply = await finalize(await spec.handler({ inv, services }, opts));
+      const reply = withPauseNotice(await finalize(await spec.handler({ inv, services }, opts)), await pausedInboxLine(inv));
       ilog.info({ ms: Date.now() - started, reply: reply.kind }, 'command answered');
       done('ok');
       return reply;
@@ -72,6 +74,16 @@ export function createHandlers(given: BotServices, specs: readonly CommandSpec[]
       else ilog.error({ err }, 'command failed');
       done(err instanceof PermissionError ? 'refused' : isUserFault(err) ? 'user_error' : 'error');
       return errorReply(userMessageOf(err));
+    }
+  }
+
+  /** Said once, on the next command after the bot paused this person's inbox (see inbox-pause.ts). */
+  async function pausedInboxLine(inv: CommandInvocation): Promise<string | null> {
+    try {
+      return await pauseNotice(store, inv.platform, inv.userId);
+    } catch (err) {
+      log.warn({ err }, 'could not check for a paused inbox');
+      return null;
     }
   }
 
@@ -124,6 +136,13 @@ export function createHandlers(given: BotServices, specs: readonly CommandSpec[]
           const spec = specs.find((s) => s.name === action.command)!;
           const inv: CommandInvocation = { ...ev, command: spec.name, options: { ...action.args, page: action.page } };
           return await run(spec, inv, inv.options);
+        }
+        if (action.type === 'forget') {
+          // Only the person who asked may confirm: a button seen by others in a channel deletes nothing.
+          if (action.userId !== ev.userId) return errorReply('This button belongs to someone else. To delete what I keep about you, run /papers forget-me yourself.');
+          const report = await forgetPerson(services, ev.platform, ev.userId);
+          alog.info({ ...report }, 'person forgotten');
+          return text(`${describeForget(report)} I keep nothing else about you.`, 'success');
         }
         const paper = await store.getPaper(action.paperId);
         if (!paper) throw new UserInputError(`Paper ${action.paperId} is no longer known.`);

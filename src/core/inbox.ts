@@ -92,6 +92,9 @@ export const DEFAULT_INBOX: InboxSettings = {
 
 const DM_PREFIX = 'dm:';
 
+/** Meta key: when the person's last alert DM went out (expires with its window). */
+export const lastAlertKey = (platform: PlatformName, userId: string): string => `alert:last:${platform}:${userId}`;
+
 /** The channel an inbox's messages are delivered to. */
 export function inboxRef(i: Pick<Inbox, 'platform' | 'workspaceId' | 'userId'>): ChannelRef {
   return { platform: i.platform, workspaceId: i.workspaceId, channelId: `${DM_PREFIX}${i.userId}` };

@@ -146,3 +146,20 @@ export type OutboundMessage =
       items: { paper: PaperView; topic: string }[];
     }
   | { kind: 'notice'; text: string };
+
+/** Adds a line about the person's own state (a paused inbox) to any reply, where each kind has room for it. */
+export function withPauseNotice(reply: Reply, line: string | null): Reply {
+  if (!line) return reply;
+  switch (reply.kind) {
+    case 'text':
+      return { ...reply, text: `${reply.text}\n\n${line}` };
+    case 'papers':
+      return { ...reply, notice: reply.notice ? `${reply.notice} ${line}` : line };
+    case 'file':
+      return { ...reply, text: `${reply.text}\n\n${line}` };
+    case 'help':
+      return { ...reply, footer: reply.footer ? `${reply.footer}\n\n${line}` : line };
+    case 'paper':
+      return { ...reply, abstract: `${line}\n\n${reply.abstract}` };
+  }
+}

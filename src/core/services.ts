@@ -7,12 +7,16 @@ import type { Metrics } from './metrics.js';
 import type { Clock, DigestDispatcher, Logger, PaperIndex, Store } from './ports.js';
 import type { SearchService } from './search-service.js';
 import type { Throttle } from './throttle.js';
-import type { ChannelRef, Subscription } from './subscription.js';
+import type { Inbox } from './inbox.js';
+import type { ChannelRef, PlatformName, Subscription } from './subscription.js';
 
 /** Keeps the job schedulers in step with subscriptions (BullMQ in the worker issue). */
 export interface ScheduleSync {
   upsert(sub: Subscription): Promise<void>;
   remove(ref: ChannelRef): Promise<void>;
+  /** One scheduler per inbox, at its hour in the person's timezone; a disabled inbox has none. */
+  upsertInbox(inbox: Inbox): Promise<void>;
+  removeInbox(platform: PlatformName, userId: string): Promise<void>;
 }
 
 export interface BotServices {

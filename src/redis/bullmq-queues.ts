@@ -24,7 +24,7 @@ export class Queues implements JobQueue {
   }
 
   /** True when a job was added (with `revive`: false when one of that id is still pending or running). */
-  async add(queue: string, name: string, payload: object, opts: { jobId: string; attempts?: number; revive?: boolean }): Promise<boolean> {
+  async add(queue: string, name: string, payload: object, opts: { jobId: string; attempts?: number; revive?: boolean; delay?: number }): Promise<boolean> {
     const { revive, ...jobOpts } = opts;
     const q = this.get(queue);
     if (revive) {

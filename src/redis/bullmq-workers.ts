@@ -14,8 +14,8 @@ import {
   INGEST_SCHEDULER_ID,
   ingestJobId,
   PLAN_QUEUE,
-  processDigestDeliver,
-  processDigestTick,
+  processPlanQueue,
+  processDeliverQueue,
   processHints,
   processIngest,
   type IngestPayload,
@@ -79,13 +79,13 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
   const locks = { lockDuration, stalledInterval: Math.max(1_000, Math.floor(lockDuration / 2)), maxStalledCount: 5 };
   if (opts.platforms.length) {
     // Few at a time on purpose (see PLAN_QUEUE); planning is CPU, not waiting.
-    const plan = new Worker(PLAN_QUEUE, (job) => processDigestTick(job, ctx), { ...common, ...locks, concurrency: 2 });
+    const plan = new Worker(PLAN_QUEUE, (job) => processPlanQueue(job, ctx), { ...common, ...locks, concurrency: 2 });
     plan.on('failed', onFailed);
     plan.on('error', (err) => log.error({ err }, 'plan worker error'));
     workers.push(plan);
   }
   for (const platform of opts.platforms) {
-    const w = new Worker(deliverQueue(platform), (job) => processDigestDeliver(job, ctx), { ...common, ...locks, concurrency: opts.concurrency ?? 100 });
+    const w = new Worker(deliverQueue(platform), (job) => processDeliverQueue(job, ctx), { ...common, ...locks, concurrency: opts.concurrency ?? 100 });
     w.on('failed', onFailed);
     w.on('error', (err) => log.error({ err, platform }, 'digest worker error'));
     workers.push(w);

@@ -20,10 +20,12 @@ import type { ChatPlatform, Clock, DigestRunOutcome, Logger, PaperIndex, PostedE
 import type { OutboundMessage } from '../reply.js';
 import { channelKey, DEFAULT_SETTINGS, type ChannelRef, type DigestSettings } from '../subscription.js';
 import { toPaperView } from '../views.js';
+import { inboxRef, type Follow, type Inbox } from '../inbox.js';
+import { planPeriod, type PeriodTarget } from './period-plan.js';
 import { chooseDigestDay, composeDigest, digestedDays, qualifying, type Digest, type DigestMode } from './compose.js';
 
 /** What planning needs of a channel; a Subscription is one. */
-export type DigestTarget = ChannelRef & Pick<DigestSettings, 'timezone' | 'topN' | 'minUpvotes' | 'topic'>;
+export type DigestTarget = ChannelRef & Pick<DigestSettings, 'timezone' | 'topN' | 'minUpvotes' | 'topic'> & Partial<Pick<DigestSettings, 'every'>>;
 
 export interface DigestPlan {
   day: string;
@@ -71,6 +73,11 @@ export class DigestService {
   constructor(private readonly deps: DigestServiceDeps) {}
 
   async plan(sub: DigestTarget, mode: DigestMode): Promise<DigestPlan | { skip: string }> {
+    if (sub.every === 'week') {
+      const topic = sub.topic?.trim() || null;
+      const label = topic ? `Trending papers on “${topic.length > 60 ? `${topic.slice(0, 59)}…` : topic}”` : 'Trending papers';
+      return planPeriod(this.deps, { ...channelOf(sub), timezone: sub.timezone, every: 'week', topN: sub.topN, minUpvotes: sub.minUpvotes, topics: topic ? [topic] : [], markTopics: false, label }, mode);
+    }
     const { store, clock } = this.deps;
     const ref = channelOf(sub);
     const log = this.deps.log.child({ channel: channelKey(ref), mode });
@@ -136,6 +143,26 @@ export class DigestService {
     const dayLog = logs.get(day) ?? (await this.deps.store.listPosted(ref, day));
     const before = dayLog.some((e) => e.kind === 'header') ? dayLog.filter((e) => e.kind === 'paper').length : null;
     return { day, digest, messages: toMessages(digest, before) };
+  }
+
+  /**
+   * A person's inbox digest: the day's (or week's) top papers among those matching any
+   * followed topic (each marked with it), or the whole list when nothing is followed;
+   * never a paper the inbox already got or the person bookmarked.
+   */
+  async planInbox(inbox: Inbox, follows: readonly Follow[], bookmarked: ReadonlySet<PaperId>): Promise<DigestPlan | { skip: string }> {
+    const target: PeriodTarget = {
+      ...inboxRef(inbox),
+      timezone: inbox.timezone,
+      every: inbox.every,
+      topN: inbox.topN,
+      minUpvotes: inbox.minUpvotes,
+      topics: follows.map((f) => f.topic),
+      markTopics: true,
+      exclude: bookmarked,
+      label: 'Your papers',
+    };
+    return planPeriod(this.deps, target, 'scheduled');
   }
 
   /**
