@@ -3,7 +3,7 @@ import { slotKey, type ChannelRef, type DeliveryLog, type PlannedDelivery, type 
 
 export class MemoryDeliveryLog implements DeliveryLog {
   private readonly rows = new Map<string, PlannedDelivery>();
-  private readonly slots = new Map<string, { day: string; at: string }>();
+  private readonly slots = new Map<string, { ref: ChannelRef; day: string; at: string }>();
 
   constructor(private readonly live: () => void = () => {}) {}
 
@@ -38,7 +38,7 @@ export class MemoryDeliveryLog implements DeliveryLog {
 
   async markSlot(ref: ChannelRef, localDay: string, at: string): Promise<void> {
     this.live();
-    this.slots.set(slotKey(ref, localDay), { day: localDay, at });
+    this.slots.set(slotKey(ref, localDay), { ref: { platform: ref.platform, workspaceId: ref.workspaceId, channelId: ref.channelId }, day: localDay, at });
   }
 
   async handledSlots(fromDay: string): Promise<Set<string>> {
@@ -51,6 +51,14 @@ export class MemoryDeliveryLog implements DeliveryLog {
     let n = 0;
     for (const [id, r] of this.rows) if (r.finishedAt !== null && r.finishedAt < before && this.rows.delete(id)) n++;
     for (const [k, s] of this.slots) if (s.day < beforeDay && this.slots.delete(k)) n++;
+    return n;
+  }
+
+  /** Forgetting a person: drops every plan and handled slot of `channelId` on `platform`, any workspace; returns how many plans. */
+  forgetChannel(platform: PlatformName, channelId: string): number {
+    let n = 0;
+    for (const [id, r] of this.rows) if (r.platform === platform && r.channelId === channelId && this.rows.delete(id)) n++;
+    for (const [k, s] of this.slots) if (s.ref.platform === platform && s.ref.channelId === channelId) this.slots.delete(k);
     return n;
   }
 }

@@ -5,7 +5,9 @@
  */
 import { mergeBatch, searchableTextChanged, upsertStep, type Paper, type PaperId } from '../core/paper.js';
 import type { Bookmark, Install, PostedEntry, Store, StoreStats, UpsertResult } from '../core/ports.js';
+import { inboxRef, type ForgetReport } from '../core/inbox.js';
 import { MemoryDeliveryLog } from './memory-deliveries.js';
+import { MemoryPeopleStore } from './memory-people.js';
 import { REVISION_KEY } from './meta-keys.js';
 import { channelKey, type ChannelRef, type PlatformName, type Subscription } from '../core/subscription.js';
 
@@ -31,6 +33,7 @@ export class MemoryStore implements Store {
   private readonly meta = new Map<string, string>();
   private readonly metaExpiry = new Map<string, string>();
   readonly deliveries = new MemoryDeliveryLog(() => this.live());
+  readonly people = new MemoryPeopleStore({ live: () => this.live(), forgetRest: (platform, userId) => this.forgetRest(platform, userId) });
   private seq = 0;
   private closed = false;
 
@@ -285,6 +288,19 @@ export class MemoryStore implements Store {
   }
 
   // ─── Helpers ─────────────────────────────────────────────────────────────────────
+
+  /** Forgetting a person (people.forget): their bookmarks, and the posted log and outbox of their inbox channel in any workspace. */
+  private forgetRest(platform: PlatformName, userId: string): Pick<ForgetReport, 'bookmarks' | 'posted' | 'deliveries'> {
+    let bookmarks = 0;
+    for (const [key, { value: b }] of this.bookmarks) if (b.platform === platform && b.userId === userId && this.bookmarks.delete(key)) bookmarks++;
+    const { channelId } = inboxRef({ platform, workspaceId: '', userId });
+    // Compacted in place (record order kept): a spread of a long log would overflow the call stack.
+    let kept = 0;
+    for (const row of this.posted) if (row.value.platform !== platform || row.value.channelId !== channelId) this.posted[kept++] = row;
+    const posted = this.posted.length - kept;
+    this.posted.length = kept;
+    return { bookmarks, posted, deliveries: this.deliveries.forgetChannel(platform, channelId) };
+  }
 
   /** A closed store rejects, as a closed database handle does. */
   private live(): void {

@@ -4,7 +4,7 @@
  * row into this shape first.
  */
 import type { PostedEntry } from '../core/ports.js';
-import type { PlatformName, Subscription, Weekday } from '../core/subscription.js';
+import type { Cadence, PlatformName, Subscription, Weekday } from '../core/subscription.js';
 
 export interface SubscriptionRow {
   platform: PlatformName;
@@ -14,6 +14,7 @@ export interface SubscriptionRow {
   minute: number;
   timezone: string;
   weekdays: number[];
+  every: Cadence;
   top_n: number;
   min_upvotes: number;
   topic: string | null;
@@ -44,6 +45,7 @@ export function rowToSubscription(r: SubscriptionRow): Subscription {
     minute: r.minute,
     timezone: r.timezone,
     weekdays: r.weekdays as Weekday[],
+    every: r.every,
     topN: r.top_n,
     minUpvotes: r.min_upvotes,
     topic: r.topic,

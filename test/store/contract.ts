@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deliveryLogContract } from './delivery-contract.js';
+import { peopleContract } from './people-contract.js';
 import type { Paper } from '../../src/core/paper.js';
 import type { Bookmark, ChannelRef, PostedEntry, Store, Subscription } from '../../src/core/ports.js';
 import { makePaper } from '../support/papers.js';
@@ -26,6 +27,7 @@ function makeSubscription(ref: ChannelRef, over: Partial<Subscription> = {}): Su
     minute: 30,
     timezone: 'Europe/Paris',
     weekdays: [1, 2, 3, 4, 5],
+    every: 'day',
     topN: 5,
     minUpvotes: 0,
     topic: null,
@@ -390,6 +392,15 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>, o
     });
 
     deliveryLogContract(() => store);
+    peopleContract({
+      store: () => store,
+      ...(opts.persistent ? { reopen: async () => {
+        if (!harness.reopen) throw new Error(`${name} is persistent but its harness has no reopen()`);
+        await store.close();
+        store = await harness.reopen();
+        return store;
+      } } : {}),
+    });
 
     describe('lifecycle', () => {
       it('rejects calls after close, and closing twice is harmless', async () => {
