@@ -1,6 +1,7 @@
 /** The sweep's decisions (jobs/sweep.ts) and passedSlot, on the memory store with a recording queue. */
 import { describe, expect, it } from 'vitest';
-import { DELIVER_JOB, deliverQueue, PLAN_QUEUE, sweep, type JobQueue } from '../../jobs/index.js';
+import { ALERT_SEND_JOB, DELIVER_JOB, deliverQueue, INBOX_JOB, PLAN_QUEUE, sweep, type JobQueue } from '../../jobs/index.js';
+import { DEFAULT_INBOX, inboxRef } from '../../src/core/inbox.js';
 import type { OutboundMessage } from '../../src/core/reply.js';
 import { passedSlot } from '../../src/core/schedule-slot.js';
 import { DEFAULT_SETTINGS, type Subscription } from '../../src/core/subscription.js';
@@ -90,5 +91,36 @@ describe('passedSlot', () => {
   it('is null for a subscription changed after today’s slot', () => {
     expect(passedSlot({ ...s, updatedAt: '2026-03-04T09:00:00Z' }, new Date('2026-03-04T12:00:00Z'), 0)).toBeNull();
     expect(passedSlot({ ...s, updatedAt: '2026-03-04T08:00:00Z' }, new Date('2026-03-04T12:00:00Z'), 0)).toBe('2026-03-04');
+  });
+});
+
+describe('sweep: inboxes and alerts', () => {
+  const inbox = (userId: string, over: Partial<import('../../src/core/inbox.js').Inbox> = {}) => ({
+    ...DEFAULT_INBOX, platform: 'discord', userId, workspaceId: 'g', hour: 9, minute: 0, enabled: true, pausedReason: null, pauseNoticeShown: false,
+    createdAt: '2026-03-01T00:00:00.000Z', updatedAt: '2026-03-01T00:00:00.000Z', ...over,
+  });
+
+  it('ticks an inbox whose slot passed with no plan, once, and leaves handled, disabled and later ones', async () => {
+    const store = new MemoryStore();
+    await store.people.saveInbox(inbox('missed'));
+    await store.people.saveInbox(inbox('handled'));
+    await store.deliveries.markSlot(inboxRef(inbox('handled')), '2026-03-04', '2026-03-04T09:00:05.000Z');
+    await store.people.saveInbox(inbox('off', { enabled: false }));
+    await store.people.saveInbox(inbox('later', { hour: 18 }));
+    const { queue, added } = recordingQueue();
+    const report = await run(store, queue);
+    expect(added).toEqual([{ queue: PLAN_QUEUE, name: INBOX_JOB, jobId: 'inbox-tick|discord|missed|2026-03-04', payload: { platform: 'discord', userId: 'missed' } }]);
+    expect(report.missedTicks).toBe(1);
+  });
+
+  it('gives every person with pending alerts the send job of their window (Redis lost it)', async () => {
+    const store = new MemoryStore();
+    await store.people.saveInbox(inbox('p1', { instant: true, hour: 18 }));
+    await store.people.addPendingAlerts([{ platform: 'discord', userId: 'p1', workspaceId: 'g', paperId: '2603.00001', topic: 't', addedAt: '2026-03-04T11:00:00.000Z' }]);
+    await store.people.addPendingAlerts([{ platform: 'slack', userId: 'p2', workspaceId: 'T', paperId: '2603.00001', topic: 't', addedAt: '2026-03-04T11:00:00.000Z' }]);
+    const { queue, added } = recordingQueue();
+    const report = await run(store, queue);
+    expect(added).toEqual([{ queue: deliverQueue('discord'), name: ALERT_SEND_JOB, jobId: 'alert|discord|p1|2026-03-04T12', payload: { platform: 'discord', userId: 'p1', workspaceId: 'g', batch: '2026-03-04T12' } }]);
+    expect(report.alerts).toBe(1);
   });
 });
