@@ -227,6 +227,58 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX meta_expiry ON meta(expires_at) WHERE expires_at IS NOT NULL;
     `,
   },
+  {
+    version: 4,
+    name: 'personal inboxes: followed topics, inbox settings, pending alerts; weekly digests',
+    // A person is (platform, user_id), as for bookmarks. An inbox is delivered to the channel
+    // id dm:<user_id> (core/inbox.ts inboxRef), so its posted log and outbox are the channels'
+    // tables; forgetting a person deletes those rows by (platform, channel_id), hence the index.
+    up: `
+      ALTER TABLE subscriptions ADD COLUMN every TEXT NOT NULL DEFAULT 'day' CHECK (every IN ('day', 'week'));
+
+      -- topic as typed; topic_key trimmed, spaces collapsed, lower case (people-rows.ts topicKey).
+      CREATE TABLE follows (
+        platform   TEXT NOT NULL CHECK (${PLATFORM_NAME}),
+        user_id    TEXT NOT NULL,
+        topic      TEXT NOT NULL CHECK (topic <> ''),
+        topic_key  TEXT NOT NULL CHECK (topic_key <> ''),
+        created_at TEXT NOT NULL,
+        UNIQUE (platform, user_id, topic_key)
+      );
+
+      CREATE TABLE inboxes (
+        platform           TEXT NOT NULL CHECK (${PLATFORM_NAME}),
+        user_id            TEXT NOT NULL,
+        workspace_id       TEXT NOT NULL,
+        hour               INTEGER NOT NULL CHECK (hour BETWEEN 0 AND 23),
+        minute             INTEGER NOT NULL CHECK (minute BETWEEN 0 AND 59),
+        timezone           TEXT NOT NULL,
+        weekdays           TEXT NOT NULL,  -- "1,2,3,4,5", 0 = Sunday
+        every              TEXT NOT NULL CHECK (every IN ('day', 'week')),
+        top_n              INTEGER NOT NULL CHECK (top_n >= 1),
+        min_upvotes        INTEGER NOT NULL CHECK (min_upvotes >= 0),
+        instant            INTEGER NOT NULL CHECK (instant IN (0, 1)),
+        enabled            INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+        paused_reason      TEXT,
+        pause_notice_shown INTEGER NOT NULL DEFAULT 0 CHECK (pause_notice_shown IN (0, 1)),
+        created_at         TEXT NOT NULL,
+        updated_at         TEXT NOT NULL,
+        PRIMARY KEY (platform, user_id)
+      );
+
+      CREATE TABLE pending_alerts (
+        platform     TEXT NOT NULL CHECK (${PLATFORM_NAME}),
+        user_id      TEXT NOT NULL,
+        paper_id     TEXT NOT NULL,
+        workspace_id TEXT NOT NULL,
+        topic        TEXT NOT NULL,
+        added_at     TEXT NOT NULL,
+        PRIMARY KEY (platform, user_id, paper_id)
+      );
+
+      CREATE INDEX deliveries_by_channel ON deliveries(platform, channel_id);
+    `,
+  },
 ];
 
 /** The schema version this code writes. */

@@ -16,7 +16,9 @@ import type { Bookmark, Install, PostedEntry, Store, StoreStats, UpsertResult } 
 import type { ChannelRef, PlatformName, Subscription } from '../../core/subscription.js';
 import { REVISION_KEY } from '../meta-keys.js';
 import { SqliteDeliveryLog } from './sqlite-deliveries.js';
-import { rowToPosted, rowToSubscription as toSubscription, type PostedRow, type SubscriptionRow } from '../rows.js';
+import { SqlitePeopleStore } from './sqlite-people.js';
+import { rowToPosted, type PostedRow } from '../rows.js';
+import { sqliteRowToSubscription as rowToSubscription, weekdaysText, type SqliteSubscriptionRow } from './sqlite-rows.js';
 import { assertNotFromFuture, LATEST_VERSION, migrate, schemaVersion } from './sqlite-migrations.js';
 
 export interface SqliteStoreOptions {
@@ -53,15 +55,11 @@ interface PaperRow {
   days: string | null;
 }
 
-interface SqliteSubscriptionRow extends Omit<SubscriptionRow, 'weekdays' | 'paused'> {
-  weekdays: string;
-  paused: number;
-}
-
 export class SqliteStore implements Store {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly upsertTx: Database.Transaction<(papers: readonly Paper[]) => UpsertResult>;
   readonly deliveries: SqliteDeliveryLog;
+  readonly people: SqlitePeopleStore;
 
   private constructor(
     private readonly db: Database.Database,
@@ -69,6 +67,7 @@ export class SqliteStore implements Store {
   ) {
     this.upsertTx = db.transaction((papers: readonly Paper[]) => this.upsertInTransaction(papers));
     this.deliveries = new SqliteDeliveryLog(db);
+    this.people = new SqlitePeopleStore(db);
   }
 
   static open(file: string, opts: SqliteStoreOptions = {}): SqliteStore {
@@ -237,11 +236,11 @@ export class SqliteStore implements Store {
   async saveSubscription(sub: Subscription): Promise<Subscription> {
     // created_by/created_at are left alone on conflict: re-subscribing keeps the original author.
     const row = this.stmt(`
-      INSERT INTO subscriptions (platform, workspace_id, channel_id, hour, minute, timezone, weekdays, top_n,
+      INSERT INTO subscriptions (platform, workspace_id, channel_id, hour, minute, timezone, weekdays, every, top_n,
         min_upvotes, topic, paused, paused_reason, created_by, created_at, updated_at)
-      VALUES (@platform, @workspaceId, @channelId, @hour, @minute, @timezone, @weekdays, @topN,
+      VALUES (@platform, @workspaceId, @channelId, @hour, @minute, @timezone, @weekdays, @every, @topN,
         @minUpvotes, @topic, @paused, @pausedReason, @createdBy, @createdAt, @updatedAt)
-      ON CONFLICT (platform, workspace_id, channel_id) DO UPDATE SET hour = excluded.hour,
+      ON CONFLICT (platform, workspace_id, channel_id) DO UPDATE SET hour = excluded.hour, every = excluded.every,
         minute = excluded.minute, timezone = excluded.timezone, weekdays = excluded.weekdays,
         top_n = excluded.top_n, min_upvotes = excluded.min_upvotes, topic = excluded.topic,
         paused = excluded.paused, paused_reason = excluded.paused_reason, updated_at = excluded.updated_at
@@ -252,7 +251,8 @@ export class SqliteStore implements Store {
       hour: sub.hour,
       minute: sub.minute,
       timezone: sub.timezone,
-      weekdays: sub.weekdays.join(','),
+      weekdays: weekdaysText(sub.weekdays),
+      every: sub.every,
       topN: sub.topN,
       minUpvotes: sub.minUpvotes,
       topic: sub.topic,
@@ -440,10 +440,5 @@ function rowToPaper(r: PaperRow): Paper {
     categories: JSON.parse(r.categories_json) as string[],
     sources: JSON.parse(r.sources_json) as PaperSourceName[],
   };
-}
-
-/** SQLite keeps weekdays as '1,2,3' and booleans as 0/1. */
-function rowToSubscription(r: SqliteSubscriptionRow): Subscription {
-  return toSubscription({ ...r, weekdays: r.weekdays ? r.weekdays.split(',').map(Number) : [], paused: r.paused === 1 });
 }
 
