@@ -38,7 +38,10 @@ describe('PostgresStore on a real server', () => {
     await (await open(schema)).close();
     const tables = await withClient(async (c) =>
       (await c.query<{ t: string }>('SELECT table_name AS t FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1', [schema])).rows.map((r) => r.t));
-    expect(tables).toEqual(['bookmarks', 'deliveries', 'digest_slots', 'installs', 'meta', 'paper_features', 'papers', 'posted', 'schema_migrations', 'subscriptions']);
+    expect(tables).toEqual([
+      'bookmarks', 'deliveries', 'digest_slots', 'follows', 'inboxes', 'installs', 'meta', 'paper_features', 'papers', 'pending_alerts', 'posted',
+      'schema_migrations', 'subscriptions',
+    ]);
     const first = await migrationRows(schema);
     expect(first.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
     expect(first.at(-1)?.version).toBe(LATEST_VERSION);
@@ -85,10 +88,51 @@ describe('PostgresStore on a real server', () => {
       expect(await migrate(c, schema, 'test', MIGRATIONS.slice(0, 1))).toEqual([1]);
       await c.query(`INSERT INTO "${schema}".bookmarks (platform, user_id, paper_id, created_at) VALUES ('slack', 'U1', '2401.00001', 'x')`);
       await expect(c.query(`INSERT INTO "${schema}".bookmarks (platform, user_id, paper_id, created_at) VALUES ('matrix', 'U1', '2401.00001', 'x')`)).rejects.toThrow(/check constraint/);
-      expect(await migrate(c, schema, 'test')).toEqual([2, 3]);
+      expect(await migrate(c, schema, 'test')).toEqual(MIGRATIONS.slice(1).map((m) => m.version));
       await c.query(`INSERT INTO "${schema}".bookmarks (platform, user_id, paper_id, created_at) VALUES ('matrix', 'U1', '2401.00001', 'x')`);
       await expect(c.query(`INSERT INTO "${schema}".bookmarks (platform, user_id, paper_id, created_at) VALUES ('Not A Name', 'U1', '2401.00001', 'x')`)).rejects.toThrow(/check constraint/);
       expect((await c.query(`SELECT platform FROM "${schema}".bookmarks ORDER BY platform`)).rows.map((r) => r.platform)).toEqual(['matrix', 'slack']);
+    });
+  });
+
+  it('migration 4: a version-3 schema upgrades, its subscriptions daily, and the cadence is checked', async () => {
+    const schema = freshSchema();
+    await withClient(async (c) => {
+      expect(await migrate(c, schema, 'test', MIGRATIONS.slice(0, 3))).toEqual([1, 2, 3]);
+      await c.query(`INSERT INTO "${schema}".subscriptions (platform, workspace_id, channel_id, hour, minute, timezone, weekdays, top_n, min_upvotes, created_by, created_at, updated_at)
+        VALUES ('discord', 'g1', 'c1', 9, 0, 'UTC', '{1,2,3,4,5}', 5, 0, 'u1', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`);
+    });
+    const store = await open(schema);
+    try {
+      const [old] = await store.listSubscriptions();
+      expect(old).toMatchObject({ channelId: 'c1', every: 'day', weekdays: [1, 2, 3, 4, 5] });
+      expect(await store.saveSubscription({ ...old!, every: 'week', weekdays: [1] })).toMatchObject({ every: 'week', weekdays: [1] });
+      expect(await store.people.addFollow({ platform: 'discord', userId: 'u1', topic: 'diffusion', createdAt: 'x' })).toBe(true);
+    } finally {
+      await store.close();
+    }
+    await withClient(async (c) => {
+      await expect(c.query(`UPDATE "${schema}".subscriptions SET every = 'month'`)).rejects.toThrow(/check constraint/);
+    });
+  });
+
+  it('forgetting a person is one transaction: a failure part way deletes nothing', async () => {
+    const schema = freshSchema();
+    await withStores(schema, 1, async ([store]) => {
+      const ref = { platform: 'discord', workspaceId: 'g1', channelId: 'dm:u1' };
+      await store!.addBookmark({ platform: 'discord', userId: 'u1', paperId: 'p1', createdAt: 'x' });
+      await store!.people.addFollow({ platform: 'discord', userId: 'u1', topic: 'diffusion', createdAt: 'x' });
+      await store!.recordPosted({ ...ref, date: '2026-03-02', kind: 'paper', paperId: 'p1', messageId: 'm1', postedAt: 'x' });
+      await store!.deliveries.markSlot(ref, '2026-03-02', 'x');
+      // The last delete (handled slots) fails, after every other table's delete ran.
+      await withClient(async (c) => {
+        await c.query(`CREATE FUNCTION "${schema}".refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by test'; END $$`);
+        await c.query(`CREATE TRIGGER refuse BEFORE DELETE ON "${schema}".digest_slots FOR EACH ROW EXECUTE FUNCTION "${schema}".refuse()`);
+      });
+      await expect(store!.people.forget('discord', 'u1')).rejects.toThrow(/refused by test/);
+      expect(await store!.listBookmarks('discord', 'u1')).toHaveLength(1);
+      expect(await store!.people.listFollows('discord', 'u1')).toHaveLength(1);
+      expect(await store!.listPosted(ref, '2026-03-02')).toHaveLength(1);
     });
   });
 

@@ -174,6 +174,60 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX meta_expiry ON meta(expires_at) WHERE expires_at IS NOT NULL;
     `,
   },
+  {
+    version: 4,
+    name: 'personal inboxes: followed topics, inbox settings, pending alerts; weekly digests',
+    // A person is (platform, user_id), as for bookmarks. An inbox is delivered to the channel
+    // id dm:<user_id> (core/inbox.ts inboxRef), so its posted log and outbox are the channels'
+    // tables; forgetting a person deletes those rows by (platform, channel_id), hence the index.
+    up: `
+      ALTER TABLE subscriptions ADD COLUMN every text NOT NULL DEFAULT 'day' CHECK (every IN ('day', 'week'));
+
+      -- topic as typed; topic_key trimmed, spaces collapsed, lower case (people-rows.ts topicKey).
+      CREATE TABLE follows (
+        platform   text COLLATE "C" NOT NULL CHECK (platform ~ ${PLATFORM_NAME}),
+        user_id    text COLLATE "C" NOT NULL,
+        topic      text NOT NULL CHECK (topic <> ''),
+        topic_key  text COLLATE "C" NOT NULL CHECK (topic_key <> ''),
+        created_at text COLLATE "C" NOT NULL,
+        seq        bigint GENERATED ALWAYS AS IDENTITY,
+        UNIQUE (platform, user_id, topic_key)
+      );
+
+      CREATE TABLE inboxes (
+        platform           text COLLATE "C" NOT NULL CHECK (platform ~ ${PLATFORM_NAME}),
+        user_id            text COLLATE "C" NOT NULL,
+        workspace_id       text COLLATE "C" NOT NULL,
+        hour               smallint NOT NULL CHECK (hour BETWEEN 0 AND 23),
+        minute             smallint NOT NULL CHECK (minute BETWEEN 0 AND 59),
+        timezone           text NOT NULL,
+        weekdays           smallint[] NOT NULL,  -- 0 = Sunday
+        every              text NOT NULL CHECK (every IN ('day', 'week')),
+        top_n              integer NOT NULL CHECK (top_n >= 1),
+        min_upvotes        integer NOT NULL CHECK (min_upvotes >= 0),
+        instant            boolean NOT NULL,
+        enabled            boolean NOT NULL,
+        paused_reason      text,
+        pause_notice_shown boolean NOT NULL DEFAULT false,
+        created_at         text NOT NULL,
+        updated_at         text NOT NULL,
+        PRIMARY KEY (platform, user_id)
+      );
+
+      CREATE TABLE pending_alerts (
+        platform     text COLLATE "C" NOT NULL CHECK (platform ~ ${PLATFORM_NAME}),
+        user_id      text COLLATE "C" NOT NULL,
+        paper_id     text COLLATE "C" NOT NULL,
+        workspace_id text COLLATE "C" NOT NULL,
+        topic        text NOT NULL,
+        added_at     text COLLATE "C" NOT NULL,
+        seq          bigint GENERATED ALWAYS AS IDENTITY,
+        PRIMARY KEY (platform, user_id, paper_id)
+      );
+
+      CREATE INDEX deliveries_by_channel ON deliveries(platform, channel_id);
+    `,
+  },
 ];
 
 /** The schema version this code writes. */
