@@ -95,7 +95,7 @@ async function untilIdle(...names: string[]): Promise<void> {
     let busy = 0;
     for (const n of names) {
       const c = await queues.get(n).getJobCounts('waiting', 'active', 'prioritized');
-      busy += c.waiting + c.active + c.prioritized;
+      busy += (c.waiting ?? 0) + (c.active ?? 0) + (c.prioritized ?? 0);
     }
     if (!busy) return;
     await new Promise((r) => setTimeout(r, 25));
