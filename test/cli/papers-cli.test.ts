@@ -151,3 +151,35 @@ describe('papers CLI', () => {
     }
   });
 });
+
+describe('papers forget', () => {
+  it('deletes everything about one person from the store the bot uses, and nothing of anyone else', async () => {
+    const { SqliteStore } = await import('../../src/store/sqlite/sqlite-store.js');
+    const { DEFAULT_INBOX } = await import('../../src/core/inbox.js');
+    const file = path.join(dataDir, 'papers.sqlite');
+    let store = SqliteStore.open(file);
+    const paperId = (await store.listPapers({ limit: 1 }))[0]!.id;
+    for (const userId of ['u9', 'u10']) {
+      await store.addBookmark({ platform: 'discord', userId, paperId, createdAt: '2026-08-21T00:00:00Z' });
+      await store.people.addFollow({ platform: 'discord', userId, topic: 'diffusion', createdAt: '2026-08-21T00:00:00Z' });
+      await store.people.saveInbox({ ...DEFAULT_INBOX, platform: 'discord', userId, workspaceId: 'g', enabled: true, pausedReason: null, pauseNoticeShown: false, createdAt: '2026-08-21T00:00:00Z', updatedAt: '2026-08-21T00:00:00Z' });
+    }
+    await store.close();
+
+    const r = await papers(['forget', '--platform', 'discord', '--user', 'u9', '--json'], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(json(r.stdout)).toEqual({ platform: 'discord', user: 'u9', bookmarks: 1, follows: 1, inbox: true, posted: 0, deliveries: 0, pendingAlerts: 0 });
+    const human = await papers(['forget', '--platform', 'discord', '--user', 'u10'], { env });
+    expect(human.stdout).toMatch(/^discord user u10: Deleted 1 bookmark, 1 followed topic, your inbox settings/);
+
+    store = SqliteStore.open(file);
+    expect(await store.listBookmarks('discord', 'u9')).toEqual([]);
+    expect(await store.people.listFollows('discord', 'u9')).toEqual([]);
+    expect(await store.people.getInbox('discord', 'u9')).toBeNull();
+    await store.close();
+
+    const bad = await papers(['forget', '--platform', 'myspace', '--user', 'u9'], { env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--platform must be one of console, discord, slack/);
+  });
+});
