@@ -114,8 +114,10 @@ export async function processAlertSend(job: JobLike, ctx: JobContext): Promise<{
   }
   const sentIds = message.items.map((i) => i.paper.id);
   const postedAt = now.toISOString();
-  for (const paper of papers.filter((x) => sentIds.includes(x.id))) {
-    await ctx.store.recordPosted({ ...ref, date: latestFeaturedDate(paper) ?? postedAt.slice(0, 10), kind: 'paper', paperId: paper.id, messageId, postedAt });
+  // One message lists several papers: each is logged under `<message>#<n>`, so a 🔖 reaction on the
+  // whole message maps to no paper (it could mean any); the Save buttons bookmark one each.
+  for (const [n, paper] of papers.filter((x) => sentIds.includes(x.id)).entries()) {
+    await ctx.store.recordPosted({ ...ref, date: latestFeaturedDate(paper) ?? postedAt.slice(0, 10), kind: 'paper', paperId: paper.id, messageId: `${messageId}#${n + 1}`, postedAt });
   }
   await people.clearPendingAlerts(p.platform, p.userId, sentIds);
   // Only needed for one window: it expires then (and the sweep prunes it), so it outlives nothing.

@@ -275,3 +275,17 @@ describe('instant alerts', () => {
     expect(new Set(all).size).toBe(all.length);
   });
 });
+
+describe('an alert DM and reactions', () => {
+  it('a 🔖 on a message listing several papers bookmarks none of them (its Save buttons do)', async () => {
+    const ctx = await boot('2026-08-21T10:00:00Z');
+    await h.store.people.saveInbox(person('r', { instant: true }));
+    await follow('r', 'diffusion', '2026-08-20T00:00:00Z');
+    running = await startWorkers({ queues, ctx, platforms: ['discord'], log: h.services.log, ingest: false });
+    await processAlertScan({ id: 's', name: 'alert-scan', data: { days: ['2026-08-20', '2026-08-21'] }, attemptsStarted: 1 }, ctx);
+    await expect.poll(() => platform.to('dm:r').length, { timeout: 10_000 }).toBe(1);
+    const messageId = `m${platform.posts.length}`;
+    await h.handlers.reaction({ platform: 'discord', workspaceId: 'g1', channelId: 'dm:r', messageId, userId: 'r', emoji: '🔖', added: true });
+    expect(await h.store.listBookmarks('discord', 'r')).toEqual([]);
+  });
+});
