@@ -2,7 +2,8 @@
  * The bot on Discord through discord.js 14: the gateway client for slash commands,
  * buttons, autocomplete and 🔖 reactions, and REST for the bot's own posts.
  *
- * - Intents Guilds and GuildMessageReactions only (no privileged intent). Partials
+ * - Intents Guilds, GuildMessageReactions and DirectMessageReactions (🔖 on an inbox's DMs),
+ *   no privileged intent. Partials
  *   (Message, Reaction, User, Channel) make reactions on messages posted before a restart
  *   arrive: the posted log, not the message cache, says which paper a message shows.
  * - Shards: the process runs the gateway shards `shards` names (DISCORD_SHARDS,
@@ -45,13 +46,15 @@ import { GENERIC_FAILURE } from '../../core/errors.js';
 import { noMetrics, type Metrics } from '../../core/metrics.js';
 import type { ChannelRef, ChatPlatform, Logger, PlatformHandlers, PostedRef, PostOptions, TurnGate } from '../../core/ports.js';
 import { errorReply, type OutboundMessage, type Reply } from '../../core/reply.js';
+import { DmChannels } from './dm-channels.js';
+import { TIMED_OUT, within } from './within.js';
 import { forLog, fromDiscordError } from './errors.js';
 import { InvalidRequestBreaker } from './invalid-requests.js';
 import { LIMITS } from './limits.js';
 import { describeShardIds, resolveShards, shardRefusal, type ShardPlan } from './shards.js';
 import { carriesKey } from './message-key.js';
 import { autocompleteChoices, editOptions, messageBody, NOOP_PREFIX, renderOutbound, renderReply, replyOptions } from './render.js';
-import { focusedOf, toActionEvent, toInvocation, toReactionEvent, type OptionLike } from './translate.js';
+import { dmReactionOf, focusedOf, toActionEvent, toInvocation, toReactionEvent, type OptionLike } from './translate.js';
 
 export interface DiscordPlatformOptions {
   token: string;
@@ -91,18 +94,6 @@ export function nonceFor(idempotencyKey: string): string {
 /** Pages of 100 recent messages findPosted reads: a digest's own posts are the latest. */
 const FIND_PAGES = 2;
 
-const TIMED_OUT = Symbol('timed out');
-
-/** Resolves with the promise's value, or TIMED_OUT after `ms`; the timer never outlives the race. */
-async function within<T>(p: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([p, new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 export class DiscordPlatform implements ChatPlatform {
   readonly name = 'discord' as const;
   private readonly client: Client | null;
@@ -114,6 +105,8 @@ export class DiscordPlatform implements ChatPlatform {
   private readonly autocompleteTimeoutMs: number;
   private selfIdCache: string | undefined;
   readonly breaker: InvalidRequestBreaker;
+  /** People's inboxes: `dm:<user>` refs → the bot's DM channels. */
+  readonly dms: DmChannels;
 
   constructor(private readonly opts: DiscordPlatformOptions) {
     this.log = opts.log;
@@ -145,7 +138,7 @@ export class DiscordPlatform implements ChatPlatform {
       this.rest = new REST(restOptions);
     } else {
       this.client = new Client({
-        intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessageReactions],
+        intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessageReactions, GatewayIntentBits.DirectMessageReactions],
         partials: [Partials.Message, Partials.Reaction, Partials.User, Partials.Channel],
         // Belt and braces: every payload sets its own (empty) allowed mentions too.
         allowedMentions: { parse: [] },
@@ -155,6 +148,7 @@ export class DiscordPlatform implements ChatPlatform {
     }
     // Posts work before (or without) login.
     this.rest.setToken(opts.token);
+    this.dms = new DmChannels(this.rest);
     this.rest.on('rateLimited', (info) => {
       this.log.warn({ route: info.route, global: info.global, retryAfterMs: info.retryAfter, scope: info.scope }, 'discord rate limit: waiting');
     });
@@ -175,6 +169,11 @@ export class DiscordPlatform implements ChatPlatform {
     client.on(Events.InteractionCreate, (i) => this.track(this.onInteraction(i)));
     client.on(Events.MessageReactionAdd, (r, u) => this.track(this.onReaction(r, u, true)));
     client.on(Events.MessageReactionRemove, (r, u) => this.track(this.onReaction(r, u, false)));
+    // discord.js drops reactions in a DM channel it has not cached (an inbox opened by a worker, or before a restart).
+    client.on(Events.Raw, (packet: { t?: string | null; d?: unknown }) => {
+      const ev = dmReactionOf(packet, this.botUserId);
+      if (ev) this.track(this.handlers!.reaction(ev));
+    });
     client.on(Events.Error, (err) => this.log.error({ err: forLog(err) }, 'discord client error'));
     client.on(Events.Warn, (msg) => this.log.warn({ msg }, 'discord client warning'));
     client.on(Events.ShardError, (err, shard) => this.log.warn({ err, shard }, 'discord gateway connection error'));
@@ -231,12 +230,12 @@ export class DiscordPlatform implements ChatPlatform {
     while (this.inflight.size) await Promise.allSettled([...this.inflight]);
   }
 
-  /** Lets in-flight interactions finish (up to 5 s), then disconnects. */
   /** A poster (no gateway) is connected once constructed: REST needs no session. */
   isConnected(): boolean {
     return this.client ? this.client.isReady() : true;
   }
 
+  /** Lets in-flight interactions finish (up to 5 s), then disconnects. */
   async stop(): Promise<void> {
     await within(this.idle(), 5000);
     if (this.client) await this.client.destroy();
@@ -244,14 +243,17 @@ export class DiscordPlatform implements ChatPlatform {
     this.rest.clearHandlerSweeper();
   }
 
+  /** A `dm:<user>` ref (a person's inbox) posts in the bot's DM channel with that user (dm-channels.ts). */
   async post(channel: ChannelRef, message: OutboundMessage, opts: PostOptions = {}): Promise<PostedRef> {
     const body = messageBody(renderOutbound(message), opts.idempotencyKey ? nonceFor(opts.idempotencyKey) : undefined);
-    try {
-      const sent = (await this.rest.post(Routes.channelMessages(channel.channelId), { body })) as APIMessage;
-      return { messageId: sent.id };
-    } catch (err) {
-      throw fromDiscordError(err, `post to channel ${channel.channelId}`);
-    }
+    return this.dms.on(channel.channelId, async (id) => {
+      try {
+        const sent = (await this.rest.post(Routes.channelMessages(id), { body })) as APIMessage;
+        return { messageId: sent.id };
+      } catch (err) {
+        throw fromDiscordError(err, `post to channel ${id}`);
+      }
+    });
   }
 
   /**
@@ -260,21 +262,23 @@ export class DiscordPlatform implements ChatPlatform {
    */
   async findPosted(channel: ChannelRef, idempotencyKey: string): Promise<PostedRef | null> {
     const tag = nonceFor(idempotencyKey);
-    try {
-      const self = await this.selfId();
-      let before: string | undefined;
-      for (let page = 0; page < FIND_PAGES; page++) {
-        const query = new URLSearchParams({ limit: '100', ...(before ? { before } : {}) });
-        const batch = (await this.rest.get(Routes.channelMessages(channel.channelId), { query })) as APIMessage[];
-        const hit = batch.find((m) => m.author?.id === self && carriesKey(m, tag));
-        if (hit) return { messageId: hit.id };
-        if (batch.length < 100) return null;
-        before = batch[batch.length - 1]!.id;
+    return this.dms.on(channel.channelId, async (id) => {
+      try {
+        const self = await this.selfId();
+        let before: string | undefined;
+        for (let page = 0; page < FIND_PAGES; page++) {
+          const query = new URLSearchParams({ limit: '100', ...(before ? { before } : {}) });
+          const batch = (await this.rest.get(Routes.channelMessages(id), { query })) as APIMessage[];
+          const hit = batch.find((m) => m.author?.id === self && carriesKey(m, tag));
+          if (hit) return { messageId: hit.id };
+          if (batch.length < 100) return null;
+          before = batch[batch.length - 1]!.id;
+        }
+        return null;
+      } catch (err) {
+        throw fromDiscordError(err, `look for message ${tag} in channel ${id}`);
       }
-      return null;
-    } catch (err) {
-      throw fromDiscordError(err, `look for message ${tag} in channel ${channel.channelId}`);
-    }
+    });
   }
 
   /** The bot's user id: from the session, else asked once (a REST-only poster). */
@@ -287,11 +291,13 @@ export class DiscordPlatform implements ChatPlatform {
   }
 
   async addBookmarkHint(channel: ChannelRef, messageId: string): Promise<void> {
-    try {
-      await this.rest.put(Routes.channelMessageOwnReaction(channel.channelId, messageId, encodeURIComponent(BOOKMARK_EMOJI)));
-    } catch (err) {
-      throw fromDiscordError(err, `add ${BOOKMARK_EMOJI} to message ${messageId}`);
-    }
+    await this.dms.on(channel.channelId, async (id) => {
+      try {
+        await this.rest.put(Routes.channelMessageOwnReaction(id, messageId, encodeURIComponent(BOOKMARK_EMOJI)));
+      } catch (err) {
+        throw fromDiscordError(err, `add ${BOOKMARK_EMOJI} to message ${messageId}`);
+      }
+    });
   }
 
   // ─── Inbound ─────────────────────────────────────────────────────────────────────────
@@ -400,6 +406,7 @@ export class DiscordPlatform implements ChatPlatform {
 
   private async onReaction(reaction: MessageReaction | PartialMessageReaction, user: User | PartialUser, added: boolean): Promise<void> {
     const message = reaction.message;
+    if (message.guildId === null) return; // a DM: handled from the raw packet (dmReactionOf)
     const ev = toReactionEvent(
       {
         messageId: message.id,

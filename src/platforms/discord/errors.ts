@@ -3,6 +3,9 @@
  *
  * - 10003 Unknown Channel, 50001 Missing Access, 50013 Missing Permissions: the channel is
  *   gone or closed to the bot → ChannelUnavailableError (the subscription gets paused).
+ * - 50007 Cannot send messages to this user (DMs closed, or no server shared with the bot
+ *   any more) and 10013 Unknown User, on a person's inbox (dm-channels.ts): the same, so
+ *   the inbox gets paused.
  * - 401: the token was refused → ConfigError (nothing will work until it is fixed).
  * - any other 4xx: Discord refused this request for good → UpstreamError, not retryable.
  * - 5xx (after @discordjs/rest's own retries) and network errors are returned unchanged:
@@ -16,6 +19,8 @@ import { DiscordAPIError, HTTPError, RateLimitError } from 'discord.js';
 import { BotError, ChannelUnavailableError, RateLimitedError, UpstreamError } from '../../core/errors.js';
 
 export const CHANNEL_GONE_CODES: ReadonlySet<number> = new Set([10003, 50001, 50013]);
+/** A direct message that cannot be delivered: only ever answered on DM routes. */
+export const DM_UNDELIVERABLE_CODES: ReadonlySet<number> = new Set([50007, 10013]);
 
 /** `what` says what was attempted, for the log ("post to 123", "add 🔖 to 456"). */
 export function fromDiscordError(err: unknown, what: string): unknown {
@@ -23,7 +28,7 @@ export function fromDiscordError(err: unknown, what: string): unknown {
   if (!(err instanceof DiscordAPIError)) return err;
   const code = typeof err.code === 'number' ? err.code : Number(err.code);
   const detail = `${what}: Discord ${err.status} (code ${err.code}) ${err.message}`;
-  if (CHANNEL_GONE_CODES.has(code)) return new ChannelUnavailableError(String(code), detail);
+  if (CHANNEL_GONE_CODES.has(code) || DM_UNDELIVERABLE_CODES.has(code)) return new ChannelUnavailableError(String(code), detail);
   if (err.status === 401) return new BotError('config', 'Discord refused the bot token (401). Check DISCORD_TOKEN.', { detail, cause: err });
   if (err.status >= 400 && err.status < 500) {
     return new UpstreamError('Discord refused the request.', { status: err.status, retryable: false, detail, cause: err });

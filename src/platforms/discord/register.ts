@@ -11,6 +11,10 @@
  * permissions in the channel, which Discord resolves with overwrites and sends with
  * every interaction. Server admins can still narrow `/papers` as a whole in
  * Server Settings → Integrations. See docs/discord.md.
+ *
+ * Installs: a server (guild install) or a person (user install), in every context: a
+ * server channel, the DM with the bot, a group DM. Outside a server the bot is in, nobody
+ * has channel permissions (translate.ts), so subscribing is refused there by the core.
  */
 import {
   ApplicationCommandOptionType,
@@ -96,8 +100,10 @@ export function buildCommand(specs: readonly CommandSpec[]): RESTPostAPIChatInpu
     description: ROOT_DESCRIPTION,
     // Open to everyone: see the note at the top of this file.
     default_member_permissions: null,
-    contexts: [InteractionContextType.Guild],
-    integration_types: [ApplicationIntegrationType.GuildInstall],
+    // Installable by a server and by a user, so /papers works in servers, in the DM with
+    // the bot, and (user installs) in group DMs and servers without the bot.
+    contexts: [InteractionContextType.Guild, InteractionContextType.BotDM, InteractionContextType.PrivateChannel],
+    integration_types: [ApplicationIntegrationType.GuildInstall, ApplicationIntegrationType.UserInstall],
     options: specs.map(subcommand),
   };
 }

@@ -25,7 +25,7 @@ import {
   type RESTPostAPIChannelMessageJSONBody,
 } from 'discord.js';
 import { unsaveAction } from '../../core/actions.js';
-import type { OutboundMessage, PaperView, Pager, Reply, Tone } from '../../core/reply.js';
+import type { OutboundMessage, PaperView, Pager, Reply, ReplyButton, Tone } from '../../core/reply.js';
 import { cut, escapeFit, fitEmbeds, LIMITS, safeUrl } from './limits.js';
 import { stampKey } from './message-key.js';
 
@@ -88,7 +88,7 @@ function linkButton(label: string, url: string | null): APIButtonComponent[] {
   return safe ? [{ type: ComponentType.Button, style: ButtonStyle.Link, label: cut(label, LIMITS.buttonLabel), url: safe }] : [];
 }
 
-function actionButton(label: string, customId: string, opts: { emoji?: string; disabled?: boolean; style?: ButtonStyle.Primary | ButtonStyle.Secondary } = {}): APIButtonComponent {
+function actionButton(label: string, customId: string, opts: { emoji?: string; disabled?: boolean; style?: ButtonStyle.Primary | ButtonStyle.Secondary | ButtonStyle.Danger } = {}): APIButtonComponent {
   return {
     type: ComponentType.Button,
     style: opts.style ?? ButtonStyle.Secondary,
@@ -165,12 +165,57 @@ function fileName(name: string): string {
   return base.replace(/[^\w.-]+/g, '_').slice(-80) || 'file.txt';
 }
 
+const BUTTON_STYLE = { primary: ButtonStyle.Primary, secondary: ButtonStyle.Secondary, danger: ButtonStyle.Danger } as const;
+
+/** A reply's own buttons (a confirmation): rows of five, ids longer than Discord takes left out. */
+function replyButtonRows(buttons: readonly ReplyButton[]): ButtonRow[] {
+  const usable = buttons.filter((b) => b.actionId.length > 0 && b.actionId.length <= LIMITS.customId).map((b) => actionButton(b.label, b.actionId, { style: BUTTON_STYLE[b.style] }));
+  const rows: ButtonRow[] = [];
+  for (let i = 0; i < usable.length && rows.length < LIMITS.actionRows; i += LIMITS.buttonsPerRow) rows.push(row(usable.slice(i, i + LIMITS.buttonsPerRow)));
+  return rows;
+}
+
+/** "matched: <topic>", the followed topic an inbox paper was picked for. */
+function matchedLine(topic: string): string {
+  return `*matched: ${escapeFit(topic, 200)}*`;
+}
+
+/**
+ * An instant alert: one compact embed per paper (title linked, one line, upvotes, links,
+ * the topic it matched) and a Save button for each, numbered alike. Ten embeds at most;
+ * any more are counted in the text ("…and 3 more").
+ */
+function alertPayload(msg: Extract<OutboundMessage, { kind: 'alert' }>): DiscordPayload {
+  const embeds = fitEmbeds(
+    msg.items.slice(0, LIMITS.embeds).map(({ paper: p, topic }, i) => {
+      const links = [mdLink('arXiv', p.links.arxiv), mdLink('PDF', p.links.pdf), mdLink('Code', p.links.code)].filter(Boolean);
+      const stats = [p.upvotes !== null ? `▲ ${p.upvotes}` : null, ...links].filter(Boolean).join(' · ');
+      const embed: APIEmbed = {
+        title: `${i + 1}. ${escapeFit(p.title, 200)}`,
+        description: [escapeFit(p.tldr, 280), stats, matchedLine(topic)].filter(Boolean).join('\n'),
+        color: COLORS.paper,
+      };
+      const url = safeUrl(p.links.hf);
+      if (url) embed.url = url;
+      return embed;
+    }),
+  );
+  // A Save button for each paper shown (an embed fitEmbeds dropped takes its button along).
+  const saves = msg.items.slice(0, embeds.length).map(({ paper }, i) => actionButton(`Save ${i + 1}`, paper.saveAction, { emoji: '🔖' }));
+  const rows: ButtonRow[] = [];
+  for (let i = 0; i < saves.length; i += LIMITS.buttonsPerRow) rows.push(row(saves.slice(i, i + LIMITS.buttonsPerRow)));
+  const more = msg.items.length - embeds.length;
+  const head = [`**${escapeFit(msg.title, 300)}**`, 'Press Save to bookmark one.'];
+  if (more > 0) head.push(`…and ${more} more: \`/papers following\` shows your topics, \`/papers search\` finds the rest.`);
+  return payload({ content: head.join('\n'), embeds, components: rows, ephemeral: false });
+}
+
 // ─── Replies ─────────────────────────────────────────────────────────────────────────
 
 export function renderReply(reply: Reply): DiscordPayload {
   switch (reply.kind) {
     case 'text':
-      return payload({ content: TONE_ICON[reply.tone] + escapeFit(reply.text, LIMITS.content - 4), ephemeral: reply.ephemeral });
+      return payload({ content: TONE_ICON[reply.tone] + escapeFit(reply.text, LIMITS.content - 4), components: replyButtonRows(reply.buttons ?? []), ephemeral: reply.ephemeral });
 
     case 'papers': {
       const head = [`**${escapeFit(reply.heading, 300)}**`];
@@ -250,12 +295,13 @@ export function renderOutbound(msg: OutboundMessage): DiscordPayload {
         ephemeral: false,
       });
     }
-    case 'digestPaper':
-      return payload({
-        embeds: [paperEmbed(msg.paper, { number: msg.position, linksField: false, footer: `${msg.position} of ${msg.of} · arXiv ${msg.paper.id} · react with 🔖 to bookmark` })],
-        components: [paperButtons(msg.paper)],
-        ephemeral: false,
-      });
+    case 'digestPaper': {
+      const embed = paperEmbed(msg.paper, { number: msg.position, linksField: false, footer: `${msg.position} of ${msg.of} · arXiv ${msg.paper.id} · react with 🔖 to bookmark` });
+      if (msg.topic) embed.description = `${embed.description}\n${matchedLine(msg.topic)}`;
+      return payload({ embeds: [embed], components: [paperButtons(msg.paper)], ephemeral: false });
+    }
+    case 'alert':
+      return alertPayload(msg);
     case 'notice':
       return payload({ content: escapeFit(msg.text, LIMITS.content), ephemeral: false });
   }

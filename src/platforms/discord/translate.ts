@@ -3,12 +3,15 @@
  * structures have), so it is tested without a client. It decides nothing: unknown
  * subcommands and options are passed on for the core to answer or ignore.
  */
-import { ApplicationCommandOptionType, PermissionFlagsBits } from 'discord.js';
+import { ApplicationCommandOptionType, ApplicationIntegrationType, PermissionFlagsBits } from 'discord.js';
+import { inboxRef } from '../../core/inbox.js';
 import type { ActionEvent, CommandInvocation, InvokerPermissions, ReactionEvent } from '../../core/ports.js';
 import { withoutKey } from './message-key.js';
 
-/** The workspace of an interaction outside a guild (commands are registered guild-only). */
+/** The workspace of an interaction outside a guild: a DM with the bot, a group DM (user installs). */
 export const NO_GUILD = '@me';
+
+const NO_PERMISSIONS: InvokerPermissions = { manageChannel: false, workspaceAdmin: false };
 
 /** What discord.js gives for an option (CommandInteractionOption). */
 export interface OptionLike {
@@ -31,6 +34,23 @@ export interface InteractionLike {
   user: { id: string; username: string };
   /** The member's permissions in the channel, overwrites applied (Discord computes them). */
   memberPermissions: PermissionsLike | null;
+  /**
+   * Which installs authorised it: the guild's id under GuildInstall (0) when the bot is in
+   * the server, the user's id under UserInstall (1) when they installed the app themselves.
+   * Absent: treated as a guild install (interactions from before user installs).
+   */
+  authorizingIntegrationOwners?: Partial<Record<ApplicationIntegrationType, string>>;
+}
+
+/**
+ * True when the bot itself is in the interaction's server (installed there), so it can
+ * post in its channels. A user-installed app used in a server without the bot, or in a DM
+ * or group DM, has no channel it can subscribe: no one gets channel permissions there.
+ */
+export function botInGuild(i: Pick<InteractionLike, 'guildId' | 'authorizingIntegrationOwners'>): boolean {
+  if (i.guildId === null) return false;
+  const owners = i.authorizingIntegrationOwners;
+  return owners === undefined || owners[ApplicationIntegrationType.GuildInstall] !== undefined;
 }
 
 /** Manage Channels and Administrator, as resolved by Discord for this channel (null outside a guild). */
@@ -60,7 +80,7 @@ function originOf(i: InteractionLike) {
     channelId: i.channelId ?? '',
     id: i.id,
     userId: i.user.id,
-    permissions: permissionsOf(i.memberPermissions),
+    permissions: botInGuild(i) ? permissionsOf(i.memberPermissions) : NO_PERMISSIONS,
   };
 }
 
@@ -102,15 +122,36 @@ export interface ReactionLike {
   userIsBot: boolean | null;
 }
 
+/**
+ * A reaction outside a guild is in the bot's DM with the person reacting (the bot is in no
+ * other DMs): it is on their inbox, the `dm:<user>` ref its messages were posted to and
+ * logged under, so a 🔖 there bookmarks like one in a channel.
+ */
 export function toReactionEvent(r: ReactionLike, added: boolean, botUserId: string | null): ReactionEvent {
   return {
     platform: 'discord',
     workspaceId: r.guildId ?? NO_GUILD,
-    channelId: r.channelId,
+    channelId: r.guildId ? r.channelId : inboxRef({ platform: 'discord', workspaceId: NO_GUILD, userId: r.userId }).channelId,
     messageId: r.messageId,
     userId: r.userId,
     emoji: r.emoji.name ?? r.emoji.id ?? '',
     added,
     byBot: r.userId === botUserId || r.userIsBot === true,
   };
+}
+
+/**
+ * A gateway packet that is a reaction in a DM (no guild), as a ReactionEvent; else null.
+ * Read from the raw packet because discord.js drops reactions in DM channels it has not
+ * cached, and it caches none it did not see opened.
+ */
+export function dmReactionOf(packet: { t?: string | null; d?: unknown }, botUserId: string | null): ReactionEvent | null {
+  if (packet.t !== 'MESSAGE_REACTION_ADD' && packet.t !== 'MESSAGE_REACTION_REMOVE') return null;
+  const d = packet.d as { guild_id?: string; channel_id?: string; message_id?: string; user_id?: string; emoji?: { name?: string | null; id?: string | null }; member?: { user?: { bot?: boolean } } } | undefined;
+  if (!d || d.guild_id !== undefined || !d.channel_id || !d.message_id || !d.user_id || !d.emoji) return null;
+  return toReactionEvent(
+    { messageId: d.message_id, channelId: d.channel_id, guildId: null, emoji: { name: d.emoji.name ?? null, id: d.emoji.id ?? null }, userId: d.user_id, userIsBot: null },
+    packet.t === 'MESSAGE_REACTION_ADD',
+    botUserId,
+  );
 }

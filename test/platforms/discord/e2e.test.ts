@@ -47,10 +47,10 @@ describe('Discord bot end to end (discord.js against the local stand-in)', () =>
     await bot.close();
   });
 
-  it('logs in with Guilds and GuildMessageReactions only, and keeps the heartbeat going', async () => {
+  it('logs in with Guilds, GuildMessageReactions and DirectMessageReactions only, and keeps the heartbeat going', async () => {
     const { gateway } = bot.discord;
     expect(gateway.identifies).toHaveLength(1);
-    expect(gateway.identifies[0]!.intents).toBe(INTENTS.Guilds | INTENTS.GuildMessageReactions);
+    expect(gateway.identifies[0]!.intents).toBe(INTENTS.Guilds | INTENTS.GuildMessageReactions | INTENTS.DirectMessageReactions);
     expect(bot.discord.requests.find((r) => r.path === '/gateway/bot')?.auth).toBe(true);
     await bot.discord.waitFor(() => gateway.heartbeats >= 2, { what: 'two heartbeats' });
     expect(gateway.heartbeatAcks).toBe(gateway.heartbeats);

@@ -37,6 +37,13 @@ describe('/papers application command', () => {
     expect(sub('help').options.map((o) => o.name)).toEqual(['command']);
   });
 
+  it('can be installed by a server or a user, and used in servers, the DM with the bot and group DMs', () => {
+    expect(cmd.integration_types).toEqual([0, 1]);
+    expect(cmd.contexts).toEqual([0, 1, 2]);
+    expect(standinValidate({ ...cmd, contexts: [0, 3] })).toEqual(['contexts: 3 is not one of 0, 1, 2']);
+    expect(standinValidate({ ...cmd, integration_types: [] })).toEqual(['integration_types: must be a non-empty array']);
+  });
+
   it('leaves /papers open to everyone and names the permission on the subcommands that need it', () => {
     expect(cmd.default_member_permissions).toBeNull();
     for (const name of ['subscribe', 'unsubscribe', 'settings']) {
@@ -94,6 +101,7 @@ describe('registration through REST (stand-in)', () => {
     const second = await registerCommands({ rest, appId: discord.appId, specs: commands });
     expect(second.map((c) => c.id)).toEqual(first.map((c) => c.id));
     expect(discord.commands.global.map((c: { name: string }) => c.name)).toEqual(['papers']);
+    expect(discord.commands.global[0]).toMatchObject({ integration_types: [0, 1], contexts: [0, 1, 2] });
     expect(discord.requests.filter((r) => r.method === 'PUT').map((r) => r.path)).toEqual([`/applications/${discord.appId}/commands`, `/applications/${discord.appId}/commands`]);
   });
 

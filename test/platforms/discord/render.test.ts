@@ -82,6 +82,57 @@ describe('Discord renderer', () => {
     expect(renderOutbound(one).ephemeral).toBe(false);
   });
 
+  it('marks an inbox paper with the topic it matched, escaped', () => {
+    const one: OutboundMessage = { kind: 'digestPaper', date: '2024-05-27', paper: view(paper, { rank: 1 }), position: 1, of: 3, topic: 'vision *encoders* <@123> @everyone' };
+    const p = expectValid(renderOutbound(one), 'channel');
+    expect(p).toMatchSnapshot();
+    expect(p.embeds[0]!.description).toMatch(/\n\*matched: vision \\\*encoders\\\* \\<\u200b@123\\> @\u200beveryone\*$/);
+    expect(p.components[0]!.components.at(-1)).toMatchObject({ label: 'Save', custom_id: paper.id.replace(/^/, 'bm:') });
+  });
+
+  it('renders an instant alert: an embed and a Save button per paper, each with its topic', () => {
+    const items = [
+      { paper: view(paper), topic: 'vision encoder' },
+      { paper: view(makePaper({ id: '2405.00002', upvotes: 3 })), topic: 'author:hinton' },
+    ];
+    const alert: OutboundMessage = { kind: 'alert', batch: '2024-05-27T14', title: '2 new papers match what you follow', items };
+    const p = expectValid(renderOutbound(alert), 'channel');
+    expect(p).toMatchSnapshot();
+    expect(p.embeds).toHaveLength(2);
+    expect(p.embeds.map((e) => e.description!.split('\n').at(-1))).toEqual(['*matched: vision encoder*', '*matched: author:hinton*']);
+    expect(p.components[0]!.components.map((b) => ('custom_id' in b ? b.custom_id : ''))).toEqual(['bm:2405.15738', 'bm:2405.00002']);
+    // The key a retry looks for rides on the first Save button.
+    expect(JSON.stringify(messageBody(p, 'k'.repeat(25)).components)).toContain('bm:2405.15738|k:');
+  });
+
+  it('fits an alert of 30 oversized papers: ten embeds, ten Save buttons, the rest counted', () => {
+    const huge = makePaper({ id: '2401.00009', title: 'T'.repeat(5000), aiSummary: '*'.repeat(5000) });
+    const items = Array.from({ length: 30 }, (_, i) => ({ paper: view({ ...huge, id: `2401.${String(10000 + i)}` }), topic: 'x'.repeat(500) }));
+    const p = expectValid(renderOutbound({ kind: 'alert', batch: 'b', title: 'A'.repeat(3000), items }), 'channel');
+    expect(p.embeds).toHaveLength(10);
+    expect(p.embeds.reduce((n, e) => n + embedLength(e), 0)).toBeLessThanOrEqual(6000);
+    expect(p.components.map((r) => r.components.length)).toEqual([5, 5]);
+    expect(p.content).toContain('…and 20 more');
+    expect(p.content.length).toBeLessThanOrEqual(2000);
+  });
+
+  it('puts a reply\'s own buttons (a confirmation) under it, styled, in rows of five', () => {
+    const reply: Reply = { ...text('Delete everything I hold about you?', 'warning'), buttons: [{ label: 'Yes, forget me', actionId: 'fm:yes:200000000000000001', style: 'danger' }, { label: 'Cancel', actionId: 'fm:no', style: 'secondary' }] };
+    const p = expectValid(renderReply(reply));
+    expect(p.components).toEqual([
+      {
+        type: 1,
+        components: [
+          { type: 2, style: 4, label: 'Yes, forget me', custom_id: 'fm:yes:200000000000000001' },
+          { type: 2, style: 2, label: 'Cancel', custom_id: 'fm:no' },
+        ],
+      },
+    ]);
+    const many = expectValid(renderReply({ ...text('Pick'), buttons: Array.from({ length: 30 }, (_, i) => ({ label: `B${i}`, actionId: `a:${i}`, style: 'primary' as const })) }));
+    expect(many.components.map((r) => r.components.length)).toEqual([5, 5, 5, 5, 5]);
+    expect(renderReply(text('No buttons')).components).toEqual([]);
+  });
+
   it('marks text replies by tone, and keeps them private when asked', () => {
     expect(renderReply(text('Saved.', 'success')).content).toBe('✅ Saved.');
     expect(renderReply(text('Unknown timezone "Mars/X".', 'error')).content).toBe('❌ Unknown timezone "Mars/X".');

@@ -29,6 +29,8 @@ export const INTENTS = {
   GuildPresences: 1 << 8,
   GuildMessages: 1 << 9,
   GuildMessageReactions: 1 << 10,
+  DirectMessages: 1 << 12,
+  DirectMessageReactions: 1 << 13,
   MessageContent: 1 << 15,
 } as const;
 
@@ -43,6 +45,15 @@ const EVENT_INTENT: Record<string, number> = {
   MESSAGE_REACTION_ADD: INTENTS.GuildMessageReactions,
   MESSAGE_REACTION_REMOVE: INTENTS.GuildMessageReactions,
 };
+
+/** The intent an event needs: reactions and messages in DMs (no guild) have their own. */
+function intentFor(t: string, d: Json): number | undefined {
+  if (d && typeof d === 'object' && d.guild_id === undefined) {
+    if (t === 'MESSAGE_REACTION_ADD' || t === 'MESSAGE_REACTION_REMOVE') return INTENTS.DirectMessageReactions;
+    if (t === 'MESSAGE_CREATE') return INTENTS.DirectMessages;
+  }
+  return EVENT_INTENT[t];
+}
 
 export interface IdentifyRecord {
   token: string;
@@ -178,7 +189,7 @@ export class StandinGateway {
   }
 
   private dispatchTo(session: Session, t: string, d: Json): void {
-    const need = EVENT_INTENT[t];
+    const need = intentFor(t, d);
     if (need !== undefined && (session.intents & need) === 0) return;
     session.seq++;
     this.send(session, { op: 0, t, s: session.seq, d });
@@ -203,7 +214,7 @@ export class StandinGateway {
     let n = 0;
     for (const s of this.sessions) {
       if (!s.identified || !this.owns(s, guildOf(t, d))) continue;
-      const need = EVENT_INTENT[t];
+      const need = intentFor(t, d);
       if (need !== undefined && (s.intents & need) === 0) continue;
       this.dispatchTo(s, t, d);
       received?.push(s.shard);

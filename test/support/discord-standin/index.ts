@@ -19,6 +19,7 @@ import { mulberry32 } from '../random.js';
 import { StandinGateway } from './gateway.js';
 import {
   apiChannel,
+  apiDmChannel,
   apiMember,
   apiMessage,
   apiUser,
@@ -93,6 +94,13 @@ export interface StandinOptions {
   maxConcurrency?: number;
 }
 
+/**
+ * Where a user runs a command: a channel of a guild the bot is in (default); their DM with
+ * the bot (`'dm'`, context 1); a group DM (`{ privateChannel }`, context 2); or a channel
+ * of a server the bot is not in, through the user's own install (`{ userInstallIn }`).
+ */
+export type Where = 'guild' | 'dm' | { privateChannel: string } | { userInstallIn: string };
+
 export type FaultKind = 'rateLimit' | 'serverError' | 'unknownChannel' | 'missingAccess' | 'missingPermissions' | 'unknownMessage';
 
 export interface Fault {
@@ -161,6 +169,13 @@ export class DiscordStandin {
   private readonly messagesById = new Map<string, StoredMessage>();
   private readonly byChannel = new Map<string, StoredMessage[]>();
   private readonly nonces = new Map<string, { message: StoredMessage; at: number }>();
+  /** The bot's DM channel with each user (POST /users/@me/channels), by user id and by channel id. */
+  private readonly dmByUser = new Map<string, StandinChannel & { userId: string }>();
+  private readonly dmById = new Map<string, StandinChannel & { userId: string }>();
+  /** Users the bot cannot message (DMs closed, no shared server): posting in their DM answers 403 50007. */
+  readonly unreachableUsers = new Set<string>();
+  /** User ids Discord does not know: opening a DM with one answers 404 10013. */
+  readonly unknownUsers = new Set<string>();
   private readonly tokens = new Map<string, InteractionRecord>();
   private faults: (Fault & { left: number })[] = [];
   private readonly recent: number[] = [];
@@ -248,6 +263,28 @@ export class DiscordStandin {
     };
   }
 
+  /** The bot's DM channel with a user, opened as the bot's POST /users/@me/channels does (same id each time). */
+  dmChannel(userId: string): StandinChannel & { userId: string } {
+    let dm = this.dmByUser.get(userId);
+    if (!dm) {
+      dm = { id: nextId(), name: '', type: 1, userId };
+      this.dmByUser.set(userId, dm);
+      this.dmById.set(dm.id, dm);
+    }
+    return dm;
+  }
+
+  /** The DM channel with this id, if the bot opened one. */
+  dmOf(channelId: string): (StandinChannel & { userId: string }) | undefined {
+    return this.dmById.get(channelId);
+  }
+
+  /** Messages in the bot's DM with a user, oldest first (none when no DM was opened). */
+  dms(userId: string): StoredMessage[] {
+    const dm = this.dmByUser.get(userId);
+    return dm ? this.messages(dm.id) : [];
+  }
+
   channel(id: string): (StandinChannel & { guildId: string }) | undefined {
     for (const g of this.guilds) {
       const c = g.channels.find((x) => x.id === id);
@@ -289,6 +326,8 @@ export class DiscordStandin {
     name?: string;
     /** Marks this option as focused (an autocomplete request, type 4). */
     focused?: string;
+    /** Where the user typed it (default: a channel of a guild the bot is in). See `Where`. */
+    where?: Where;
   }): InteractionRecord {
     const opts = Object.entries(o.options ?? {}).map(([name, value]) => ({
       name,
@@ -299,6 +338,14 @@ export class DiscordStandin {
     const name = o.name ?? 'papers';
     const channelId = o.channelId ?? DEFAULT_CHANNEL;
     const registered = [...this.commands.global, ...(this.commands.guild.get(this.channel(channelId)?.guildId ?? '') ?? [])].find((c) => c.name === name);
+    // Discord only offers a command where its contexts allow (global commands; a guild command is guild-only).
+    const context = o.where === 'dm' ? 1 : typeof o.where === 'object' && 'privateChannel' in o.where ? 2 : 0;
+    if (registered && context !== 0 && !(registered.guild_id === undefined && (registered.contexts ?? [0, 1, 2]).includes(context))) {
+      throw new Error(`stand-in: /${name} is not offered in context ${context} (its contexts: ${JSON.stringify(registered.contexts)})`);
+    }
+    if (registered && typeof o.where === 'object' && 'userInstallIn' in o.where && !(registered.integration_types ?? [0]).includes(1)) {
+      throw new Error(`stand-in: /${name} cannot be user-installed (integration_types ${JSON.stringify(registered.integration_types)})`);
+    }
     const data = {
       id: registered?.id ?? '300000000000000001',
       name,
@@ -313,41 +360,66 @@ export class DiscordStandin {
     return this.slashCommand({ ...o, options: { ...o.options, [o.option]: o.text }, focused: o.option });
   }
 
-  /** A user pressing a button of a message (ephemeral ones included). */
+  /** A user pressing a button of a message (ephemeral ones included); in a DM when the message is in one. */
   clickButton(o: { messageId: string; customId: string; user?: StandinUser; permissions?: string }): InteractionRecord {
     const m = this.messagesById.get(o.messageId);
     if (!m) throw new Error(`stand-in: no message ${o.messageId}`);
     const ids = m.components.flatMap((r: Json) => r.components ?? []).map((b: Json) => b.custom_id);
     if (!ids.includes(o.customId)) throw new Error(`stand-in: message ${o.messageId} has no button "${o.customId}" (has ${ids.join(', ')})`);
-    const rec = this.interact(3, { message: apiMessage(m, this.appId), data: { custom_id: o.customId, component_type: 2 } }, { ...o, channelId: m.channelId });
+    const dm = this.dmById.get(m.channelId);
+    if (dm && o.user && o.user.id !== dm.userId) throw new Error(`stand-in: only ${dm.userId} can press buttons in their DM with the bot`);
+    const foreignGuild = m.guildId !== null && !this.guilds.some((g) => g.id === m.guildId);
+    const where: Where | undefined = dm ? 'dm' : foreignGuild ? { userInstallIn: m.guildId! } : m.guildId === null && !this.channel(m.channelId) ? { privateChannel: m.channelId } : undefined;
+    const user = o.user ?? (dm ? { id: dm.userId, username: `user-${dm.userId.slice(-4)}` } : undefined);
+    const rec = this.interact(3, { message: apiMessage(m, this.appId), data: { custom_id: o.customId, component_type: 2 } }, { ...o, ...(user ? { user } : {}), channelId: m.channelId, ...(where ? { where } : {}) });
     rec.original = m;
     return rec;
   }
 
-  private interact(type: number, extra: Json, o: { channelId?: string; user?: StandinUser; permissions?: string }): InteractionRecord {
-    const channelId = o.channelId ?? DEFAULT_CHANNEL;
-    const ch = this.channel(channelId);
+  private interact(type: number, extra: Json, o: { channelId?: string; user?: StandinUser; permissions?: string; where?: Where }): InteractionRecord {
     const user = o.user ?? DEFAULT_USER;
     const id = nextId();
     const token = `standin-interaction-${id}`;
-    const payload = {
-      id,
-      application_id: this.appId,
-      type,
-      token,
-      version: 1,
-      ...(ch ? { guild_id: ch.guildId, channel: apiChannel(ch, ch.guildId) } : {}),
-      channel_id: channelId,
-      ...(ch ? { member: apiMember(user, o.permissions ?? PERMISSIONS.member) } : { user: apiUser(user) }),
-      app_permissions: PERMISSIONS.bot,
-      locale: 'en-US',
-      ...(ch ? { guild_locale: 'en-US' } : {}),
-      entitlements: [],
-      authorizing_integration_owners: ch ? { '0': ch.guildId } : { '1': user.id },
-      context: ch ? 0 : 1,
-      attachment_size_limit: 10 * 1024 * 1024,
-      ...extra,
-    };
+    const common = { id, application_id: this.appId, type, token, version: 1, app_permissions: PERMISSIONS.bot, locale: 'en-US', entitlements: [], attachment_size_limit: 10 * 1024 * 1024 };
+    let payload: Json;
+    const where = o.where ?? 'guild';
+    if (where === 'dm') {
+      // The user's DM with the bot (context 1, BOT_DM): no guild, no member; the app is the user's.
+      const dm = this.dmChannel(user.id);
+      payload = { ...common, channel_id: dm.id, channel: apiDmChannel(dm.id, user.id, user.username), user: apiUser(user), authorizing_integration_owners: { '1': user.id }, context: 1, ...extra };
+    } else if (typeof where === 'object' && 'privateChannel' in where) {
+      // A group DM or a DM between users (context 2, PRIVATE_CHANNEL): only a user-installed app is there.
+      const channel = { id: where.privateChannel, type: 3, last_message_id: null, flags: 0, recipients: [apiUser(user)], name: null, icon: null, owner_id: user.id };
+      payload = { ...common, channel_id: where.privateChannel, channel, user: apiUser(user), authorizing_integration_owners: { '1': user.id }, context: 2, ...extra };
+    } else if (typeof where === 'object') {
+      // A server the bot is not in, through the user's install (context 0, authorised by the user only).
+      const channelId = o.channelId ?? nextId();
+      const channel = { id: channelId, type: 0, guild_id: where.userInstallIn, name: 'elsewhere', position: 0, permission_overwrites: [], parent_id: null, nsfw: false, flags: 0 };
+      payload = {
+        ...common,
+        guild_id: where.userInstallIn,
+        channel_id: channelId,
+        channel,
+        member: apiMember(user, o.permissions ?? PERMISSIONS.member),
+        guild_locale: 'en-US',
+        authorizing_integration_owners: { '1': user.id },
+        context: 0,
+        ...extra,
+      };
+    } else {
+      const channelId = o.channelId ?? DEFAULT_CHANNEL;
+      const ch = this.channel(channelId);
+      payload = {
+        ...common,
+        ...(ch ? { guild_id: ch.guildId, channel: apiChannel(ch, ch.guildId) } : {}),
+        channel_id: channelId,
+        ...(ch ? { member: apiMember(user, o.permissions ?? PERMISSIONS.member) } : { user: apiUser(user) }),
+        ...(ch ? { guild_locale: 'en-US' } : {}),
+        authorizing_integration_owners: ch ? { '0': ch.guildId } : { '1': user.id },
+        context: ch ? 0 : 1,
+        ...extra,
+      };
+    }
     const rec: InteractionRecord = { id, token, type, payload, dispatchedAt: Date.now(), shards: [], callbacks: [], late: 0, original: null, followups: [], edits: 0, choices: null };
     this.interactions.set(id, rec);
     this.tokens.set(token, rec);
@@ -505,7 +577,8 @@ export class DiscordStandin {
       ['PUT', /^\/applications\/(\d+)\/commands$/, (m) => this.putCommands(m[1]!, null, body.json)],
       ['GET', /^\/applications\/(\d+)\/guilds\/(\d+)\/commands$/, (m) => this.listCommands(m[1]!, m[2]!)],
       ['PUT', /^\/applications\/(\d+)\/guilds\/(\d+)\/commands$/, (m) => this.putCommands(m[1]!, m[2]!, body.json)],
-      ['GET', /^\/channels\/(\d+)$/, (m) => this.withChannel(m[1]!, (c) => new HttpAnswer(200, apiChannel(c, c.guildId)))],
+      ['POST', /^\/users\/(?:@|%40)me\/channels$/, () => this.openDm(body.json)],
+      ['GET', /^\/channels\/(\d+)$/, (m) => this.withChannel(m[1]!, (c) => new HttpAnswer(200, c.guildId ? apiChannel(c, c.guildId) : apiDmChannel(c.id, this.dmOf(c.id)!.userId)))],
       ['POST', /^\/channels\/(\d+)\/messages$/, (m) => this.createChannelMessage(m[1]!, body)],
       ['GET', /^\/channels\/(\d+)\/messages$/, (m) => this.listChannelMessages(m[1]!, url)],
       ['GET', /^\/channels\/(\d+)\/messages\/(\d+)$/, (m) => this.withMessage(m[1]!, m[2]!, (msg) => new HttpAnswer(200, apiMessage(msg, this.appId)))],
@@ -556,7 +629,9 @@ export class DiscordStandin {
 
   // ─── Channel messages ───────────────────────────────────────────────────────────────
 
-  private withChannel(channelId: string, fn: (c: StandinChannel & { guildId: string }) => HttpAnswer): HttpAnswer {
+  private withChannel(channelId: string, fn: (c: StandinChannel & { guildId: string | null }) => HttpAnswer): HttpAnswer {
+    const dm = this.dmById.get(channelId);
+    if (dm) return fn({ ...dm, guildId: null });
     let c = this.channel(channelId);
     if (!c && this.opts.acceptUnknownChannels) {
       const guild = this.guilds[0]!;
@@ -587,8 +662,18 @@ export class DiscordStandin {
     });
   }
 
+  /** POST /users/@me/channels: the DM channel with `recipient_id` (type 1), the same one every time. */
+  private openDm(body: Json): HttpAnswer {
+    const user = body?.recipient_id;
+    if (typeof user !== 'string' || !/^\d{15,21}$/.test(user)) return invalidForm(['recipient_id: a user id (snowflake) is required']);
+    if (this.unknownUsers.has(user)) return err(404, 10013, 'Unknown User');
+    return new HttpAnswer(200, apiDmChannel(this.dmChannel(user).id, user));
+  }
+
   private createChannelMessage(channelId: string, body: ParsedBody): HttpAnswer {
     return this.withChannel(channelId, (c) => {
+      const dm = this.dmById.get(channelId);
+      if (dm && this.unreachableUsers.has(dm.userId)) return err(403, 50007, 'Cannot send messages to this user');
       const problems = validateMessage(body.json, { context: 'channel', fileCount: body.files.length });
       if (problems.length) return invalidForm(problems);
       const { nonce, enforce_nonce } = body.json;

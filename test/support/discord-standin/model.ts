@@ -147,6 +147,11 @@ export function apiChannel(c: StandinChannel, guildId: string): Json {
   };
 }
 
+/** A DM channel (type 1) between the bot and a user, as POST /users/@me/channels answers. */
+export function apiDmChannel(id: string, userId: string, username = `user-${userId.slice(-4)}`): Json {
+  return { id, type: 1, last_message_id: null, flags: 0, recipients: [apiUser({ id: userId, username })] };
+}
+
 export function apiGuild(g: StandinGuild, bot: StandinUser): Json {
   return {
     id: g.id,

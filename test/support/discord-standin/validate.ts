@@ -154,6 +154,16 @@ export function validateCommand(cmd: Json): string[] {
     });
   };
   walk(cmd.options, 'options', 0);
+  // Installation types (0 guild, 1 user) and contexts (0 guild, 1 bot DM, 2 private channel).
+  const enumList = (field: string, allowed: number[]) => {
+    const v = cmd[field];
+    if (v === undefined || v === null) return;
+    if (!Array.isArray(v) || v.length === 0) return void problems.push(`${field}: must be a non-empty array`);
+    if (new Set(v).size !== v.length) problems.push(`${field}: duplicate values`);
+    for (const x of v) if (!allowed.includes(x)) problems.push(`${field}: ${JSON.stringify(x)} is not one of ${allowed.join(', ')}`);
+  };
+  enumList('integration_types', [0, 1]);
+  enumList('contexts', [0, 1, 2]);
   if (chars > 8000) problems.push(`command: ${chars} characters, at most 8000`);
   return problems;
 }
