@@ -6,10 +6,13 @@
  *   react 2 🔖 / unreact 2 🔖          react to the 2nd paper of the last list shown
  *   save 2                              the "🔖 Save" button of the 2nd paper
  *   next / prev                         turn the page of the last list
+ *   press 1                             the 1st button under the last reply (a confirmation)
  *   quit                                leave
  *
  * Output that arrives while the user types (a digest from the worker) is printed above
- * the prompt, and the prompt is drawn again with what was typed so far.
+ * the prompt, and the prompt is drawn again with what was typed so far. What is sent to
+ * the user's own inbox (a `dm:` ref: digests by DM, instant alerts) prints under a
+ * "📬 Your inbox" line.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,8 +23,9 @@ import { parseCommandLine } from '../../core/command-spec/parse-text.js';
 import type { CommandSpec } from '../../core/command-spec/spec.js';
 import { userMessageOf } from '../../core/errors.js';
 import type { ChannelRef, ChatPlatform, CommandInvocation, Logger, PlatformHandlers, PostedRef } from '../../core/ports.js';
-import type { OutboundMessage, Pager, Reply } from '../../core/reply.js';
-import { renderOutbound, renderReply, safe } from './render.js';
+import { isInboxChannel } from '../../core/inbox.js';
+import type { OutboundMessage, Pager, Reply, ReplyButton } from '../../core/reply.js';
+import { INBOX_LINE, renderOutbound, renderReply, safe } from './render.js';
 import { PLAIN, type TerminalStyle } from './terminal.js';
 
 export const CONSOLE_CHANNEL: ChannelRef = { platform: 'console', workspaceId: 'local', channelId: 'terminal' };
@@ -41,7 +45,7 @@ export interface ConsoleOptions {
 }
 
 /** The console's own words, listed under /papers help. */
-export const CONSOLE_WORDS = 'In this terminal: "next" / "prev" turn pages, "save 3" or "react 3 🔖" bookmarks paper 3, "unreact 3 🔖" removes it, "quit" leaves.';
+export const CONSOLE_WORDS = 'In this terminal: "next" / "prev" turn pages, "save 3" or "react 3 🔖" bookmarks paper 3, "unreact 3 🔖" removes it, "press 1" presses the 1st button under a reply, "quit" leaves.';
 
 interface Shown {
   messageId: string;
@@ -55,6 +59,8 @@ export class ConsolePlatform implements ChatPlatform {
   private rl: readline.Interface | undefined;
   private shown = new Map<number, Shown>();
   private pager: Pager | undefined;
+  /** The buttons under the last reply shown ("press 1"). */
+  private buttons: readonly ReplyButton[] = [];
   private seq = 0;
   private actionSeq = 0;
   private finished!: Promise<void>;
@@ -95,14 +101,17 @@ export class ConsolePlatform implements ChatPlatform {
     this.rl?.close();
   }
 
-  async post(_channel: ChannelRef, message: OutboundMessage): Promise<PostedRef> {
+  async post(channel: ChannelRef, message: OutboundMessage): Promise<PostedRef> {
     const messageId = `console-${++this.seq}`;
-    if (message.kind === 'digestHeader') {
+    if (message.kind === 'digestHeader' || message.kind === 'alert') {
       this.shown.clear();
       this.pager = undefined;
     }
     if (message.kind === 'digestPaper') this.shown.set(message.position, { messageId, paperId: message.paper.id });
-    this.printAsync(`${renderOutbound(message, undefined, this.style)}\n`);
+    if (message.kind === 'alert') message.items.forEach((it, i) => this.shown.set(i + 1, { messageId, paperId: it.paper.id }));
+    // The inbox line heads a digest or an alert, not each of its papers.
+    const inbox = isInboxChannel(channel.channelId) && message.kind !== 'digestPaper' ? `${INBOX_LINE}\n` : '';
+    this.printAsync(`${inbox}${renderOutbound(message, undefined, this.style)}\n`);
     return { messageId };
   }
 
@@ -165,6 +174,12 @@ export class ConsolePlatform implements ChatPlatform {
         if (!target?.paperId) return this.say(`There is no paper ${save[1]} in the last list.`), true;
         return this.show(await h.action({ ...CONSOLE_CHANNEL, id: `console-act-${++this.actionSeq}`, userId: this.user, actionId: saveAction(target.paperId), permissions: { manageChannel: true, workspaceAdmin: true } })), true;
       }
+      const press = /^press\s+(\d{1,2})$/i.exec(line);
+      if (press) {
+        const b = this.buttons[Number(press[1]) - 1];
+        if (!b) return this.say(this.buttons.length ? `There is no button ${press[1]}: the last reply has ${this.buttons.length}.` : 'The last reply has no buttons.'), true;
+        return this.show(await h.action({ ...CONSOLE_CHANNEL, id: `console-act-${++this.actionSeq}`, userId: this.user, actionId: b.actionId, permissions: { manageChannel: true, workspaceAdmin: true } })), true;
+      }
       if (/^(next|prev|previous|more)$/i.test(line)) {
         const id = /^(next|more)$/i.test(line) ? this.pager?.nextAction : this.pager?.prevAction;
         if (!id) return this.say('No other page to show.'), true;
@@ -197,6 +212,7 @@ export class ConsolePlatform implements ChatPlatform {
 
   private show(reply: Reply | null): void {
     if (!reply) return;
+    this.buttons = reply.kind === 'text' ? (reply.buttons ?? []) : [];
     if (reply.kind === 'papers') {
       this.shown.clear();
       this.pager = reply.pager;

@@ -61,7 +61,11 @@ export function renderReply(reply: Reply, style: TerminalStyle = PLAIN): string 
     case 'text': {
       const mark = { info: '', success: '✓ ', warning: '! ', error: '✗ ' }[reply.tone];
       const colour = ({ info: null, success: 'green', warning: 'yellow', error: 'red' } as const)[reply.tone];
-      return wrap(mark + reply.text, '', w).map((l) => (colour ? paint(style, colour, l) : l)).join('\n');
+      const out = wrap(mark + reply.text, '', w).map((l) => (colour ? paint(style, colour, l) : l));
+      // A reply's buttons (a confirmation) are pressed by typing "press <n>".
+      const buttons = reply.buttons ?? [];
+      if (buttons.length) out.push(...wrap(`${buttons.map((b, i) => `[${i + 1}] ${b.label}`).join(' ')} — type "press <number>"`, '', w).map((l) => paint(style, 'bold', l)));
+      return out.join('\n');
     }
     case 'papers': {
       const out = [paint(style, 'bold', safe(reply.heading))];
@@ -103,12 +107,30 @@ export function renderReply(reply: Reply, style: TerminalStyle = PLAIN): string 
   }
 }
 
+/** The line above whatever is delivered to the console user's own inbox. */
+export const INBOX_LINE = '📬 Your inbox';
+
+/** "matched: <topic>", indented under the paper it belongs to. */
+function matchedLines(topic: string, indent: string, style: TerminalStyle): string[] {
+  return wrap(`matched: ${topic}`, indent, style.width).map((l) => paint(style, 'yellow', l));
+}
+
 export function renderOutbound(msg: OutboundMessage, number?: number, style: TerminalStyle = PLAIN): string {
   switch (msg.kind) {
     case 'digestHeader':
       return [paint(style, 'bold', `━━ ${safe(msg.title)} ━━`), ...wrap(msg.themesLine, '', style.width)].join('\n');
-    case 'digestPaper':
-      return renderPaperLines(msg.paper, number ?? msg.position, style).join('\n');
+    case 'digestPaper': {
+      const n = number ?? msg.position;
+      const lines = renderPaperLines(msg.paper, n, style);
+      if (msg.topic) lines.push(...matchedLines(msg.topic, ' '.repeat(`${String(n).padStart(2)}. `.length), style));
+      return lines.join('\n');
+    }
+    case 'alert': {
+      const out = [paint(style, 'bold', `━━ ${safe(msg.title)} ━━`)];
+      msg.items.forEach(({ paper, topic }, i) => out.push(...renderPaperLines(paper, i + 1, style), ...matchedLines(topic, '    ', style)));
+      out.push(...wrap('Type "save <number>" to bookmark one.', '', style.width));
+      return out.join('\n');
+    }
     case 'notice':
       return safe(msg.text);
   }

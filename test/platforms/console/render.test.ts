@@ -26,6 +26,24 @@ describe('console renderer', () => {
     expect(renderOutbound({ kind: 'digestPaper', date: '2024-05-27', paper: toPaperView(paper, { rank: 1 }), position: 1, of: 1 })).toMatchSnapshot();
   });
 
+  it('renders an inbox paper with its topic, an instant alert, and a reply\'s buttons', () => {
+    expect(renderOutbound({ kind: 'digestPaper', date: '2024-05-27', paper: toPaperView(paper, { rank: 1 }), position: 1, of: 2, topic: 'vision encoders' })).toMatchSnapshot();
+    const alert = renderOutbound({
+      kind: 'alert',
+      batch: '2024-05-27T14',
+      title: '2 new papers match what you follow',
+      items: [
+        { paper: toPaperView(paper), topic: 'vision encoder' },
+        { paper: toPaperView(makePaper({ id: '2405.00002', upvotes: 3 })), topic: 'author:hinton\u001b[2J' },
+      ],
+    });
+    expect(alert).toMatchSnapshot();
+    expect(alert).not.toMatch(/\u001b/);
+    expect(renderReply({ ...text('Delete everything I hold about you?', 'warning'), buttons: [{ label: 'Yes, forget me', actionId: 'fm:yes', style: 'danger' }, { label: 'Cancel', actionId: 'fm:no', style: 'secondary' }] })).toBe(
+      '! Delete everything I hold about you?\n[1] Yes, forget me [2] Cancel — type "press <number>"',
+    );
+  });
+
   it('marks errors and strips terminal escapes from anything a paper or user wrote', () => {
     expect(renderReply(text('Unknown timezone "Mars/X".', 'error'))).toBe('✗ Unknown timezone "Mars/X".');
     const evil = makePaper({ id: '2401.00001', title: 'Clear\u001b[2J screen\u0007 and \u001b]0;title\u0007 bell' });
