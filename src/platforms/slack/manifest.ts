@@ -16,7 +16,8 @@ export const BOT_SCOPES: readonly { scope: string; why: string }[] = [
   { scope: 'channels:history', why: 'find a digest message already posted (by its message metadata) before re-posting after a crash' },
   { scope: 'groups:history', why: 'the same, in private channels the bot was invited to' },
   { scope: 'users:read', why: 'tell workspace admins and owners apart (who may subscribe)' },
-  { scope: 'im:write', why: 'open a direct message to send bookmark exports' },
+  { scope: 'im:write', why: 'open a direct message: personal inbox digests, instant alerts, bookmark exports' },
+  { scope: 'im:history', why: 'find an inbox message already posted in a person\'s direct message before re-posting after a crash' },
   { scope: 'files:write', why: 'upload the BibTeX / Markdown export into that direct message' },
 ];
 

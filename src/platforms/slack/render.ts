@@ -12,7 +12,7 @@
  *   inside an escape or a link, so Slack never answers `invalid_blocks`.
  */
 import { unsaveAction } from '../../core/actions.js';
-import type { HelpReply, OutboundMessage, Pager, PaperDetailReply, PaperListReply, PaperView, Reply, Tone } from '../../core/reply.js';
+import type { HelpReply, OutboundMessage, Pager, PaperDetailReply, PaperListReply, PaperView, Reply, ReplyButton, Tone } from '../../core/reply.js';
 import { collapseWhitespace, truncateWords } from '../../core/text.js';
 
 /** Slack's documented limits (Block Kit reference), and the few of our own. */
@@ -68,6 +68,7 @@ export interface SlackMessage {
 export const METADATA_EVENT_TYPE = 'papers_bot_post';
 export interface PostMetadata {
   event_type: typeof METADATA_EVENT_TYPE;
+  /** `date`: the featured day of a digest message, or an alert's batch. */
   event_payload: { key: string; date: string; paper_id?: string };
 }
 
@@ -206,13 +207,14 @@ function paperButtons(p: PaperView, surface: Surface, detail = false): (Button |
 }
 
 /** One paper: linked title and TL;DR, a context line, then Save (or Remove) and link buttons. */
-export function paperBlocks(p: PaperView, opts: { number?: number; surface?: Surface } = {}): Block[] {
+export function paperBlocks(p: PaperView, opts: { number?: number; surface?: Surface; topic?: string } = {}): Block[] {
   const surface = opts.surface ?? 'message';
   const num = opts.number !== undefined ? `${opts.number}. ` : '';
   const lines = [`*${num}${link(p.links.arxiv, p.title, 600)}*`];
   if (p.tldr) lines.push(fitMrkdwn(collapseWhitespace(p.tldr), 1600));
   if (p.snippet && p.snippet !== p.tldr) lines.push(`_“${fitMrkdwn(collapseWhitespace(p.snippet), 500)}”_`);
   const out: Block[] = [section(lines.join('\n')), context([fitMrkdwn(p.authorsLine, 1000), stats(p)].filter(Boolean).join(' · '))];
+  if (opts.topic) out.push(context(matched(opts.topic)));
   const row = actions(paperButtons(p, surface));
   if (row) out.push(row);
   return out;
@@ -255,6 +257,35 @@ function pagerBlocks(pager: Pager | undefined): Block[] {
 function fallback(raw: string): string {
   const defused = collapseWhitespace(raw).replace(/@(channel|here|everyone)\b/gi, '@\u200b$1');
   return fitMrkdwn(defused, LIMITS.fallbackText) || '…';
+}
+
+/** "matched: <topic>", the followed topic an inbox paper was picked for. */
+function matched(topic: string): string {
+  return `_matched: ${fitMrkdwn(collapseWhitespace(topic), 400)}_`;
+}
+
+/** A reply's own buttons (a confirmation); Slack has no "secondary" style, that is the default look. */
+function replyButtons(buttons: readonly ReplyButton[]): Block | null {
+  return actions(buttons.map((b) => button(b.label, b.actionId, b.style === 'secondary' ? {} : { style: b.style === 'danger' ? 'danger' : 'primary' })));
+}
+
+/**
+ * An instant alert: a header, then per paper its linked title and one line with a Save
+ * button beside it, and a context line (upvotes, links, the topic it matched). As many
+ * papers as fit in 50 blocks; the rest are counted.
+ */
+function renderAlert(msg: Extract<OutboundMessage, { kind: 'alert' }>): SlackMessage {
+  const groups = msg.items.map(({ paper: p, topic }, i) => {
+    const lines = [`*${i + 1}. ${link(p.links.hf ?? p.links.arxiv, p.title, 600)}*`];
+    if (p.tldr) lines.push(fitMrkdwn(truncateWords(collapseWhitespace(p.tldr), 280), 1200));
+    const save = button('🔖 Save', p.saveAction, { value: p.id, style: 'primary' });
+    const links = [p.links.arxiv ? link(p.links.arxiv, 'arXiv', 20) : '', p.links.pdf ? link(p.links.pdf, 'PDF', 20) : '', p.links.code ? link(p.links.code, 'Code', 20) : ''].filter(Boolean);
+    const meta = [p.upvotes !== null ? `▲ ${p.upvotes.toLocaleString('en-US')}` : '', ...links, matched(topic)].filter(Boolean).join(' · ');
+    return [section(lines.join('\n'), save ?? undefined), context(meta)];
+  });
+  const blocks = fitGroups([header(msg.title)], groups, [], LIMITS.messageBlocks, (n) => `…and ${n} more: \`/papers following\` shows your topics, \`/papers search\` finds the rest.`);
+  const titles = msg.items.map((it, i) => `${i + 1}. ${it.paper.title}`).join('; ');
+  return { text: fallback(`${msg.title}: ${titles}`), blocks };
 }
 
 // ─── Replies ─────────────────────────────────────────────────────────────────────────
@@ -306,8 +337,12 @@ function renderHelp(reply: HelpReply, surface: Surface): SlackMessage {
 export function renderReply(reply: Reply, opts: { surface?: Surface } = {}): SlackMessage {
   const surface = opts.surface ?? 'message';
   switch (reply.kind) {
-    case 'text':
-      return { text: fallback(TONE_ICON[reply.tone] + reply.text), blocks: [section(TONE_ICON[reply.tone] + fitMrkdwn(reply.text, 2900))] };
+    case 'text': {
+      const blocks = [section(TONE_ICON[reply.tone] + fitMrkdwn(reply.text, 2900))];
+      const row = replyButtons(reply.buttons ?? []);
+      if (row) blocks.push(row);
+      return { text: fallback(TONE_ICON[reply.tone] + reply.text), blocks };
+    }
     case 'papers':
       return renderList(reply, surface);
     case 'paper':
@@ -330,7 +365,9 @@ export function renderOutbound(msg: OutboundMessage): SlackMessage {
       return { text: fallback(`${msg.title}. ${msg.themesLine}`), blocks };
     }
     case 'digestPaper':
-      return { text: fallback(`${msg.position}/${msg.of} ${msg.paper.title} — ${msg.paper.tldr}`), blocks: paperBlocks(msg.paper, { number: msg.position }) };
+      return { text: fallback(`${msg.position}/${msg.of} ${msg.paper.title} — ${msg.paper.tldr}`), blocks: paperBlocks(msg.paper, { number: msg.position, ...(msg.topic ? { topic: msg.topic } : {}) }) };
+    case 'alert':
+      return renderAlert(msg);
     case 'notice':
       return { text: fallback(msg.text), blocks: [section(fitMrkdwn(msg.text, LIMITS.sectionText))] };
   }
@@ -343,7 +380,7 @@ export function renderOutbound(msg: OutboundMessage): SlackMessage {
 export function postArgs(channelId: string, msg: OutboundMessage, idempotencyKey?: string): PostMessageArgs {
   const args: PostMessageArgs = { channel: channelId, ...renderOutbound(msg), parse: 'none', link_names: false, unfurl_links: false, unfurl_media: false };
   if (idempotencyKey && msg.kind !== 'notice') {
-    const payload: PostMetadata['event_payload'] = { key: idempotencyKey, date: msg.date };
+    const payload: PostMetadata['event_payload'] = { key: idempotencyKey, date: msg.kind === 'alert' ? msg.batch : msg.date };
     if (msg.kind === 'digestPaper') payload.paper_id = msg.paper.id;
     args.metadata = { event_type: METADATA_EVENT_TYPE, event_payload: payload };
   }

@@ -20,10 +20,12 @@ import type { AddressInfo } from 'node:net';
 import { App, type HTTPReceiver, type RespondArguments, type RespondFn } from '@slack/bolt';
 import type { CommandSpec } from '../../core/command-spec/spec.js';
 import { BotError, ChannelUnavailableError, ConfigError, UpstreamError, userMessageOf } from '../../core/errors.js';
+import { isInboxChannel } from '../../core/inbox.js';
 import type { ChannelRef, ChatPlatform, CommandInvocation, InvokerPermissions, Logger, PlatformHandlers, PostedRef, PostOptions, SeenStore, Store } from '../../core/ports.js';
 import { errorReply, text, type FileReply, type OutboundMessage, type Reply, type TextReply } from '../../core/reply.js';
 import type { SlackConnection } from './slack-config.js';
 import { deliveryKey, SlackDeliveries } from './dedupe.js';
+import { SlackDms } from './dm-conversations.js';
 import { slackErrorCode } from './errors.js';
 import { StoreInstallationStore } from './install-store.js';
 import { HOME_ACTION_PREFIX, HOME_ACTIONS, homeView, POLICY_LABEL } from './home.js';
@@ -61,6 +63,8 @@ export class SlackPlatform implements ChatPlatform {
   private readonly installs: StoreInstallationStore;
   private readonly policy: SubscribePolicyService;
   private readonly seen: SlackDeliveries;
+  /** People's inboxes: `dm:<user>` refs → the app's DM conversations. */
+  readonly dms: SlackDms;
   private readonly log: Logger;
   private readonly inflight = new Set<Promise<unknown>>();
   private app: App | undefined;
@@ -95,6 +99,7 @@ export class SlackPlatform implements ChatPlatform {
       ...(opts.tuning?.adminCacheMs !== undefined ? { ttlMs: opts.tuning.adminCacheMs } : {}),
     });
     this.seen = new SlackDeliveries(opts.seen, opts.log, opts.tuning?.dedupeTtlMs);
+    this.dms = new SlackDms(this.web);
   }
 
   /** HTTP mode: where the receiver listens (tests start it on port 0). */
@@ -380,16 +385,14 @@ export class SlackPlatform implements ChatPlatform {
   // ─── Outbound (digests) ────────────────────────────────────────────────────────────
 
   async post(channel: ChannelRef, message: OutboundMessage, opts?: PostOptions): Promise<PostedRef> {
-    const res = await this.inChannel(channel, () =>
-      this.web.call<{ ts?: string }>(channel.workspaceId, 'chat.postMessage', { ...postArgs(channel.channelId, message, opts?.idempotencyKey) }),
-    );
+    const res = await this.inChannel(channel, (id) => this.web.call<{ ts?: string }>(channel.workspaceId, 'chat.postMessage', { ...postArgs(id, message, opts?.idempotencyKey) }));
     if (typeof res.ts !== 'string') throw new UpstreamError('Slack did not return the message it posted.', { retryable: false, detail: 'chat.postMessage: no ts' });
     return { messageId: res.ts };
   }
 
   async addBookmarkHint(channel: ChannelRef, messageId: string): Promise<void> {
     try {
-      await this.inChannel(channel, () => this.web.call(channel.workspaceId, 'reactions.add', { channel: channel.channelId, timestamp: messageId, name: 'bookmark' }));
+      await this.inChannel(channel, (id) => this.web.call(channel.workspaceId, 'reactions.add', { channel: id, timestamp: messageId, name: 'bookmark' }));
     } catch (err) {
       if (err instanceof UpstreamError && slackErrorCode(err.cause) === 'already_reacted') return;
       throw err;
@@ -401,9 +404,9 @@ export class SlackPlatform implements ChatPlatform {
    * carries this idempotency key, or null.
    */
   async findPosted(channel: ChannelRef, idempotencyKey: string): Promise<PostedRef | null> {
-    const res = await this.inChannel(channel, () =>
+    const res = await this.inChannel(channel, (id) =>
       this.web.call<{ messages?: { ts?: string; metadata?: { event_type?: string; event_payload?: { key?: unknown } } }[] }>(channel.workspaceId, 'conversations.history', {
-        channel: channel.channelId,
+        channel: id,
         limit: this.opts.tuning?.historyLimit ?? 200,
         include_all_metadata: true,
       }),
@@ -417,10 +420,12 @@ export class SlackPlatform implements ChatPlatform {
    * (someone subscribed it with /papers, which works anywhere) is joined once, and the
    * call made again: not_in_channel means Slack did nothing, so nothing can double. A
    * private channel cannot be joined; the original not_in_channel stands (invite the bot).
+   * A person's inbox (`dm:<user>`) is their DM with the app instead (dm-conversations.ts).
    */
-  private async inChannel<T>(channel: ChannelRef, call: () => Promise<T>): Promise<T> {
+  private async inChannel<T>(channel: ChannelRef, call: (conversationId: string) => Promise<T>): Promise<T> {
+    if (isInboxChannel(channel.channelId)) return this.dms.on(channel, call);
     try {
-      return await call();
+      return await call(channel.channelId);
     } catch (err) {
       if (!(err instanceof ChannelUnavailableError) || err.platformCode !== 'not_in_channel') throw err;
       try {
@@ -430,7 +435,7 @@ export class SlackPlatform implements ChatPlatform {
         throw err;
       }
       this.log.info({ team: channel.workspaceId, channel: channel.channelId }, 'joined the channel to post in it');
-      return call();
+      return call(channel.channelId);
     }
   }
 }

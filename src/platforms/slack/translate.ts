@@ -5,6 +5,7 @@
 import { parseCommandLine } from '../../core/command-spec/parse-text.js';
 import type { CommandSpec } from '../../core/command-spec/spec.js';
 import { userMessageOf } from '../../core/errors.js';
+import { inboxRef } from '../../core/inbox.js';
 import type { ActionEvent, ChannelRef, CommandInvocation, InvokerPermissions, ReactionEvent } from '../../core/ports.js';
 import { errorReply, type Reply } from '../../core/reply.js';
 
@@ -75,12 +76,18 @@ export function toInvocation(body: SlashCommandBody, parsed: { spec: CommandSpec
 }
 
 /** A reaction on a message, or null for reactions on files and the like. */
+/**
+ * A reaction in a DM conversation (a `D…` id) is in the app's DM with the person reacting
+ * (no one else is in it): it is on their inbox, the `dm:<user>` ref its messages were
+ * posted to and logged under, so a 🔖 there bookmarks like one in a channel.
+ */
 export function toReactionEvent(teamId: string, ev: ReactionEventBody, botUserId: string | undefined): ReactionEvent | null {
   if (ev.item.type !== 'message' || !ev.item.channel || !ev.item.ts) return null;
+  const inDm = ev.item.channel.startsWith('D');
   return {
     platform: 'slack',
     workspaceId: teamId,
-    channelId: ev.item.channel,
+    channelId: inDm ? inboxRef({ platform: 'slack', workspaceId: teamId, userId: ev.user }).channelId : ev.item.channel,
     messageId: ev.item.ts,
     userId: ev.user,
     emoji: ev.reaction,

@@ -67,6 +67,51 @@ describe('Slack renderer', () => {
     expect(args).toMatchObject({ unfurl_links: false, unfurl_media: false });
   });
 
+  it('marks an inbox paper with the topic it matched, and renders an alert: a Save button beside each paper', () => {
+    const one: OutboundMessage = { kind: 'digestPaper', date: '2024-05-27', paper: toPaperView(paper, { rank: 1 }), position: 1, of: 3, topic: 'vision encoders' };
+    const msg = renderOutbound(one);
+    allBlocksValid(msg.blocks);
+    expect(msg.blocks).toContainEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: '_matched: vision encoders_', verbatim: true }] });
+
+    const alert: OutboundMessage = {
+      kind: 'alert',
+      batch: '2024-05-27T14',
+      title: '2 new papers match what you follow',
+      items: [
+        { paper: toPaperView(paper), topic: 'vision encoder' },
+        { paper: toPaperView(makePaper({ id: '2405.00002', upvotes: 3 })), topic: 'author:hinton' },
+      ],
+    };
+    const args = postArgs('DU0ADA', alert, 'slack:alert:U0ADA:2024-05-27T14');
+    expect(args).toMatchSnapshot();
+    allBlocksValid(args.blocks);
+    expect(args.metadata?.event_payload).toEqual({ key: 'slack:alert:U0ADA:2024-05-27T14', date: '2024-05-27T14' });
+    const saves = args.blocks.flatMap((b) => (b.type === 'section' && b.accessory ? [b.accessory.action_id] : []));
+    expect(saves).toEqual(['bm:2405.15738', 'bm:2405.00002']);
+    expect(JSON.stringify(args.blocks)).toContain('_matched: author:hinton_');
+  });
+
+  it('fits an alert of 40 papers in 50 blocks and counts the rest', () => {
+    const items = Array.from({ length: 40 }, (_, i) => ({ paper: toPaperView({ ...paper, id: `2405.${String(10000 + i)}` }), topic: `topic ${i}` }));
+    const msg = renderOutbound({ kind: 'alert', batch: 'b', title: 'T'.repeat(400), items });
+    allBlocksValid(msg.blocks);
+    expect(msg.blocks.length).toBeLessThanOrEqual(LIMITS.messageBlocks);
+    expect(JSON.stringify(msg.blocks.at(-1))).toContain('…and 16 more');
+  });
+
+  it('puts a reply\'s own buttons (a confirmation) under it', () => {
+    const msg = renderReply({ ...text('Delete everything I hold about you?', 'warning'), buttons: [{ label: 'Yes, forget me', actionId: 'fm:yes:U0ADA', style: 'danger' }, { label: 'Cancel', actionId: 'fm:no', style: 'secondary' }] });
+    allBlocksValid(msg.blocks);
+    expect(msg.blocks[1]).toEqual({
+      type: 'actions',
+      elements: [
+        { type: 'button', text: { type: 'plain_text', text: 'Yes, forget me', emoji: true }, action_id: 'fm:yes:U0ADA', style: 'danger' },
+        { type: 'button', text: { type: 'plain_text', text: 'Cancel', emoji: true }, action_id: 'fm:no' },
+      ],
+    });
+    expect(renderReply(text('none')).blocks).toHaveLength(1);
+  });
+
   it('renders a paper, help and text replies', () => {
     expect(renderReply({ kind: 'paper', paper: toPaperView(paper), abstract: paper.abstract, ephemeral: true })).toMatchSnapshot();
     expect(renderReply(text('Saved.', 'success'))).toMatchSnapshot();
@@ -86,7 +131,7 @@ describe('Slack renderer', () => {
     ];
     const outbound: OutboundMessage[] = [
       { kind: 'digestHeader', date: '2024-01-02', title: EVIL, themesLine: EVIL, count: 1 },
-      { kind: 'digestPaper', date: '2024-01-02', paper: view, position: 1, of: 1 },
+      { kind: 'digestPaper', date: '2024-01-02', paper: view, position: 1, of: 1, topic: EVIL },
       { kind: 'notice', text: EVIL },
     ];
     const msgs = [...replies.map((r) => renderReply(r)), ...outbound.map((m) => postArgs('C1', m, 'k'))];
@@ -98,6 +143,11 @@ describe('Slack renderer', () => {
       // Every mrkdwn object is verbatim, so Slack auto-parses nothing.
       expect(mrkdwnObjects(m.blocks).every((o) => o.verbatim === true)).toBe(true);
     }
+    const alert = postArgs('D1', { kind: 'alert', batch: 'b', title: EVIL, items: [{ paper: view, topic: EVIL }] }, 'k');
+    expect(mentionsIn(alert)).toEqual([]);
+    for (const l of linksIn(alert)) expect(l).toMatch(/^https:\/\/(arxiv\.org\/(abs|pdf)|huggingface\.co\/papers)\/2401\.00001$/);
+    expect(mrkdwnObjects(alert.blocks).every((o) => o.verbatim === true)).toBe(true);
+    allBlocksValid(alert.blocks);
     const detail = JSON.stringify(renderReply(replies[1]!));
     expect(detail).toContain('https://example.org/a%7Cb%3Cc%3E');
     expect(detail).toContain('&lt;!channel&gt; @here &amp; &lt;@U0BOSS&gt;');

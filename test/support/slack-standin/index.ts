@@ -23,7 +23,9 @@
  * slack.fail('chat.postMessage', { kind: '429', retryAfter: 1 }, { kind: 'http', status: 500 });
  * slack.fail('chat.postMessage', { kind: 'commitThen500' });   // posted, but answered 500
  * slack.channelErrors.set('C0GONE', 'channel_not_found');       // every call on that channel
- * slack.rateLimit = { perSecond: 1, burst: 3 };                 // enforced per channel, 429 + Retry-After
+ * slack.dmErrors.set('U0GONE', 'account_inactive');             // no DM reaches this user (open, post)
+ * slack.dmMessages('U0ADA');                                    // the app's DM with a user (D<user>)
+ * slack.rateLimit = { perSecond: 1, burst: 3 };                 // enforced per channel (DMs too), 429 + Retry-After
  * slack.enforceMembership = true;                               // not_in_channel until conversations.join
  * slack.privateChannels.add('C0PRIVATE');                       // … which these refuse
  * slack.addOAuthCode('code-1', workspace);                      // for /slack/oauth_redirect?code=code-1

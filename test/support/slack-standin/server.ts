@@ -175,6 +175,13 @@ export interface SlackStandin {
   readonly calls: StandinCall[];
   /** Persistent error for every call naming this channel (e.g. 'channel_not_found', 'is_archived'). */
   readonly channelErrors: Map<string, string>;
+  /**
+   * Users no DM reaches, with the error Slack answers: conversations.open with them, and
+   * posting, reacting or reading in their DM conversation (`D<user>`), fail with it (e.g.
+   * 'cannot_dm_bot' for a bot user, 'user_not_found', 'account_inactive' or 'user_disabled'
+   * for a deactivated one).
+   */
+  readonly dmErrors: Map<string, string>;
   /** Enforced chat.postMessage rate per channel; null for none. Mutable. */
   rateLimit: RateLimitSpec | null;
   /**
@@ -201,6 +208,8 @@ export interface SlackStandin {
   addUser(user: StandinUser): void;
   /** Messages in a channel, oldest first. */
   channelMessages(channel: string): StandinMessage[];
+  /** Messages in the app's DM with a user (the conversation conversations.open gives), oldest first. */
+  dmMessages(userId: string): StandinMessage[];
   /** Calls of one method. */
   callsOf(method: string): StandinCall[];
   /** Polls until `check` returns a truthy value (returned), or throws after `timeoutMs`. */
@@ -264,6 +273,7 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
     files: [] as StandinFile[],
     calls: [] as StandinCall[],
     channelErrors: new Map<string, string>(),
+    dmErrors: new Map<string, string>(),
     rateLimit: opts.rateLimit ?? null,
     enforceMembership: opts.enforceMembership ?? false,
     members: new Set<string>(),
@@ -379,8 +389,10 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
 
     'conversations.open': (a) => {
       const user = str(a.users).split(',')[0];
-      if (!user) throw new SlackApiError('user_not_found');
-      return { channel: { id: `D${user}` } };
+      if (!user) throw new SlackApiError('users_list_not_supplied');
+      const refused = state.dmErrors.get(user);
+      if (refused) throw new SlackApiError(refused);
+      return { channel: { id: dmId(user) } };
     },
 
     'reactions.add': (a, ws) => {
@@ -531,6 +543,8 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
       }
       const channel = str(args.channel ?? args.channel_id);
       if (CHANNEL_METHODS.has(method) && channel && state.channelErrors.has(channel)) throw new SlackApiError(state.channelErrors.get(channel)!);
+      const dmUser = channel.startsWith('D') ? channel.slice(1) : undefined;
+      if (CHANNEL_METHODS.has(method) && dmUser && state.dmErrors.has(dmUser)) throw new SlackApiError(state.dmErrors.get(dmUser)!);
       if (state.enforceMembership && MEMBER_METHODS.has(method) && channel && !state.members.has(`${ws!.teamId}:${channel}`)) throw new SlackApiError('not_in_channel');
       if (method === 'chat.postMessage' && channel) {
         const wait = rateLimited(ws!.teamId, channel);
@@ -715,6 +729,9 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
     channelMessages(channel: string) {
       return state.messages.filter((m) => m.channel === channel);
     },
+    dmMessages(userId: string) {
+      return state.messages.filter((m) => m.channel === dmId(userId));
+    },
     callsOf(method: string) {
       return state.calls.filter((c) => c.method === method);
     },
@@ -739,6 +756,11 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
 }
 
 // ─── Helpers ─────────────────────────────────────────────────────────────────────────
+
+/** The app's DM conversation with a user: always the same id, as conversations.open answers. */
+export function dmId(userId: string): string {
+  return `D${userId}`;
+}
 
 function str(v: unknown): string {
   return typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
