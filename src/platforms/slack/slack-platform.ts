@@ -8,8 +8,9 @@
  * - `/papers …` is acknowledged at once and answered through the response_url,
  *   ephemeral unless the reply says otherwise; files (exports) go by direct message.
  * - 🔖 reactions on digest messages bookmark / unbookmark; buttons save, page, remove.
- * - App Home lists the user's bookmarks with Remove and export buttons, and lets admins
- *   choose who may subscribe channels (policy.ts).
+ * - App Home (app-home.ts) shows the user's inbox and followed topics with buttons to turn
+ *   it on or off and to unfollow, lists their bookmarks with Remove and export buttons,
+ *   and lets admins choose who may subscribe channels (policy.ts).
  * - Retried and replayed deliveries are acknowledged and skipped (dedupe.ts).
  *
  * `webOnly: true` builds no receiver: post / findPosted / addBookmarkHint work through
@@ -21,17 +22,17 @@ import { App, type HTTPReceiver, type RespondArguments, type RespondFn } from '@
 import type { CommandSpec } from '../../core/command-spec/spec.js';
 import { BotError, ChannelUnavailableError, ConfigError, UpstreamError, userMessageOf } from '../../core/errors.js';
 import { isInboxChannel } from '../../core/inbox.js';
-import type { ChannelRef, ChatPlatform, CommandInvocation, InvokerPermissions, Logger, PlatformHandlers, PostedRef, PostOptions, SeenStore, Store } from '../../core/ports.js';
+import type { ChannelRef, ChatPlatform, Logger, PlatformHandlers, PostedRef, PostOptions, SeenStore, Store } from '../../core/ports.js';
 import { errorReply, text, type FileReply, type OutboundMessage, type Reply, type TextReply } from '../../core/reply.js';
 import type { SlackConnection } from './slack-config.js';
 import { deliveryKey, SlackDeliveries } from './dedupe.js';
 import { SlackDms } from './dm-conversations.js';
 import { slackErrorCode } from './errors.js';
 import { StoreInstallationStore } from './install-store.js';
-import { HOME_ACTION_PREFIX, HOME_ACTIONS, homeView, POLICY_LABEL } from './home.js';
-import { SubscribePolicyService, type SubscribePolicy } from './policy.js';
+import { AppHome } from './app-home.js';
+import { SubscribePolicyService } from './policy.js';
 import { escapeMrkdwn, LINK_ACTION_PREFIX, METADATA_EVENT_TYPE, postArgs, renderReply } from './render.js';
-import { actionSurface, actionTeam, APP_HOME_CHANNEL, parseSlash, toActionEvent, toInvocation, toReactionEvent, type BlockActionsBody, type ReactionEventBody, type SlashCommandBody } from './translate.js';
+import { actionSurface, actionTeam, parseSlash, toActionEvent, toInvocation, toReactionEvent, type BlockActionsBody, type ReactionEventBody, type SlashCommandBody } from './translate.js';
 import { httpReceiver, socketReceiver } from './slack-receivers.js';
 import { slackSdkLogger, SlackWeb } from './web.js';
 
@@ -54,8 +55,6 @@ export interface SlackPlatformOptions {
 
 export type SlackMode = 'socket' | 'http' | 'web';
 
-const NO_PERMISSIONS: InvokerPermissions = { manageChannel: false, workspaceAdmin: false };
-
 export class SlackPlatform implements ChatPlatform {
   readonly name = 'slack' as const;
   readonly mode: SlackMode;
@@ -65,6 +64,7 @@ export class SlackPlatform implements ChatPlatform {
   private readonly seen: SlackDeliveries;
   /** People's inboxes: `dm:<user>` refs → the app's DM conversations. */
   readonly dms: SlackDms;
+  private readonly home: AppHome;
   private readonly log: Logger;
   private readonly inflight = new Set<Promise<unknown>>();
   private app: App | undefined;
@@ -100,6 +100,14 @@ export class SlackPlatform implements ChatPlatform {
     });
     this.seen = new SlackDeliveries(opts.seen, opts.log, opts.tuning?.dedupeTtlMs);
     this.dms = new SlackDms(this.web);
+    this.home = new AppHome({
+      commands: opts.commands,
+      handlers: () => this.handlers!,
+      policy: this.policy,
+      call: (teamId, method, args) => this.web.call(teamId, method, args),
+      sendFile: (teamId, userId, reply) => this.sendFile(teamId, userId, reply),
+      log: opts.log,
+    });
   }
 
   /** HTTP mode: where the receiver listens (tests start it on port 0). */
@@ -282,7 +290,7 @@ export class SlackPlatform implements ChatPlatform {
     const teamId = actionTeam(body);
     const userId = body.user.id;
     const log = this.log.child({ interaction: body.trigger_id, team: teamId, action: actionId.slice(0, 40) });
-    if (actionSurface(body) === 'home') return this.onHomeAction(teamId, userId, actionId, body.trigger_id ?? actionId);
+    if (actionSurface(body) === 'home') return this.home.onAction(teamId, userId, actionId, body.trigger_id ?? actionId);
 
     const ev = toActionEvent(body, await this.policy.permissions(teamId, userId, false));
     const reply = await this.handlers!.action(ev);
@@ -291,47 +299,9 @@ export class SlackPlatform implements ChatPlatform {
     await this.answer({ teamId, userId, channelId: ev.channelId, respond }, reply, reply.kind === 'papers', log);
   }
 
-  private async onHomeAction(teamId: string, userId: string, actionId: string, id: string): Promise<void> {
-    const inv = (command: string, options: CommandInvocation['options']): CommandInvocation => ({
-      platform: 'slack',
-      workspaceId: teamId,
-      channelId: APP_HOME_CHANNEL,
-      id,
-      userId,
-      command,
-      options,
-      permissions: NO_PERMISSIONS,
-    });
-    let notice: string | undefined;
-    let list: Reply | undefined;
-    if (actionId === HOME_ACTIONS.exportBibtex || actionId === HOME_ACTIONS.exportMarkdown) {
-      const format = actionId === HOME_ACTIONS.exportMarkdown ? 'markdown' : 'bibtex';
-      const reply = await this.handlers!.command(inv('bookmarks', { action: 'export', format }));
-      notice = reply.kind === 'file' ? (await this.sendFile(teamId, userId, reply)).text : reply.kind === 'text' ? reply.text : undefined;
-    } else if (actionId === HOME_ACTIONS.policyEveryone || actionId === HOME_ACTIONS.policyAdmins) {
-      const next: SubscribePolicy = actionId === HOME_ACTIONS.policyEveryone ? 'everyone' : 'admins';
-      if (await this.policy.isAdmin(teamId, userId)) {
-        await this.policy.set(teamId, next);
-        this.log.info({ team: teamId, user: userId, policy: next }, 'Slack subscribe policy changed');
-        notice = `Saved: who may subscribe channels is now “${POLICY_LABEL[next]}”.`;
-      } else notice = 'Only workspace admins, owners and the installer can change who may subscribe channels.';
-    } else if (!actionId.startsWith(HOME_ACTION_PREFIX)) {
-      // Remove buttons and the pages of the bookmark list: the core's own buttons.
-      const reply = await this.handlers!.action({ ...inv('', {}), actionId });
-      if (reply?.kind === 'papers') list = reply;
-      else if (reply?.kind === 'text') notice = reply.text;
-    }
-    await this.publishHome(teamId, userId, { ...(notice ? { notice } : {}), ...(list ? { list } : {}) });
-  }
-
-  /** (Re)publishes a user's App Home: their bookmarks, exports, and the subscribe policy. */
-  async publishHome(teamId: string, userId: string, extra: { notice?: string; list?: Reply } = {}): Promise<void> {
-    const list =
-      extra.list ??
-      (await this.handlers!.command({ platform: 'slack', workspaceId: teamId, channelId: APP_HOME_CHANNEL, id: `home:${userId}`, userId, command: 'bookmarks', options: { action: 'list' }, permissions: NO_PERMISSIONS }));
-    const [policy, isAdmin] = await Promise.all([this.policy.get(teamId), this.policy.isAdmin(teamId, userId)]);
-    const view = homeView({ bookmarks: list, canExport: list.kind === 'papers', policy, isAdmin, ...(extra.notice ? { notice: extra.notice } : {}) });
-    await this.web.call(teamId, 'views.publish', { user_id: userId, view });
+  /** (Re)publishes a user's App Home (app-home.ts). */
+  publishHome(teamId: string, userId: string, extra: { notice?: string; list?: Reply } = {}): Promise<void> {
+    return this.home.publish(teamId, userId, extra);
   }
 
   private async forgetInstall(teamId: string): Promise<void> {
