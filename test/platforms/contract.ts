@@ -23,6 +23,11 @@ export interface PlatformDriver {
   shown(messageId: string): Promise<string | undefined>;
   /** A user adds 🔖 to a message; present where the platform delivers reactions. */
   react?(messageId: string, userId: string): Promise<void>;
+  /**
+   * A person's inbox (a `dm:<user>` ref, core/inbox.ts) and what that person's direct
+   * messages show for a message the bot posted there (undefined: not there).
+   */
+  inbox: { ref: ChannelRef; shown(messageId: string): Promise<string | undefined> };
   /** Polls until `fn` holds (the platforms deliver events asynchronously). */
   waitFor(fn: () => Promise<boolean>, what: string): Promise<void>;
   close(): Promise<void>;
@@ -55,6 +60,18 @@ export function chatPlatformContract(name: string, start: () => Promise<Platform
       expect(b.messageId).not.toBe(a.messageId);
       expect(await d.shown(a.messageId)).toContain('contract: first post');
       expect(await d.shown(b.messageId)).toContain('contract: second post');
+    });
+
+    it("posts to a person's inbox (dm:<user>) in their direct messages, not in the channel", async () => {
+      const a = await d.platform.post(d.inbox.ref, notice('contract: for your inbox'));
+      expect(await d.inbox.shown(a.messageId)).toContain('contract: for your inbox');
+      expect((await d.shown(a.messageId)) ?? '').not.toContain('contract: for your inbox');
+      if (caps.findPosted) {
+        const message: OutboundMessage = { kind: 'digestPaper', date: '2026-08-21', paper: toPaperView(makePaper({ id: '2401.00078', title: 'Inbox contract paper' })), position: 1, of: 1, topic: 'contract topic' };
+        const posted = await d.platform.post(d.inbox.ref, message, { idempotencyKey: 'contract-inbox-key-1' });
+        expect(await d.inbox.shown(posted.messageId)).toContain('contract topic');
+        expect(await d.platform.findPosted!(d.inbox.ref, 'contract-inbox-key-1')).toEqual({ messageId: posted.messageId });
+      }
     });
 
     if (caps.findPosted) {

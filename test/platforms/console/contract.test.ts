@@ -7,7 +7,9 @@ import { PassThrough } from 'node:stream';
 import { commands } from '../../../commands/index.js';
 import { createHandlers } from '../../../src/core/bot.js';
 import { silentLogger } from '../../../src/log.js';
+import { inboxRef } from '../../../src/core/inbox.js';
 import { CONSOLE_CHANNEL, ConsolePlatform } from '../../../src/platforms/console/console-platform.js';
+import { INBOX_LINE } from '../../../src/platforms/console/render.js';
 import { PLATFORMS } from '../../../src/platforms/index.js';
 import { makeTestServices } from '../../support/bot-harness.js';
 import { tempDir } from '../../support/tmp.js';
@@ -42,9 +44,18 @@ chatPlatformContract(
         await until(() => shown.length > from && /search/.test(shown.slice(from)), 'the help text');
         return shown.slice(from);
       },
-      // The terminal is one stream: a posted message is shown if the stream holds its text.
+      // The terminal is one stream: a posted message is shown if the stream holds its text
+      // (outside the inbox: before the first inbox line).
       async shown() {
-        return shown;
+        return shown.split(INBOX_LINE)[0];
+      },
+      // The console user's inbox prints to the same terminal, under its own line.
+      inbox: {
+        ref: inboxRef({ platform: 'console', workspaceId: 'local', userId: 'you' }),
+        async shown() {
+          const at = shown.indexOf(INBOX_LINE);
+          return at < 0 ? undefined : shown.slice(at);
+        },
       },
       waitFor: until,
       async close() {

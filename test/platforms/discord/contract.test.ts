@@ -1,5 +1,6 @@
 /** The ChatPlatform contract for Discord: the real discord.js client against the Discord stand-in. */
-import { DEFAULT_CHANNEL, DEFAULT_GUILD } from '../../support/discord-standin/index.js';
+import { inboxRef } from '../../../src/core/inbox.js';
+import { DEFAULT_CHANNEL, DEFAULT_GUILD, DEFAULT_USER } from '../../support/discord-standin/index.js';
 import { chatPlatformContract } from '../contract.js';
 import { startDiscordBot } from './harness.js';
 
@@ -17,6 +18,13 @@ chatPlatformContract(
       async shown(messageId) {
         const m = bot.discord.messages(DEFAULT_CHANNEL).find((x) => x.id === messageId);
         return m && JSON.stringify(m);
+      },
+      inbox: {
+        ref: inboxRef({ platform: 'discord', workspaceId: '@me', userId: DEFAULT_USER.id }),
+        async shown(messageId) {
+          const m = bot.discord.dms(DEFAULT_USER.id).find((x) => x.id === messageId);
+          return m && JSON.stringify(m);
+        },
       },
       async react(messageId, userId) {
         bot.discord.react({ channelId: DEFAULT_CHANNEL, messageId, emoji: '🔖', user: { id: userId, username: 'contract' } as never });

@@ -1,5 +1,6 @@
 /** The ChatPlatform contract for Slack: the real Bolt app (HTTP mode) against the Slack stand-in. */
 import { randomUUID } from 'node:crypto';
+import { inboxRef } from '../../../src/core/inbox.js';
 import { eventCallback, reactionEvent, slashCommand } from '../../support/slack-standin/index.js';
 import { chatPlatformContract } from '../contract.js';
 import { startSlackBot } from './slack-bot.js';
@@ -23,6 +24,13 @@ chatPlatformContract(
       async shown(messageId) {
         const m = bot.slack.channelMessages(CHANNEL_ID).find((x) => x.ts === messageId);
         return m && JSON.stringify(m);
+      },
+      inbox: {
+        ref: inboxRef({ platform: 'slack', workspaceId: 'T0TEST', userId: 'U0CONTRACT' }),
+        async shown(messageId) {
+          const m = bot.slack.dmMessages('U0CONTRACT').find((x) => x.ts === messageId);
+          return m && JSON.stringify(m);
+        },
       },
       async react(messageId, userId) {
         await bot.send.event(eventCallback(reactionEvent('reaction_added', { channel: CHANNEL_ID, ts: messageId, user: userId })));

@@ -1,8 +1,11 @@
 /**
  * The one fake ChatPlatform for tests: records what it was asked to post and which 🔖
  * hints it added, and can be told to fail. Its name, and the shape of the message ids it
- * hands back, are the test's choice.
+ * hands back, are the test's choice. A person's inbox (`dm:<user>`) is posted to like any
+ * channel; `unreachable` users' DMs fail as a closed DM does on Discord or Slack.
  */
+import { ChannelUnavailableError } from '../../../src/core/errors.js';
+import { inboxUser, isInboxChannel } from '../../../src/core/inbox.js';
 import type { ChannelRef, ChatPlatform, PlatformName, PostOptions } from '../../../src/core/ports.js';
 import type { OutboundMessage } from '../../../src/core/reply.js';
 
@@ -28,6 +31,11 @@ export class FakePlatform implements ChatPlatform {
   failOnPost: number | null = null;
   /** Every addBookmarkHint throws (as a channel without Add Reactions would). */
   hintFails = false;
+  /**
+   * Users no DM reaches: a post to their inbox throws ChannelUnavailableError with this
+   * code (the platform's: Discord '50007', Slack 'cannot_dm_bot' …), and nothing is recorded.
+   */
+  readonly unreachable = new Map<string, string>();
   private n = 0;
   private readonly idPrefix: string;
 
@@ -42,6 +50,8 @@ export class FakePlatform implements ChatPlatform {
   async post(channel: ChannelRef, message: OutboundMessage, opts?: PostOptions): Promise<{ messageId: string }> {
     this.n++;
     if (this.failOnPost === this.n) throw new Error('upstream 503');
+    const refused = isInboxChannel(channel.channelId) ? this.unreachable.get(inboxUser(channel.channelId)) : undefined;
+    if (refused) throw new ChannelUnavailableError(refused, `fake: no direct message reaches ${inboxUser(channel.channelId)}`);
     const messageId = `${this.idPrefix}${this.n}`;
     this.posts.push({ channel, message, key: opts?.idempotencyKey, messageId });
     return { messageId };
@@ -50,6 +60,11 @@ export class FakePlatform implements ChatPlatform {
   async addBookmarkHint(_channel: ChannelRef, messageId: string): Promise<void> {
     if (this.hintFails) throw new Error('Missing Permissions');
     this.hints.push(messageId);
+  }
+
+  /** What was posted to a person's inbox (`dm:<user>`, any workspace), in order. */
+  inbox(userId: string): PostCall[] {
+    return this.posts.filter((p) => isInboxChannel(p.channel.channelId) && inboxUser(p.channel.channelId) === userId);
   }
 
   /** Kept for tests written against the old digest fake. */
