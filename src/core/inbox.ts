@@ -34,7 +34,7 @@ export interface Follow {
   createdAt: string;
 }
 
-export interface InboxSettings extends Omit<DigestSettings, 'topic'> {
+export interface InboxSettings extends Omit<DigestSettings, 'topic' | 'order'> {
   /** A DM as soon as a newly featured paper matches a followed topic (batched, see ALERT_WINDOW_MS). */
   instant: boolean;
 }

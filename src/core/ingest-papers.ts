@@ -6,6 +6,7 @@
  */
 import { addDays, utcDay, weekdayOf } from './dates.js';
 import type { Metrics } from './metrics.js';
+import { upvoteSamples, type UpvoteSample } from './momentum.js';
 import type { Clock, Logger, PaperIndex, PaperSource, Store, UpsertResult } from './ports.js';
 import { toIndexDoc } from './ports.js';
 
@@ -54,7 +55,11 @@ export async function ingestDays(
     for (const date of dates) {
       const before = await deps.store.revision();
       const papers = await deps.source.fetchDay(date, opts.signal);
+      const observedAt = deps.clock.now().toISOString();
+      // What the store held before, so the upvote history gets a sample only where a count changed.
+      const stored = papers.length ? await deps.store.getPapers(papers.map((p) => p.id)) : [];
       const res = await deps.store.upsertPapers(papers);
+      await recordSamples(deps, upvoteSamples(date, stored, papers, observedAt));
       await deps.store.setMeta(LAST_INGEST_KEY, deps.clock.now().toISOString());
       const ids = papers.map((p) => p.id);
       fetchedIds.push(...ids);
@@ -70,6 +75,16 @@ export async function ingestDays(
     await tellOthers(deps, fetchedIds, changedIds);
   }
   return days;
+}
+
+/** The history serves the trending order only: failing to write it is logged, never a failed ingest. */
+async function recordSamples(deps: IngestDeps, samples: readonly UpvoteSample[]): Promise<void> {
+  if (!samples.length) return;
+  try {
+    await deps.store.upvotes.record(samples);
+  } catch (err) {
+    deps.log.warn({ err, samples: samples.length }, 'upvote samples not recorded');
+  }
 }
 
 async function tellOthers(deps: IngestDeps, fetchedIds: string[], changedIds: string[]): Promise<void> {

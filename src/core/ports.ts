@@ -4,6 +4,7 @@
  * else, so a test can hand the core any fake that honours these contracts.
  */
 import type { PeopleStore } from './inbox.js';
+import type { UpvoteHistory } from './momentum.js';
 import type { Paper, PaperId } from './paper.js';
 import type { OutboundMessage, Reply } from './reply.js';
 import type { ChannelRef, PlatformName, Subscription } from './subscription.js';
@@ -185,6 +186,7 @@ export interface Store {
 
   // A person's followed topics, inbox, pending alerts, and forgetting them
   readonly people: PeopleStore;
+  readonly upvotes: UpvoteHistory;
 
   // Small key/value state (last ingest time, settings of a workspace, parked pager state …)
   getMeta(key: string): Promise<string | null>;

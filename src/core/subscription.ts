@@ -26,6 +26,13 @@ export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 /** A digest of the day's papers, or of the past seven featured days on one weekday. */
 export type Cadence = 'day' | 'week';
 
+/**
+ * How a digest orders its papers: by momentum (upvotes gained per hour since featured,
+ * src/core/digest/momentum.ts) or by upvotes (rank.ts compareForDigest).
+ */
+export type DigestOrder = 'trending' | 'upvotes';
+export const DIGEST_ORDERS: readonly DigestOrder[] = ['trending', 'upvotes'];
+
 export interface DigestSettings {
   /** Local hour 0–23 and minute 0–59 at which the digest is posted. */
   hour: number;
@@ -42,6 +49,8 @@ export interface DigestSettings {
   minUpvotes: number;
   /** Optional search query a paper must match to be included. */
   topic: string | null;
+  /** Trending (momentum, the default) or upvotes. */
+  order: DigestOrder;
 }
 
 export interface Subscription extends ChannelRef, DigestSettings {
@@ -62,6 +71,7 @@ export const DEFAULT_SETTINGS: DigestSettings = {
   topN: 5,
   minUpvotes: 0,
   topic: null,
+  order: 'trending',
 };
 
 export const MAX_TOP_N = 10;
@@ -220,14 +230,28 @@ export function parseCadence(text: string): Cadence {
   throw new UserInputError(`"${clip(text, 20)}" is not a cadence: use --every day or --every week.`);
 }
 
+export function parseOrder(text: string): DigestOrder {
+  const t = text.trim().toLowerCase();
+  if (t === 'trending' || t === 'momentum') return 'trending';
+  if (t === 'upvotes' || t === 'votes' || t === 'top') return 'upvotes';
+  throw new UserInputError(`"${clip(text, 20)}" is not an order: use --order trending (momentum) or --order upvotes.`);
+}
+
+/** How a list in this order is described: headings of /papers trending, the settings line. */
+export function describeOrder(order: DigestOrder): string {
+  return order === 'upvotes' ? 'by upvotes' : 'by momentum: upvotes gained per hour since featured';
+}
+
 export function formatTime(s: Pick<DigestSettings, 'hour' | 'minute'>): string {
   return `${String(s.hour).padStart(2, '0')}:${String(s.minute).padStart(2, '0')}`;
 }
 
-/** One line describing a subscription, e.g. "09:00 Europe/Paris, Mon–Fri, top 5". */
-export function describeSettings(s: DigestSettings): string {
+/** One line describing a subscription, e.g. "09:00 Europe/Paris, Mon–Fri, top 5". An inbox has no order. */
+export function describeSettings(s: Omit<DigestSettings, 'order'> & { order?: DigestOrder }): string {
   const parts = [`${formatTime(s)} ${s.timezone}`, s.every === 'week' ? `weekly on ${formatWeekdays(s.weekdays)}` : formatWeekdays(s.weekdays), `top ${s.topN}`];
   if (s.minUpvotes > 0) parts.push(`at least ${s.minUpvotes} upvotes`);
   if (s.topic) parts.push(`topic "${s.topic}"`);
+  // Like the filters, the order is named only when it is not the default (trending).
+  if (s.order === 'upvotes') parts.push('ordered by upvotes');
   return parts.join(', ');
 }

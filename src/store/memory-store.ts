@@ -8,6 +8,7 @@ import type { Bookmark, Install, PostedEntry, Store, StoreStats, UpsertResult } 
 import { inboxRef, type ForgetReport } from '../core/inbox.js';
 import { MemoryDeliveryLog } from './memory-deliveries.js';
 import { MemoryPeopleStore } from './memory-people.js';
+import { MemoryUpvoteHistory } from './memory-upvotes.js';
 import { REVISION_KEY } from './meta-keys.js';
 import { channelKey, type ChannelRef, type PlatformName, type Subscription } from '../core/subscription.js';
 
@@ -34,6 +35,7 @@ export class MemoryStore implements Store {
   private readonly metaExpiry = new Map<string, string>();
   readonly deliveries = new MemoryDeliveryLog(() => this.live());
   readonly people = new MemoryPeopleStore({ live: () => this.live(), forgetRest: (platform, userId) => this.forgetRest(platform, userId) });
+  readonly upvotes = new MemoryUpvoteHistory(() => this.live());
   private seq = 0;
   private closed = false;
 

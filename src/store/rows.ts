@@ -4,7 +4,7 @@
  * row into this shape first.
  */
 import type { PostedEntry } from '../core/ports.js';
-import type { Cadence, PlatformName, Subscription, Weekday } from '../core/subscription.js';
+import type { Cadence, DigestOrder, PlatformName, Subscription, Weekday } from '../core/subscription.js';
 
 export interface SubscriptionRow {
   platform: PlatformName;
@@ -18,6 +18,8 @@ export interface SubscriptionRow {
   top_n: number;
   min_upvotes: number;
   topic: string | null;
+  /** `order` is an SQL keyword. */
+  digest_order: DigestOrder;
   paused: boolean;
   paused_reason: string | null;
   created_by: string;
@@ -49,6 +51,7 @@ export function rowToSubscription(r: SubscriptionRow): Subscription {
     topN: r.top_n,
     minUpvotes: r.min_upvotes,
     topic: r.topic,
+    order: r.digest_order,
     paused: r.paused,
     pausedReason: r.paused_reason,
     createdBy: r.created_by,

@@ -98,7 +98,7 @@ describe('a platform added as a plug-in', () => {
     const store = SqliteStore.open(`${env.DATA_DIR}/papers.sqlite`);
     try {
       const at = '2026-08-21T10:00:00Z';
-      await store.saveSubscription({ ...CHANNEL, hour: 9, minute: 0, timezone: 'UTC', weekdays: [1], every: 'day', topN: 3, minUpvotes: 0, topic: null, paused: false, pausedReason: null, createdBy: 'keeper', createdAt: at, updatedAt: at });
+      await store.saveSubscription({ ...CHANNEL, hour: 9, minute: 0, timezone: 'UTC', weekdays: [1], every: 'day', topN: 3, minUpvotes: 0, topic: null, order: 'upvotes', paused: false, pausedReason: null, createdBy: 'keeper', createdAt: at, updatedAt: at });
       expect((await store.listSubscriptions({ platform: 'pigeon' })).map((s) => s.channelId)).toEqual(['roof']);
     } finally {
       await store.close();

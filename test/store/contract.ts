@@ -31,6 +31,7 @@ function makeSubscription(ref: ChannelRef, over: Partial<Subscription> = {}): Su
     topN: 5,
     minUpvotes: 0,
     topic: null,
+    order: 'trending',
     paused: false,
     pausedReason: null,
     createdBy: 'u1',

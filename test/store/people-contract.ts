@@ -49,7 +49,7 @@ const alert = (paperId: string, addedAt = T0, userId = 'u1', over: Partial<Pendi
 function makeSubscription(over: Partial<Subscription> = {}): Subscription {
   return {
     platform: 'slack', workspaceId: 'T1', channelId: 'C1', hour: 9, minute: 0, timezone: 'UTC', weekdays: [1], every: 'week',
-    topN: 5, minUpvotes: 0, topic: null, paused: false, pausedReason: null, createdBy: 'U1', createdAt: T0, updatedAt: T0, ...over,
+    topN: 5, minUpvotes: 0, topic: null, order: 'upvotes', paused: false, pausedReason: null, createdBy: 'U1', createdAt: T0, updatedAt: T0, ...over,
   };
 }
 

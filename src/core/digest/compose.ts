@@ -92,12 +92,14 @@ export interface ComposeInput {
   alreadyPosted: ReadonlySet<PaperId>;
   /** Ids matching the topic (searched for this day); null when the channel has no topic. */
   topicMatches: ReadonlySet<PaperId> | null;
+  /** Paper id → upvotes per hour (momentum-rate.ts) for the trending order; absent or null: by upvotes. */
+  momentum?: ReadonlyMap<PaperId, number> | null;
 }
 
 /** The papers the channel gets for `day`, or null when none qualifies. */
 export function composeDigest(input: ComposeInput): Digest | null {
   const { day, settings } = input;
-  const papers = rankForDigest(qualifying(input)).slice(0, Math.max(0, settings.topN));
+  const papers = rankForDigest(qualifying(input), input.momentum).slice(0, Math.max(0, settings.topN));
   if (!papers.length) return null;
   // Themes describe the day within the channel's topic, not just the papers left unseen.
   const themes = dayThemes(input.candidates.filter((p) => onDayInTopic(p, input)));

@@ -21,11 +21,12 @@ import type { OutboundMessage } from '../reply.js';
 import { channelKey, DEFAULT_SETTINGS, type ChannelRef, type DigestSettings } from '../subscription.js';
 import { toPaperView } from '../views.js';
 import { inboxRef, type Follow, type Inbox } from '../inbox.js';
+import { loadMomentum } from './momentum-rate.js';
 import { planPeriod, type PeriodTarget } from './period-plan.js';
 import { chooseDigestDay, composeDigest, digestedDays, qualifying, type Digest, type DigestMode } from './compose.js';
 
 /** What planning needs of a channel; a Subscription is one. */
-export type DigestTarget = ChannelRef & Pick<DigestSettings, 'timezone' | 'topN' | 'minUpvotes' | 'topic'> & Partial<Pick<DigestSettings, 'every'>>;
+export type DigestTarget = ChannelRef & Pick<DigestSettings, 'timezone' | 'topN' | 'minUpvotes' | 'topic'> & Partial<Pick<DigestSettings, 'every' | 'order'>>;
 
 export interface DigestPlan {
   day: string;
@@ -76,7 +77,7 @@ export class DigestService {
     if (sub.every === 'week') {
       const topic = sub.topic?.trim() || null;
       const label = topic ? `Trending papers on “${topic.length > 60 ? `${topic.slice(0, 59)}…` : topic}”` : 'Trending papers';
-      return planPeriod(this.deps, { ...channelOf(sub), timezone: sub.timezone, every: 'week', topN: sub.topN, minUpvotes: sub.minUpvotes, topics: topic ? [topic] : [], markTopics: false, label }, mode);
+      return planPeriod(this.deps, { ...channelOf(sub), timezone: sub.timezone, every: 'week', topN: sub.topN, minUpvotes: sub.minUpvotes, topics: topic ? [topic] : [], markTopics: false, label, order: sub.order ?? DEFAULT_SETTINGS.order }, mode);
     }
     const { store, clock } = this.deps;
     const ref = channelOf(sub);
@@ -126,12 +127,15 @@ export class DigestService {
       return choice;
     }
     const { day } = choice;
+    // Momentum (the trending order) of the day's papers, from their upvote history.
+    const momentum = await loadMomentum(store, clock, candidates.filter((p) => p.featuredDates.includes(day)), sub.order ?? DEFAULT_SETTINGS.order);
     const digest = composeDigest({
       day,
       candidates,
       settings,
       alreadyPosted,
       topicMatches: settings.topic ? (topicMatches.get(day) ?? new Set()) : null,
+      momentum,
     });
     if (!digest) {
       // Unreachable while hasUnseen and composeDigest agree; kept so a mismatch skips instead of posting nothing.

@@ -14,9 +14,10 @@ import { UserInputError } from '../errors.js';
 import type { Paper, PaperId } from '../paper.js';
 import type { Logger, PaperIndex, Store } from '../ports.js';
 import type { OutboundMessage } from '../reply.js';
-import type { Cadence, ChannelRef } from '../subscription.js';
+import type { Cadence, ChannelRef, DigestOrder } from '../subscription.js';
 import { toPaperView } from '../views.js';
 import { DEFAULT_LOOKBACK_DAYS, type Digest, type DigestMode } from './compose.js';
+import { loadMomentum, MOMENTUM_WINDOW_MS, WEEK_MOMENTUM_WINDOW_MS } from './momentum-rate.js';
 import { rankForDigest } from './rank.js';
 import { dayThemes, themesLine } from './themes.js';
 
@@ -38,6 +39,8 @@ export interface PeriodTarget extends ChannelRef {
   exclude?: ReadonlySet<PaperId>;
   /** "Your papers", "Trending papers": the title's first words. */
   label: string;
+  /** A channel's order; a person's inbox has none and ranks by upvotes. */
+  order?: DigestOrder;
 }
 
 export interface PeriodPlan {
@@ -68,7 +71,8 @@ export async function planPeriod(deps: PeriodDeps, t: PeriodTarget, mode: Digest
   const inWindow = candidates.filter((p) => p.featuredDates.some((d) => d >= oldest && d <= newest));
   const matched = await topicOf(deps, t, oldest, newest);
   const pool = inWindow.filter((p) => !posted.has(p.id) && !t.exclude?.has(p.id) && (p.upvotes ?? 0) >= t.minUpvotes && (matched === null || matched.has(p.id)));
-  const papers = rankForDigest(pool).slice(0, t.topN);
+  const momentum = await loadMomentum(deps.store, deps.clock, pool, t.order ?? 'upvotes', t.every === 'week' ? WEEK_MOMENTUM_WINDOW_MS : MOMENTUM_WINDOW_MS);
+  const papers = rankForDigest(pool, momentum).slice(0, t.topN);
   if (!papers.length) {
     const what = t.topics.length ? ' matching what you follow' : '';
     return { skip: `nothing new${what} in ${describeWindow(t.every, oldest, newest)}` };

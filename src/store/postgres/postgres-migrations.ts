@@ -228,6 +228,23 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX deliveries_by_channel ON deliveries(platform, channel_id);
     `,
   },
+  {
+    version: 5,
+    name: 'trending by momentum: the digest order and the upvote history',
+    // Samples are written on change only (core/momentum.ts) and pruned by observed_at, hence
+    // its index. A subscription from before this version takes the new default order.
+    up: `
+      ALTER TABLE subscriptions ADD COLUMN digest_order text NOT NULL DEFAULT 'trending' CHECK (digest_order IN ('trending', 'upvotes'));
+
+      CREATE TABLE upvote_samples (
+        paper_id    text COLLATE "C" NOT NULL CHECK (paper_id <> ''),
+        observed_at text COLLATE "C" NOT NULL,
+        upvotes     integer NOT NULL,
+        PRIMARY KEY (paper_id, observed_at)
+      );
+      CREATE INDEX upvote_samples_by_time ON upvote_samples(observed_at);
+    `,
+  },
 ];
 
 /** The schema version this code writes. */

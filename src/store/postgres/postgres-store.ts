@@ -19,6 +19,7 @@ import type { ChannelRef, PlatformName, Subscription } from '../../core/subscrip
 import { REVISION_KEY } from '../meta-keys.js';
 import { PostgresDeliveryLog } from './postgres-deliveries.js';
 import { PostgresPeopleStore } from './postgres-people.js';
+import { PostgresUpvoteHistory } from './postgres-upvotes.js';
 import { rowToPosted, rowToSubscription, type PostedRow, type SubscriptionRow } from '../rows.js';
 import { assertSchemaName, lockKeySql, migrate } from './postgres-migrations.js';
 import { FEATURE_WRITE, PAPER_SELECT, PAPER_WRITE, paperColumns, rowToPaper, storableText, type PaperRow } from './paper-sql.js';
@@ -42,6 +43,7 @@ export class PostgresStore implements Store {
   private closed = false;
   readonly deliveries: PostgresDeliveryLog;
   readonly people: PostgresPeopleStore;
+  readonly upvotes: PostgresUpvoteHistory;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -51,6 +53,7 @@ export class PostgresStore implements Store {
   ) {
     this.deliveries = new PostgresDeliveryLog(pool);
     this.people = new PostgresPeopleStore(pool, (fn) => this.transaction(fn));
+    this.upvotes = new PostgresUpvoteHistory(pool);
   }
 
   static async open(url: string, opts: PostgresStoreOptions = {}): Promise<PostgresStore> {
@@ -220,15 +223,15 @@ export class PostgresStore implements Store {
     // created_by/created_at are left alone on conflict: re-subscribing keeps the original author.
     const { rows } = await this.query<SubscriptionRow>(`
       INSERT INTO subscriptions (platform, workspace_id, channel_id, hour, minute, timezone, weekdays, top_n,
-        min_upvotes, topic, paused, paused_reason, created_by, created_at, updated_at, every)
-      VALUES ($1, $2, $3, $4, $5, $6, $7::smallint[], $8, $9, $10, $11, $12, $13, $14, $15, $16)
-      ON CONFLICT (platform, workspace_id, channel_id) DO UPDATE SET hour = excluded.hour, every = excluded.every,
+        min_upvotes, topic, paused, paused_reason, created_by, created_at, updated_at, every, digest_order)
+      VALUES ($1, $2, $3, $4, $5, $6, $7::smallint[], $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+      ON CONFLICT (platform, workspace_id, channel_id) DO UPDATE SET hour = excluded.hour, every = excluded.every, digest_order = excluded.digest_order,
         minute = excluded.minute, timezone = excluded.timezone, weekdays = excluded.weekdays,
         top_n = excluded.top_n, min_upvotes = excluded.min_upvotes, topic = excluded.topic,
         paused = excluded.paused, paused_reason = excluded.paused_reason, updated_at = excluded.updated_at
       RETURNING *`, [
       sub.platform, sub.workspaceId, sub.channelId, sub.hour, sub.minute, sub.timezone, [...sub.weekdays], sub.topN,
-      sub.minUpvotes, sub.topic, sub.paused, sub.pausedReason, sub.createdBy, sub.createdAt, sub.updatedAt, sub.every,
+      sub.minUpvotes, sub.topic, sub.paused, sub.pausedReason, sub.createdBy, sub.createdAt, sub.updatedAt, sub.every, sub.order,
     ]);
     return rowToSubscription(rows[0]!);
   }

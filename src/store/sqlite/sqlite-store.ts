@@ -17,6 +17,7 @@ import type { ChannelRef, PlatformName, Subscription } from '../../core/subscrip
 import { REVISION_KEY } from '../meta-keys.js';
 import { SqliteDeliveryLog } from './sqlite-deliveries.js';
 import { SqlitePeopleStore } from './sqlite-people.js';
+import { SqliteUpvoteHistory } from './sqlite-upvotes.js';
 import { rowToPosted, type PostedRow } from '../rows.js';
 import { sqliteRowToSubscription as rowToSubscription, weekdaysText, type SqliteSubscriptionRow } from './sqlite-rows.js';
 import { assertNotFromFuture, LATEST_VERSION, migrate, schemaVersion } from './sqlite-migrations.js';
@@ -60,6 +61,7 @@ export class SqliteStore implements Store {
   private readonly upsertTx: Database.Transaction<(papers: readonly Paper[]) => UpsertResult>;
   readonly deliveries: SqliteDeliveryLog;
   readonly people: SqlitePeopleStore;
+  readonly upvotes: SqliteUpvoteHistory;
 
   private constructor(
     private readonly db: Database.Database,
@@ -68,6 +70,7 @@ export class SqliteStore implements Store {
     this.upsertTx = db.transaction((papers: readonly Paper[]) => this.upsertInTransaction(papers));
     this.deliveries = new SqliteDeliveryLog(db);
     this.people = new SqlitePeopleStore(db);
+    this.upvotes = new SqliteUpvoteHistory(db);
   }
 
   static open(file: string, opts: SqliteStoreOptions = {}): SqliteStore {
@@ -237,10 +240,10 @@ export class SqliteStore implements Store {
     // created_by/created_at are left alone on conflict: re-subscribing keeps the original author.
     const row = this.stmt(`
       INSERT INTO subscriptions (platform, workspace_id, channel_id, hour, minute, timezone, weekdays, every, top_n,
-        min_upvotes, topic, paused, paused_reason, created_by, created_at, updated_at)
+        min_upvotes, topic, paused, paused_reason, created_by, created_at, updated_at, digest_order)
       VALUES (@platform, @workspaceId, @channelId, @hour, @minute, @timezone, @weekdays, @every, @topN,
-        @minUpvotes, @topic, @paused, @pausedReason, @createdBy, @createdAt, @updatedAt)
-      ON CONFLICT (platform, workspace_id, channel_id) DO UPDATE SET hour = excluded.hour, every = excluded.every,
+        @minUpvotes, @topic, @paused, @pausedReason, @createdBy, @createdAt, @updatedAt, @order)
+      ON CONFLICT (platform, workspace_id, channel_id) DO UPDATE SET hour = excluded.hour, every = excluded.every, digest_order = excluded.digest_order,
         minute = excluded.minute, timezone = excluded.timezone, weekdays = excluded.weekdays,
         top_n = excluded.top_n, min_upvotes = excluded.min_upvotes, topic = excluded.topic,
         paused = excluded.paused, paused_reason = excluded.paused_reason, updated_at = excluded.updated_at
@@ -252,7 +255,7 @@ export class SqliteStore implements Store {
       minute: sub.minute,
       timezone: sub.timezone,
       weekdays: weekdaysText(sub.weekdays),
-      every: sub.every,
+      every: sub.every, order: sub.order,
       topN: sub.topN,
       minUpvotes: sub.minUpvotes,
       topic: sub.topic,
