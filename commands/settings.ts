@@ -1,12 +1,12 @@
 import type { CommandSpec } from '../src/core/command-spec/spec.js';
 import { text } from '../src/core/reply.js';
-import { describeSettings } from '../src/core/subscription.js';
+import { describeOrder, describeSettings } from '../src/core/subscription.js';
 import { applySettings, channelOf, hasSettings, scheduleNote, SETTINGS_OPTIONS } from './support.js';
 
 export const settings: CommandSpec = {
   name: 'settings',
-  description: "Show or change this channel's digest: time, timezone, days, top N, upvotes, topic",
-  usage: 'settings [--time HH:MM] [--timezone Area/City] [--weekdays mon-fri] [--every day|week] [--top N] [--min-upvotes N] [--topic "query"|none] [--paused yes|no]',
+  description: "Show or change this channel's digest: time, timezone, days, top N, upvotes, topic, order",
+  usage: 'settings [--time HH:MM] [--timezone Area/City] [--weekdays mon-fri] [--every day|week] [--top N] [--min-upvotes N] [--topic "query"|none] [--order trending|upvotes] [--paused yes|no]',
   options: [...SETTINGS_OPTIONS, { name: 'paused', description: 'Pause (yes) or resume (no) the digest', type: 'boolean' }],
   permission: 'manageChannel',
   async handler(ctx, o) {
@@ -15,7 +15,7 @@ export const settings: CommandSpec = {
     if (!existing) return text('This channel is not subscribed. Start with /papers subscribe.');
     if (!hasSettings(o) && o.paused === undefined) {
       const state = existing.paused ? ` Paused${existing.pausedReason ? ` (${existing.pausedReason})` : ''}.` : '';
-      return text(`Digest settings: ${describeSettings(existing)}.${state}`);
+      return text(`Digest settings: ${describeSettings(existing)}.${state} Papers are ranked ${describeOrder(existing.order)} (--order trending|upvotes).`);
     }
     const notes: string[] = [];
     const next = await applySettings(ctx, existing, o, notes);

@@ -6,7 +6,7 @@ import { applySettings, channelOf, defaultSettings, hasSettings, newSubscription
 export const subscribe: CommandSpec = {
   name: 'subscribe',
   description: "Post the day's trending papers to this channel every morning",
-  usage: 'subscribe [--time HH:MM] [--timezone Area/City] [--weekdays mon-fri] [--every day|week] [--top N] [--min-upvotes N] [--topic "query"]',
+  usage: 'subscribe [--time HH:MM] [--timezone Area/City] [--weekdays mon-fri] [--every day|week] [--top N] [--min-upvotes N] [--topic "query"] [--order trending|upvotes]',
   options: SETTINGS_OPTIONS,
   permission: 'manageChannel',
   async handler(ctx, o) {

@@ -9,6 +9,7 @@ import {
   DEFAULT_SETTINGS,
   MAX_TOPIC_LENGTH,
   parseCadence,
+  parseOrder,
   resolveTimezone,
   parseTimeOfDay,
   parseWeekdays,
@@ -45,6 +46,15 @@ export async function todayFor(ctx: CommandContext): Promise<string> {
   return dayInZone(ctx.services.clock.now(), sub?.timezone ?? ctx.services.defaults.timezone);
 }
 
+/** `--order`: trending (momentum, the default) or upvotes; /papers trending takes it too, for one call. */
+export const ORDER_OPTION = {
+  name: 'order',
+  description: 'trending (default: upvotes gained per hour since featured) or upvotes',
+  type: 'string',
+  maxLength: 20,
+  choices: [{ name: 'trending (momentum)', value: 'trending' }, { name: 'upvotes', value: 'upvotes' }],
+} as const;
+
 export const SETTINGS_OPTIONS = [
   { name: 'time', description: 'Local time of the daily digest, HH:MM (default 09:00)', type: 'string', maxLength: 10 },
   { name: 'timezone', description: 'IANA timezone, e.g. Europe/Paris (default UTC)', type: 'string', autocomplete: 'timezone', maxLength: 64 },
@@ -53,6 +63,7 @@ export const SETTINGS_OPTIONS = [
   { name: 'top', description: 'Papers per digest, 1–10 (default 5)', type: 'integer', min: 1, max: 10, aliases: ['top_n'] },
   { name: 'min_upvotes', description: 'Leave out papers with fewer upvotes', type: 'integer', min: 0, max: 10000, aliases: ['upvotes'] },
   { name: 'topic', description: 'Only papers matching this search (use "none" to clear)', type: 'string', maxLength: MAX_TOPIC_LENGTH },
+  ORDER_OPTION,
 ] as const;
 
 export function hasSettings(o: OptionValues): boolean {
@@ -82,6 +93,7 @@ export async function applySettings(ctx: CommandContext, base: DigestSettings, o
   if (next.every === 'week' && next.weekdays.length !== 1) throw new UserInputError('A weekly digest posts on one day: give one weekday, e.g. --weekdays mon.');
   if (o.top !== undefined) next.topN = validateTopN(Number(o.top));
   if (o.min_upvotes !== undefined) next.minUpvotes = validateMinUpvotes(Number(o.min_upvotes));
+  if (o.order !== undefined) next.order = parseOrder(String(o.order));
   if (o.topic !== undefined) {
     const topic = String(o.topic).trim();
     if (!topic || /^(none|off|clear|-)$/i.test(topic)) next.topic = null;

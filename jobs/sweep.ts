@@ -8,7 +8,7 @@
  *    its job is waiting or running; a finished or forgotten job is replaced);
  * 3. every subscription and inbox whose slot today passed with no plan gets its tick now;
  * 4. every person with pending alerts has the send job of their next window;
- * 5. finished plans, old slots and expired meta (pager state) are pruned.
+ * 5. finished plans, old slots, expired meta (pager state) and old upvote samples are pruned.
  *
  * Everything it queues is idempotent (job ids, and the posted log decides what is posted),
  * so two processes sweeping at once, or a sweep racing a tick, cost work but never a post.
@@ -18,6 +18,7 @@ import type { Clock, Logger, PlatformName, Store } from '../src/core/ports.js';
 import { slotKey } from '../src/core/ports.js';
 import { passedSlot } from '../src/core/schedule-slot.js';
 import { inboxRef } from '../src/core/inbox.js';
+import { KEEP_UPVOTE_SAMPLES_MS } from '../src/core/momentum.js';
 import { scheduleAlert } from './alerts-job.js';
 import { requeueDelivery } from './deliver-job.js';
 import { INBOX_JOB, type PersonPayload } from './inbox-job.js';
@@ -101,7 +102,8 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
 
   const pruned =
     (await store.deliveries.prune(new Date(now.getTime() - KEEP_FINISHED_MS).toISOString(), addDays(utcDay(now), -KEEP_SLOT_DAYS))) +
-    (await store.pruneMeta(now.toISOString()));
+    (await store.pruneMeta(now.toISOString())) +
+    (await store.upvotes.prune(new Date(now.getTime() - KEEP_UPVOTE_SAMPLES_MS).toISOString()));
   const report: SweepReport = { schedulesUpserted: schedules.upserted, schedulesRemoved: schedules.removed, requeued, missedTicks, alerts, pruned };
   if (requeued || missedTicks || schedules.upserted || schedules.removed) deps.log.info(report, 'sweep: rebuilt work Redis did not hold');
   return report;

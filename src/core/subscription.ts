@@ -232,8 +232,7 @@ export function parseCadence(text: string): Cadence {
 
 export function parseOrder(text: string): DigestOrder {
   const t = text.trim().toLowerCase();
-  if (t === 'trending' || t === 'momentum') return 'trending';
-  if (t === 'upvotes' || t === 'votes' || t === 'top') return 'upvotes';
+  if (t === 'trending' || t === 'upvotes') return t;
   throw new UserInputError(`"${clip(text, 20)}" is not an order: use --order trending (momentum) or --order upvotes.`);
 }
 

@@ -50,9 +50,9 @@ describe('what a new user tripped on', () => {
     h.clock.set('2026-09-15T10:00:00Z'); // the sample ends on 2026-08-21
     const r = await h.run('trending week');
     if (r.kind !== 'papers') throw new Error(r.kind);
-    expect(r.subheading).toMatch(/^No list in the week to .* 15 Sept? 2026; showing the week up to the latest list\.$/);
+    expect(r.subheading).toMatch(/^No list in the week to .* 15 Sept? 2026; showing the week up to the latest list\. Ranked by momentum/);
     h.clock.set('2026-08-21T10:00:00Z');
     const current = await h.run('trending week');
-    expect(current.kind === 'papers' && current.subheading).toBeFalsy();
+    expect(current.kind === 'papers' && current.subheading).toBe('Ranked by momentum: upvotes gained per hour since featured.');
   });
 });

@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deliveryLogContract } from './delivery-contract.js';
 import { peopleContract } from './people-contract.js';
+import { upvotesContract } from './upvotes-contract.js';
 import type { Paper } from '../../src/core/paper.js';
 import type { Bookmark, ChannelRef, PostedEntry, Store, Subscription } from '../../src/core/ports.js';
 import { makePaper } from '../support/papers.js';
@@ -399,6 +400,15 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>, o
         if (!harness.reopen) throw new Error(`${name} is persistent but its harness has no reopen()`);
         await store.close();
         store = await harness.reopen();
+        return store;
+      } } : {}),
+    });
+
+    upvotesContract({
+      store: () => store,
+      ...(opts.persistent ? { reopen: async () => {
+        await store.close();
+        store = await harness.reopen!();
         return store;
       } } : {}),
     });
