@@ -4,6 +4,7 @@
  * own contract tests; these keep the digest tests independent of them.)
  */
 import { UserInputError } from '../../src/core/errors.js';
+import { MemoryUpvoteHistory } from '../../src/store/memory-upvotes.js';
 import type { Paper, PaperId } from '../../src/core/paper.js';
 import type {
   ChannelRef,
@@ -21,7 +22,14 @@ const sameRef = (a: ChannelRef, b: ChannelRef): boolean =>
 export class FakeStore {
   readonly posted: PostedEntry[] = [];
   readonly calls: string[] = [];
+  /** The upvote history and meta the trending order reads (the real memory history: it has its own contract). */
+  readonly upvotes = new MemoryUpvoteHistory(() => undefined);
+  readonly meta = new Map<string, string>();
   constructor(public papers: Paper[] = []) {}
+
+  async getMeta(key: string): Promise<string | null> {
+    return this.meta.get(key) ?? null;
+  }
 
   async featuredDays(opts: { onOrBefore?: string; limit?: number } = {}): Promise<string[]> {
     this.calls.push('featuredDays');
