@@ -9,7 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INGEST_PATTERN, INGEST_SCHEDULER_ID, processIngest, type JobContext } from '../../jobs/index.js';
 import { DigestService } from '../../src/core/digest/digest-service.js';
 import { BullmqScheduleSync } from '../../src/redis/job-schedulers.js';
-import { defaultIngestDays } from '../../src/core/ingest-papers.js';
+import { defaultIngestDays, ingestDays } from '../../src/core/ingest-papers.js';
+import type { Paper } from '../../src/core/paper.js';
+import type { PaperSource } from '../../src/core/ports.js';
+import { makePaper } from '../support/papers.js';
 import { storeDocFeed } from '../../src/search/doc-feed.js';
 import { LunrPaperIndex } from '../../src/search/lunr-paper-index.js';
 import { silentLogger } from '../../src/log.js';
@@ -73,9 +76,15 @@ describe('ingest job', () => {
     for (const item of day) if (item.paper.id === '2608.19880') item.paper.upvotes = 999;
     hf.days.set('2026-08-21', day);
     const revision = await store.revision();
-    await processIngest({ id: 'j2', name: 'ingest', data: { dates: ['2026-08-21'] }, attemptsStarted: 1 }, context(store));
+    await processIngest({ id: 'j2', name: 'ingest', data: { dates: ['2026-08-21'] }, attemptsStarted: 1 }, context(store, new Date('2026-08-21T12:30:00Z')));
     expect((await store.getPaper('2608.19880'))!.upvotes).toBe(999);
     expect(await store.revision()).toBe(revision);
+    // The refresh left an upvote sample for the paper whose count changed, none for the others.
+    expect(await store.upvotes.history(['2608.19880', '2608.18580'], '2026-08-21T00:00:00.000Z')).toEqual([
+      { paperId: '2608.18580', observedAt: '2026-08-21T12:00:00.000Z', upvotes: 54 },
+      { paperId: '2608.19880', observedAt: '2026-08-21T12:00:00.000Z', upvotes: 163 },
+      { paperId: '2608.19880', observedAt: '2026-08-21T12:30:00.000Z', upvotes: 999 },
+    ]);
     await expect.poll(async () => (await botIndex.search('EnvHarness', { filters: { minUpvotes: 500 } })).total, { timeout: 10_000 }).toBe(1);
     await botIndex.close();
   });
@@ -128,5 +137,62 @@ describe('upvote refresh before digests', () => {
     const store = new MemoryStore();
     const refresh = upvoteRefresher({ store, clock: { now: () => new Date() }, log, refresh: async () => { throw new Error('HF down'); } });
     await expect(refresh()).resolves.toBeUndefined();
+  });
+});
+
+/** A source serving what the test sets, one list per day. */
+function fakeSource(days: Map<string, Paper[]>): PaperSource {
+  return {
+    name: 'fake',
+    fetchDay: async (date) => structuredClone(days.get(date) ?? []),
+    async *fetchRange() {},
+  };
+}
+
+describe('upvote history written by the ingest', () => {
+  const DAY = '2026-08-21';
+  const featured = (id: string, upvotes: number | null): Paper => makePaper({ id, upvotes, featuredDates: [DAY] });
+
+  it('leaves a sample the first time a paper is seen with upvotes and whenever its count changes, never for an unchanged one', async () => {
+    const store = new MemoryStore();
+    const days = new Map([[DAY, [featured('2608.1', 3), featured('2608.2', 10), featured('2608.3', null)]]]);
+    let now = new Date(`${DAY}T08:00:00.000Z`);
+    const deps = { source: fakeSource(days), store, clock: { now: () => now }, log };
+    const history = () => store.upvotes.history(['2608.1', '2608.2', '2608.3'], `${DAY}T00:00:00.000Z`);
+
+    await ingestDays(deps, [DAY]);
+    expect(await history()).toEqual([
+      { paperId: '2608.1', observedAt: `${DAY}T08:00:00.000Z`, upvotes: 3 },
+      { paperId: '2608.2', observedAt: `${DAY}T08:00:00.000Z`, upvotes: 10 },
+    ]);
+
+    // 30 minutes later: 2608.1 gained 4, 2608.2 did not change, 2608.3 got its first upvote.
+    now = new Date(`${DAY}T08:30:00.000Z`);
+    days.set(DAY, [featured('2608.1', 7), featured('2608.2', 10), featured('2608.3', 1)]);
+    await ingestDays(deps, [DAY]);
+    // Then a lower count from the API (the store keeps the larger one): no change, no sample.
+    now = new Date(`${DAY}T09:00:00.000Z`);
+    days.set(DAY, [featured('2608.1', 5), featured('2608.2', 10), featured('2608.3', 1)]);
+    await ingestDays(deps, [DAY]);
+    expect(await history()).toEqual([
+      { paperId: '2608.1', observedAt: `${DAY}T08:00:00.000Z`, upvotes: 3 },
+      { paperId: '2608.1', observedAt: `${DAY}T08:30:00.000Z`, upvotes: 7 },
+      { paperId: '2608.2', observedAt: `${DAY}T08:00:00.000Z`, upvotes: 10 },
+      { paperId: '2608.3', observedAt: `${DAY}T08:30:00.000Z`, upvotes: 1 },
+    ]);
+  });
+
+  it('writes none for a backfill of old days, and a failing history does not fail the ingest', async () => {
+    const store = new MemoryStore();
+    const old = '2025-03-03';
+    const deps = { source: fakeSource(new Map([[old, [makePaper({ id: '2503.1', upvotes: 40, featuredDates: [old] })]]])), store, clock: { now: () => new Date(`${DAY}T08:00:00.000Z`) }, log };
+    await ingestDays(deps, [old]);
+    expect(await store.upvotes.history(['2503.1'], '2000-01-01T00:00:00.000Z')).toEqual([]);
+
+    const broken = new MemoryStore();
+    broken.upvotes.record = async () => { throw new Error('disk full'); };
+    const out = await ingestDays({ ...deps, store: broken, source: fakeSource(new Map([[DAY, [featured('2608.1', 3)]]])) }, [DAY]);
+    expect(out).toMatchObject([{ date: DAY, inserted: 1 }]);
+    expect((await broken.getPaper('2608.1'))!.upvotes).toBe(3);
   });
 });
