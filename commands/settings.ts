@@ -5,7 +5,7 @@ import { applySettings, channelOf, hasSettings, scheduleNote, SETTINGS_OPTIONS }
 
 export const settings: CommandSpec = {
   name: 'settings',
-  description: "Show or change this channel's digest: time, timezone, days, top N, upvotes, topic, order",
+  description: "Show or change this channel's digest: time, timezone, days, top N, upvotes, topic",
   usage: 'settings [--time HH:MM] [--timezone Area/City] [--weekdays mon-fri] [--every day|week] [--top N] [--min-upvotes N] [--topic "query"|none] [--order trending|upvotes] [--paused yes|no]',
   options: [...SETTINGS_OPTIONS, { name: 'paused', description: 'Pause (yes) or resume (no) the digest', type: 'boolean' }],
   permission: 'manageChannel',

@@ -116,6 +116,28 @@ describe('PostgresStore on a real server', () => {
     });
   });
 
+  it('migration 5: a version-4 schema upgrades, its subscriptions trending, and the order is checked', async () => {
+    const schema = freshSchema();
+    await withClient(async (c) => {
+      expect(await migrate(c, schema, 'test', MIGRATIONS.slice(0, 4))).toEqual([1, 2, 3, 4]);
+      await c.query(`INSERT INTO "${schema}".subscriptions (platform, workspace_id, channel_id, hour, minute, timezone, weekdays, every, top_n, min_upvotes, created_by, created_at, updated_at)
+        VALUES ('discord', 'g1', 'c1', 9, 0, 'UTC', '{1,2,3,4,5}', 'day', 5, 0, 'u1', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`);
+    });
+    const store = await open(schema);
+    try {
+      const [old] = await store.listSubscriptions();
+      expect(old).toMatchObject({ channelId: 'c1', order: 'trending' });
+      expect((await store.saveSubscription({ ...old!, order: 'upvotes' })).order).toBe('upvotes');
+      expect(await store.upvotes.record([{ paperId: '2608.1', observedAt: '2026-08-21T01:00:00.000Z', upvotes: 3 }])).toBe(1);
+    } finally {
+      await store.close();
+    }
+    await withClient(async (c) => {
+      await expect(c.query(`UPDATE "${schema}".subscriptions SET digest_order = 'random'`)).rejects.toThrow(/check constraint/);
+    });
+    await dropSchema(schema);
+  });
+
   it('forgetting a person is one transaction: a failure part way deletes nothing', async () => {
     const schema = freshSchema();
     await withStores(schema, 1, async ([store]) => {
