@@ -1,8 +1,9 @@
 /**
  * Momentum: upvotes gained per hour since a paper was featured, measured from the ingest's
  * refreshes (the upvote history, src/core/momentum.ts), the way Hugging Face's Daily
- * Papers "trending" sort rewards fresh momentum over a big total. Pure: the caller hands
- * over the samples and the instant it is measured at.
+ * Papers "trending" sort rewards fresh momentum over a big total. The rate is pure (the
+ * caller hands over the samples and the instant it is measured at); `loadMomentum` at the
+ * end is the one read, for the digests and /papers trending.
  *
  * The rule, and why:
  *
