@@ -6,6 +6,8 @@
  * Exit codes: 0 done, 1 failed (upstream, I/O, bug), 2 bad usage or bad input.
  */
 import { parseArgs } from 'node:util';
+import { chartCommand } from '../cli/chart-command.js';
+import { VegaChartRenderer } from '../charts/vega-chart-renderer.js';
 import { digestCommand } from '../cli/digest-command.js';
 import { importCommand } from '../cli/import-command.js';
 import { ingestCommand } from '../cli/ingest-command.js';
@@ -60,6 +62,8 @@ async function run(argv: string[]): Promise<void> {
     code: { type: 'boolean', default: false },
     platform: { type: 'string' },
     user: { type: 'string' },
+    week: { type: 'string' },
+    out: { type: 'string' },
   } as const;
   let parsed;
   try {
@@ -80,6 +84,7 @@ async function run(argv: string[]): Promise<void> {
     show: [],
     stats: [],
     forget: ['platform', 'user'],
+    chart: ['week', 'out'],
   };
   const own = allowed[command];
   if (!own) throw new UsageError(`unknown command "${command.slice(0, 30)}". Commands: ${Object.keys(allowed).join(', ')}, ${[...platformCli().keys()].join(', ')} (papers --help).`);
@@ -127,6 +132,8 @@ async function run(argv: string[]): Promise<void> {
         return await showCommand(core, positionals[0], v.json);
       case 'stats':
         return await statsCommand(core, v.json);
+      case 'chart':
+        return await chartCommand(core, new VegaChartRenderer(), { json: v.json, ...(v.week !== undefined ? { week: v.week } : {}), ...(v.out !== undefined ? { out: v.out } : {}) });
       case 'forget':
         return await forgetCommand(core, { platform: v.platform, user: v.user, platforms: PLATFORMS.map((p) => p.name), json: v.json });
     }

@@ -9,6 +9,7 @@ export const USAGE = `Usage: papers <command> [options]    (papers <command> --h
                                      The digest a channel would get for a featured day
   show <arXiv id or URL>             One paper
   stats                              What the store holds
+  chart [--week YYYY-Www] [--out F]  The weekly chart (top papers by upvotes) as a PNG file
   forget --platform P --user U       Delete everything kept about one person (their forget-me)
   discord register [--guild ID]      Register /papers with Discord (see docs/discord.md)
   slack manifest [--socket | --http --url URL]
@@ -50,6 +51,12 @@ One paper: title, authors, TL;DR, links.`,
 Deletes everything the bot keeps about one person, as their /papers forget-me does:
 bookmarks, followed topics, inbox settings and the record of what it sent them, pending
 alerts. Prints what was deleted.`,
+  chart: `Usage: papers chart [--week YYYY-Www] [--out FILE.png] [--json]
+
+Draws the chart a weekly digest opens with: the week's top 10 papers by upvotes, as a
+1200 px wide PNG on a dark card that reads in dark and light chat themes.
+  --week YYYY-Www    the ISO week, e.g. 2026-W34 (default: the week of the latest featured day)
+  --out FILE.png     where to write it (default: week-YYYY-Www.png here); an existing file is replaced`,
   stats: `Usage: papers stats [--json]
 
 What the store holds: papers, featured days, subscriptions, bookmarks.`,
