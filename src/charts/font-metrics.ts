@@ -10,6 +10,8 @@ import fs from 'node:fs';
 export interface FontMetrics {
   /** Width of `text` at `size` px. */
   width(text: string, size: number): number;
+  /** Whether the font has a glyph for this character (else resvg draws an empty box). */
+  covers(ch: string): boolean;
 }
 
 interface Tables {
@@ -103,6 +105,7 @@ export function loadFontMetrics(file: string): FontMetrics {
     return w;
   };
   return {
+    covers: (ch) => glyphOf(ch.codePointAt(0)!) !== 0,
     width(text, size) {
       let units = 0;
       for (const ch of text) units += em(ch.codePointAt(0)!);

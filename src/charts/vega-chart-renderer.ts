@@ -12,7 +12,7 @@ import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile } from 'vega-lite';
 import type { ChartRenderer, WeekChartData } from '../core/chart.js';
-import { truncateWords } from '../core/text.js';
+import { collapseWhitespace, truncateWords } from '../core/text.js';
 import { loadFontMetrics, type FontMetrics } from './font-metrics.js';
 import { CHART_FONT_FAMILY, CHART_LAYOUT, weekSpec } from './week-spec.js';
 
@@ -37,9 +37,14 @@ export const CHART_FONT_FILES = {
 
 let metrics: { regular: FontMetrics; bold: FontMetrics } | undefined;
 
-/** A label cut at a word until it is at most `maxPx` wide at `size` px. */
-export function fitLabel(label: string, font: FontMetrics, size: number, maxPx: number): string {
-  let s = label;
+/**
+ * A label the font can draw, cut at a word until it is at most `maxPx` wide at `size` px.
+ * Characters the font lacks (CJK, emoji) would be empty boxes: they are left out, and a
+ * label with no letter or digit left is `fallback` (the paper's id).
+ */
+export function fitLabel(label: string, font: FontMetrics, size: number, maxPx: number, fallback = ''): string {
+  let s = collapseWhitespace([...label].filter((ch) => /\s/.test(ch) || font.covers(ch)).join(''));
+  if (!/[\p{L}\p{N}]/u.test(s)) s = fallback;
   while (s.length > 1 && font.width(s, size) > maxPx) s = truncateWords(s, s.length - 2);
   return s;
 }
@@ -77,7 +82,7 @@ export class VegaChartRenderer implements ChartRenderer {
   async weekSvg(data: WeekChartData): Promise<string> {
     const l = CHART_LAYOUT;
     const font = metrics!.regular;
-    const bars = data.bars.map((b) => ({ ...b, label: fitLabel(b.label, font, l.label, l.maxLabelWidth) }));
+    const bars = data.bars.map((b) => ({ ...b, label: fitLabel(b.label, font, l.label, l.maxLabelWidth, b.id) }));
     const labelWidth = Math.max(0, ...bars.map((b) => font.width(b.label, l.label)));
     const { spec } = compile(weekSpec({ ...data, bars }, Math.ceil(labelWidth)));
     const view = new vega.View(vega.parse(spec), { renderer: 'none', logLevel: vega.Warn });
