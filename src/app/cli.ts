@@ -7,7 +7,6 @@
  */
 import { parseArgs } from 'node:util';
 import { chartCommand } from '../cli/chart-command.js';
-import { VegaChartRenderer } from '../charts/vega-chart-renderer.js';
 import { digestCommand } from '../cli/digest-command.js';
 import { importCommand } from '../cli/import-command.js';
 import { ingestCommand } from '../cli/ingest-command.js';
@@ -132,8 +131,11 @@ async function run(argv: string[]): Promise<void> {
         return await showCommand(core, positionals[0], v.json);
       case 'stats':
         return await statsCommand(core, v.json);
-      case 'chart':
+      case 'chart': {
+        // Vega, Vega-Lite and resvg take ~0.4 s to load: only the command that draws pays it.
+        const { VegaChartRenderer } = await import('../charts/vega-chart-renderer.js');
         return await chartCommand(core, new VegaChartRenderer(), { json: v.json, ...(v.week !== undefined ? { week: v.week } : {}), ...(v.out !== undefined ? { out: v.out } : {}) });
+      }
       case 'forget':
         return await forgetCommand(core, { platform: v.platform, user: v.user, platforms: PLATFORMS.map((p) => p.name), json: v.json });
     }

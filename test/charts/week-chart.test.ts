@@ -78,10 +78,8 @@ describe('the weekly chart PNG', () => {
     expect(other.fraction).toBeGreaterThan(0.01);
   });
 
-  it('renders in well under a second, the same bytes every time', async () => {
-    const t = performance.now();
+  it('draws the same bytes every time', async () => {
     const again = await renderer.weekPng(w34);
-    expect(performance.now() - t).toBeLessThan(1500);
     expect(Buffer.from(again).equals(Buffer.from(png34))).toBe(true);
   });
 
