@@ -14,12 +14,9 @@
  *   logging in, for a worker process that delivers digests.
  * - Every interaction is acknowledged within Discord's 3 seconds: slow commands are
  *   deferred at once, any other one when it has not answered after `deferAfterMs`.
- * - post() sends a nonce derived from the idempotency key with enforce_nonce, so a post
- *   retried within minutes returns the first message instead of a second; the message
- *   also carries that tag (message-key.ts), so findPosted() finds it in the channel's
- *   recent messages however long the retry took.
+ * - Outbound (post, findPosted, the 🔖 hints, people's inboxes by DM) is discord-poster.ts:
+ *   a nonce per idempotency key, and the key carried in the message for findPosted.
  */
-import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import {
   Client,
@@ -30,7 +27,6 @@ import {
   Partials,
   REST,
   Routes,
-  type APIMessage,
   type AutocompleteInteraction,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
@@ -46,15 +42,13 @@ import { GENERIC_FAILURE } from '../../core/errors.js';
 import { noMetrics, type Metrics } from '../../core/metrics.js';
 import type { ChannelRef, ChatPlatform, Logger, PlatformHandlers, PostedRef, PostOptions, TurnGate } from '../../core/ports.js';
 import { errorReply, type OutboundMessage, type Reply } from '../../core/reply.js';
-import { DmChannels } from './dm-channels.js';
-import { TIMED_OUT, within } from './within.js';
+import { DiscordPoster } from './discord-poster.js';
 import { forLog, fromDiscordError } from './errors.js';
 import { InvalidRequestBreaker } from './invalid-requests.js';
-import { LIMITS } from './limits.js';
 import { describeShardIds, resolveShards, shardRefusal, type ShardPlan } from './shards.js';
-import { carriesKey } from './message-key.js';
-import { autocompleteChoices, editOptions, messageBody, NOOP_PREFIX, renderOutbound, renderReply, replyOptions } from './render.js';
+import { autocompleteChoices, editOptions, NOOP_PREFIX, renderReply, replyOptions } from './render.js';
 import { dmReactionOf, focusedOf, toActionEvent, toInvocation, toReactionEvent, type OptionLike } from './translate.js';
+import { TIMED_OUT, within } from './within.js';
 
 export interface DiscordPlatformOptions {
   token: string;
@@ -83,16 +77,7 @@ export interface DiscordPlatformOptions {
 /** Discord allows `max_concurrency` identifies (one per bucket, shard id modulo it) per 5 s, per bot. */
 const IDENTIFY_WINDOW_MS = 5_000;
 
-/** The 🔖 the bot adds under each digest paper, and that users react with. */
-export const BOOKMARK_EMOJI = '🔖';
-
-/** A Discord nonce (≤ 25 characters) that is the same for every attempt at one message. */
-export function nonceFor(idempotencyKey: string): string {
-  return createHash('sha256').update(idempotencyKey).digest('base64url').slice(0, LIMITS.nonce);
-}
-
-/** Pages of 100 recent messages findPosted reads: a digest's own posts are the latest. */
-const FIND_PAGES = 2;
+export { BOOKMARK_EMOJI, nonceFor } from './discord-poster.js';
 
 export class DiscordPlatform implements ChatPlatform {
   readonly name = 'discord' as const;
@@ -103,10 +88,9 @@ export class DiscordPlatform implements ChatPlatform {
   private readonly inflight = new Set<Promise<void>>();
   private readonly deferAfterMs: number;
   private readonly autocompleteTimeoutMs: number;
-  private selfIdCache: string | undefined;
   readonly breaker: InvalidRequestBreaker;
-  /** People's inboxes: `dm:<user>` refs → the bot's DM channels. */
-  readonly dms: DmChannels;
+  /** Posts, lookups and 🔖 hints over REST, people's inboxes (`dm:<user>`) included. */
+  readonly poster: DiscordPoster;
 
   constructor(private readonly opts: DiscordPlatformOptions) {
     this.log = opts.log;
@@ -148,7 +132,7 @@ export class DiscordPlatform implements ChatPlatform {
     }
     // Posts work before (or without) login.
     this.rest.setToken(opts.token);
-    this.dms = new DmChannels(this.rest);
+    this.poster = new DiscordPoster(this.rest, () => this.botUserId);
     this.rest.on('rateLimited', (info) => {
       this.log.warn({ route: info.route, global: info.global, retryAfterMs: info.retryAfter, scope: info.scope }, 'discord rate limit: waiting');
     });
@@ -243,61 +227,27 @@ export class DiscordPlatform implements ChatPlatform {
     this.rest.clearHandlerSweeper();
   }
 
-  /** A `dm:<user>` ref (a person's inbox) posts in the bot's DM channel with that user (dm-channels.ts). */
-  async post(channel: ChannelRef, message: OutboundMessage, opts: PostOptions = {}): Promise<PostedRef> {
-    const body = messageBody(renderOutbound(message), opts.idempotencyKey ? nonceFor(opts.idempotencyKey) : undefined);
-    return this.dms.on(channel.channelId, async (id) => {
-      try {
-        const sent = (await this.rest.post(Routes.channelMessages(id), { body })) as APIMessage;
-        return { messageId: sent.id };
-      } catch (err) {
-        throw fromDiscordError(err, `post to channel ${id}`);
-      }
-    });
+  // ─── Outbound (discord-poster.ts) ──────────────────────────────────────────────────
+
+  /** Opens an inbox's DM ahead of posting, for a caller that paces every request (nothing once open). */
+  openInbox(channel: ChannelRef): Promise<void> {
+    return this.poster.openInbox(channel);
   }
 
-  /**
-   * Our message carrying this key among the channel's last 200, or null. Only the bot's
-   * own messages count: a member could paste a link with the same fragment.
-   */
-  async findPosted(channel: ChannelRef, idempotencyKey: string): Promise<PostedRef | null> {
-    const tag = nonceFor(idempotencyKey);
-    return this.dms.on(channel.channelId, async (id) => {
-      try {
-        const self = await this.selfId();
-        let before: string | undefined;
-        for (let page = 0; page < FIND_PAGES; page++) {
-          const query = new URLSearchParams({ limit: '100', ...(before ? { before } : {}) });
-          const batch = (await this.rest.get(Routes.channelMessages(id), { query })) as APIMessage[];
-          const hit = batch.find((m) => m.author?.id === self && carriesKey(m, tag));
-          if (hit) return { messageId: hit.id };
-          if (batch.length < 100) return null;
-          before = batch[batch.length - 1]!.id;
-        }
-        return null;
-      } catch (err) {
-        throw fromDiscordError(err, `look for message ${tag} in channel ${id}`);
-      }
-    });
+  inboxOpen(channel: ChannelRef): boolean {
+    return this.poster.inboxOpen(channel);
   }
 
-  /** The bot's user id: from the session, else asked once (a REST-only poster). */
-  private async selfId(): Promise<string> {
-    const known = this.botUserId ?? this.selfIdCache;
-    if (known) return known;
-    const me = (await this.rest.get(Routes.user('@me'))) as { id: string };
-    this.selfIdCache = me.id;
-    return me.id;
+  post(channel: ChannelRef, message: OutboundMessage, opts: PostOptions = {}): Promise<PostedRef> {
+    return this.poster.post(channel, message, opts);
   }
 
-  async addBookmarkHint(channel: ChannelRef, messageId: string): Promise<void> {
-    await this.dms.on(channel.channelId, async (id) => {
-      try {
-        await this.rest.put(Routes.channelMessageOwnReaction(id, messageId, encodeURIComponent(BOOKMARK_EMOJI)));
-      } catch (err) {
-        throw fromDiscordError(err, `add ${BOOKMARK_EMOJI} to message ${messageId}`);
-      }
-    });
+  findPosted(channel: ChannelRef, idempotencyKey: string): Promise<PostedRef | null> {
+    return this.poster.findPosted(channel, idempotencyKey);
+  }
+
+  addBookmarkHint(channel: ChannelRef, messageId: string): Promise<void> {
+    return this.poster.addBookmarkHint(channel, messageId);
   }
 
   // ─── Inbound ─────────────────────────────────────────────────────────────────────────

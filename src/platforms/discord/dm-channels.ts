@@ -47,6 +47,11 @@ export class DmChannels {
     return this.byUser.get(userId);
   }
 
+  /** True when a call on `channelId` needs no request to open a DM first (a channel, or an inbox already open). */
+  isOpen(channelId: string): boolean {
+    return !isInboxChannel(channelId) || this.byUser.has(inboxUser(channelId));
+  }
+
   /**
    * Runs `call` on the resolved channel. When an inbox's cached channel turns out to be
    * gone, the cache entry is dropped so the next attempt opens the DM afresh.

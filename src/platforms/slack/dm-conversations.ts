@@ -42,6 +42,16 @@ export class SlackDms {
     return this.byUser.get(`${teamId}:${userId}`);
   }
 
+  /** True when posting to this inbox needs no conversations.open first. */
+  isOpen(ref: ChannelRef): boolean {
+    return this.byUser.has(`${ref.workspaceId}:${inboxUser(ref.channelId)}`);
+  }
+
+  /** Opens the person's DM conversation ahead of posting (nothing when it is open). */
+  async open(ref: ChannelRef): Promise<void> {
+    await this.on(ref, async () => undefined);
+  }
+
   /**
    * Runs `call` on the person's DM conversation; its failures come back as inboxError
    * says. A conversation Slack no longer knows is forgotten, so the next attempt reopens it.
@@ -63,13 +73,13 @@ export class SlackDms {
     if (known) return Promise.resolve(known);
     let p = this.opening.get(key);
     if (!p) {
-      p = this.open(teamId, user, key).finally(() => this.opening.delete(key));
+      p = this.openConversation(teamId, user, key).finally(() => this.opening.delete(key));
       this.opening.set(key, p);
     }
     return p;
   }
 
-  private async open(teamId: string, user: string, key: string): Promise<string> {
+  private async openConversation(teamId: string, user: string, key: string): Promise<string> {
     const res = await this.web.call<{ channel?: { id?: string } }>(teamId, 'conversations.open', { users: user });
     const id = res.channel?.id;
     if (!id) throw new UpstreamError('Slack did not open a direct message.', { retryable: false, detail: `conversations.open ${user}: no channel id` });

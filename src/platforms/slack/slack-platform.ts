@@ -354,6 +354,15 @@ export class SlackPlatform implements ChatPlatform {
 
   // ─── Outbound (digests) ────────────────────────────────────────────────────────────
 
+  /** Opens an inbox's DM ahead of posting (conversations.open, once per person and process), for a caller that paces it. */
+  openInbox(channel: ChannelRef): Promise<void> {
+    return this.dms.open(channel);
+  }
+
+  inboxOpen(channel: ChannelRef): boolean {
+    return !isInboxChannel(channel.channelId) || this.dms.isOpen(channel);
+  }
+
   async post(channel: ChannelRef, message: OutboundMessage, opts?: PostOptions): Promise<PostedRef> {
     const res = await this.inChannel(channel, (id) => this.web.call<{ ts?: string }>(channel.workspaceId, 'chat.postMessage', { ...postArgs(id, message, opts?.idempotencyKey) }));
     if (typeof res.ts !== 'string') throw new UpstreamError('Slack did not return the message it posted.', { retryable: false, detail: 'chat.postMessage: no ts' });

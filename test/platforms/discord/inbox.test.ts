@@ -52,7 +52,9 @@ describe('Discord inbox posting (REST only, as a worker posts)', () => {
     expect(opens(discord)).toHaveLength(1);
     expect(opens(discord)[0]!.body).toEqual({ recipient_id: ADA.id });
     const dm = discord.dmChannel(ADA.id);
-    expect(poster.dms.cached(ADA.id)).toBe(dm.id);
+    expect(poster.poster.dms.cached(ADA.id)).toBe(dm.id);
+    expect(poster.inboxOpen(inbox(ADA))).toBe(true);
+    expect(poster.inboxOpen(inbox(CY))).toBe(false);
     const shown = discord.dms(ADA.id);
     expect(shown).toHaveLength(plan.messages.length);
     expect(shown.every((m) => m.guildId === null && m.allowedMentions?.parse?.length === 0)).toBe(true);

@@ -1,0 +1,114 @@
+/**
+ * What the Discord bot sends on its own, over REST: digest and alert messages, the lookup
+ * of one already sent (findPosted) and the 🔖 hints. A person's inbox (a `dm:<user>` ref)
+ * is the bot's DM channel with them (dm-channels.ts); everything else is a channel id.
+ *
+ * post() sends a nonce derived from the idempotency key with enforce_nonce, so a post
+ * retried within minutes returns the first message instead of a second; the message also
+ * carries that tag (message-key.ts), so findPosted() finds it in the channel's recent
+ * messages however long the retry took.
+ */
+import { createHash } from 'node:crypto';
+import { Routes, type APIMessage, type REST } from 'discord.js';
+import type { ChannelRef, PostedRef, PostOptions } from '../../core/ports.js';
+import type { OutboundMessage } from '../../core/reply.js';
+import { DmChannels } from './dm-channels.js';
+import { fromDiscordError } from './errors.js';
+import { LIMITS } from './limits.js';
+import { carriesKey } from './message-key.js';
+import { messageBody, renderOutbound } from './render.js';
+
+/** The 🔖 the bot adds under each digest paper, and that users react with. */
+export const BOOKMARK_EMOJI = '🔖';
+
+/** A Discord nonce (≤ 25 characters) that is the same for every attempt at one message. */
+export function nonceFor(idempotencyKey: string): string {
+  return createHash('sha256').update(idempotencyKey).digest('base64url').slice(0, LIMITS.nonce);
+}
+
+/** Pages of 100 recent messages findPosted reads: a digest's own posts are the latest. */
+const FIND_PAGES = 2;
+
+export class DiscordPoster {
+  /** People's inboxes: `dm:<user>` refs → the bot's DM channels. */
+  readonly dms: DmChannels;
+  private selfIdCache: string | undefined;
+
+  constructor(
+    private readonly rest: REST,
+    /** The bot's user id when a gateway session knows it. */
+    private readonly sessionUserId: () => string | null,
+  ) {
+    this.dms = new DmChannels(rest);
+  }
+
+  /**
+   * Opens an inbox's DM ahead of posting, for a caller that paces every request (one
+   * request the first time per user and process; nothing once open, see inboxOpen).
+   */
+  async openInbox(channel: ChannelRef): Promise<void> {
+    await this.dms.resolve(channel.channelId);
+  }
+
+  /** True when posting to `channel` needs no request to open a DM first. */
+  inboxOpen(channel: ChannelRef): boolean {
+    return this.dms.isOpen(channel.channelId);
+  }
+
+  /** A `dm:<user>` ref (a person's inbox) posts in the bot's DM channel with that user (dm-channels.ts). */
+  async post(channel: ChannelRef, message: OutboundMessage, opts: PostOptions = {}): Promise<PostedRef> {
+    const body = messageBody(renderOutbound(message), opts.idempotencyKey ? nonceFor(opts.idempotencyKey) : undefined);
+    return this.dms.on(channel.channelId, async (id) => {
+      try {
+        const sent = (await this.rest.post(Routes.channelMessages(id), { body })) as APIMessage;
+        return { messageId: sent.id };
+      } catch (err) {
+        throw fromDiscordError(err, `post to channel ${id}`);
+      }
+    });
+  }
+
+  /**
+   * Our message carrying this key among the channel's last 200, or null. Only the bot's
+   * own messages count: a member could paste a link with the same fragment.
+   */
+  async findPosted(channel: ChannelRef, idempotencyKey: string): Promise<PostedRef | null> {
+    const tag = nonceFor(idempotencyKey);
+    return this.dms.on(channel.channelId, async (id) => {
+      try {
+        const self = await this.selfId();
+        let before: string | undefined;
+        for (let page = 0; page < FIND_PAGES; page++) {
+          const query = new URLSearchParams({ limit: '100', ...(before ? { before } : {}) });
+          const batch = (await this.rest.get(Routes.channelMessages(id), { query })) as APIMessage[];
+          const hit = batch.find((m) => m.author?.id === self && carriesKey(m, tag));
+          if (hit) return { messageId: hit.id };
+          if (batch.length < 100) return null;
+          before = batch[batch.length - 1]!.id;
+        }
+        return null;
+      } catch (err) {
+        throw fromDiscordError(err, `look for message ${tag} in channel ${id}`);
+      }
+    });
+  }
+
+  /** The bot's user id: from the session, else asked once (a REST-only poster). */
+  private async selfId(): Promise<string> {
+    const known = this.sessionUserId() ?? this.selfIdCache;
+    if (known) return known;
+    const me = (await this.rest.get(Routes.user('@me'))) as { id: string };
+    this.selfIdCache = me.id;
+    return me.id;
+  }
+
+  async addBookmarkHint(channel: ChannelRef, messageId: string): Promise<void> {
+    await this.dms.on(channel.channelId, async (id) => {
+      try {
+        await this.rest.put(Routes.channelMessageOwnReaction(id, messageId, encodeURIComponent(BOOKMARK_EMOJI)));
+      } catch (err) {
+        throw fromDiscordError(err, `add ${BOOKMARK_EMOJI} to message ${messageId}`);
+      }
+    });
+  }
+}
