@@ -145,6 +145,15 @@ describe('Discord from anywhere (user installs) and 🔖 in the DM', () => {
     expect(buttons(a.message!).filter((b) => b.label?.startsWith('Save'))).toHaveLength(a.message!.embeds.length);
   });
 
+  it('answers in a server without the bot (a user install) with a Save button on every card', async () => {
+    const a = await bot.discord.answer(bot.discord.slashCommand({ where: { userInstallIn: '900000000000000555' }, subcommand: 'trending', user: BOB }));
+    expect(a.message!.guildId).toBe('900000000000000555');
+    expect(a.message!.embeds.length).toBeGreaterThan(0);
+    expect(buttons(a.message!).filter((b) => b.label?.startsWith('Save'))).toHaveLength(a.message!.embeds.length);
+    const shown = await bot.discord.answer(bot.discord.slashCommand({ where: { userInstallIn: '900000000000000555' }, subcommand: 'show', options: { paper: a.message!.embeds[0].url.split('/').pop() }, user: BOB }));
+    expect(buttons(shown.message!).map((b) => b.label)).toContain('Save');
+  });
+
   it('refuses subscribe in the DM, in a group DM and in a server without the bot, whatever the member may do there', async () => {
     const wheres = ['dm', { privateChannel: '900000000000000777' }, { userInstallIn: '900000000000000555' }] as const;
     for (const where of wheres) {

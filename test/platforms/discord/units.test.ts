@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BotError, ChannelUnavailableError, UpstreamError } from '../../../src/core/errors.js';
 import { nonceFor } from '../../../src/platforms/discord/discord-platform.js';
 import { forLog, fromDiscordError, redactUrl } from '../../../src/platforms/discord/errors.js';
-import { focusedOf, permissionsOf, toActionEvent, toInvocation, toReactionEvent } from '../../../src/platforms/discord/translate.js';
+import { botInGuild, dmReactionOf, focusedOf, permissionsOf, toActionEvent, toInvocation, toReactionEvent } from '../../../src/platforms/discord/translate.js';
 
 const apiError = (status: number, code: number, message: string) => new DiscordAPIError({ code, message }, code, status, 'POST', 'https://discord.test/api/v10/channels/1/messages', { body: undefined, files: undefined });
 
@@ -33,6 +33,37 @@ describe('Discord errors → core errors', () => {
     const e = new DiscordAPIError({ code: 10062, message: 'Unknown interaction' }, 10062, 404, 'POST', 'https://d/api/v10/interactions/1/secret-interaction-token/callback', { body: { content: 'x' }, files: undefined });
     expect(JSON.stringify(forLog(e))).not.toContain('secret-interaction-token');
     expect(forLog(e)).toMatchObject({ status: 404, code: 10062, method: 'POST' });
+  });
+});
+
+describe('Discord inboxes and user installs → core types', () => {
+  const admin = new PermissionsBitField([PermissionFlagsBits.Administrator]);
+  const base = { id: '1', channelId: '2', user: { id: 'u1', username: 'ada' }, memberPermissions: admin, commandName: 'papers' };
+
+  it('grants channel permissions only where the bot itself is in the server', () => {
+    expect(botInGuild({ guildId: 'g', authorizingIntegrationOwners: { 0: 'g', 1: 'u1' } })).toBe(true);
+    expect(botInGuild({ guildId: 'g' })).toBe(true); // no owners given: a guild install
+    expect(botInGuild({ guildId: 'g', authorizingIntegrationOwners: { 1: 'u1' } })).toBe(false);
+    expect(botInGuild({ guildId: null, authorizingIntegrationOwners: { 0: '0' } })).toBe(false);
+    const userInstalled = toInvocation({ ...base, guildId: 'g', authorizingIntegrationOwners: { 1: 'u1' } }, [], 'papers');
+    expect(userInstalled).toMatchObject({ workspaceId: 'g', permissions: { manageChannel: false, workspaceAdmin: false } });
+    const inDm = toInvocation({ ...base, guildId: null, memberPermissions: null, authorizingIntegrationOwners: { 1: 'u1' } }, [], 'papers');
+    expect(inDm).toMatchObject({ workspaceId: '@me', permissions: { manageChannel: false, workspaceAdmin: false } });
+    expect(toInvocation({ ...base, guildId: 'g', authorizingIntegrationOwners: { 0: 'g' } }, [], 'papers').permissions).toEqual({ manageChannel: true, workspaceAdmin: true });
+  });
+
+  it('puts a reaction in a DM on the reactor\'s inbox, read from the raw packet', () => {
+    const d = { channel_id: 'dmchan', message_id: 'm1', user_id: 'u1', emoji: { name: '🔖', id: null } };
+    expect(dmReactionOf({ t: 'MESSAGE_REACTION_ADD', d }, 'bot')).toEqual({ platform: 'discord', workspaceId: '@me', channelId: 'dm:u1', messageId: 'm1', userId: 'u1', emoji: '🔖', added: true, byBot: false });
+    expect(dmReactionOf({ t: 'MESSAGE_REACTION_REMOVE', d }, 'bot')).toMatchObject({ added: false });
+    expect(dmReactionOf({ t: 'MESSAGE_REACTION_ADD', d: { ...d, user_id: 'bot' } }, 'bot')).toMatchObject({ byBot: true });
+    expect(dmReactionOf({ t: 'MESSAGE_REACTION_ADD', d: { ...d, guild_id: 'g' } }, 'bot')).toBeNull(); // a guild's: discord.js handles it
+    expect(dmReactionOf({ t: 'MESSAGE_CREATE', d }, 'bot')).toBeNull();
+    expect(dmReactionOf({ t: 'MESSAGE_REACTION_ADD', d: { channel_id: 'x' } }, 'bot')).toBeNull();
+  });
+
+  it('maps an undeliverable DM (50007) and an unknown user (10013) to ChannelUnavailableError', () => {
+    for (const code of [50007, 10013]) expect(fromDiscordError(apiError(code === 50007 ? 403 : 404, code, 'no'), 'x')).toMatchObject({ code: 'channel_unavailable', platformCode: String(code) });
   });
 });
 

@@ -46,9 +46,14 @@ describe('Slack inbox posting (Web API only, as a worker posts)', () => {
     await t.services.digests.deliver(target, plan, poster);
 
     const opens = slack.callsOf('conversations.open');
-    expect(opens).toHaveLength(1);
+    expect(opens.filter((c) => c.args.users === 'U0ADA')).toHaveLength(1);
     expect(opens[0]).toMatchObject({ teamId: 'T0TEST', args: { users: 'U0ADA' } });
     expect(poster.dms.cached('T0TEST', 'U0ADA')).toBe(dmId('U0ADA'));
+    expect(poster.inboxOpen(inbox('U0ADA'))).toBe(true);
+    expect(poster.inboxOpen(inbox('U0NEW'))).toBe(false);
+    await poster.openInbox(inbox('U0NEW')); // a pacing caller opens it in its own turn
+    expect(poster.inboxOpen(inbox('U0NEW'))).toBe(true);
+    expect(poster.inboxOpen({ platform: 'slack', workspaceId: 'T0TEST', channelId: 'C1' })).toBe(true);
     const shown = slack.dmMessages('U0ADA');
     expect(shown).toHaveLength(plan.messages.length);
     expect(shown.every((m) => m.args.parse === 'none' && m.metadata?.event_type === 'papers_bot_post')).toBe(true);
