@@ -57,7 +57,7 @@ describe('Discord stand-in', () => {
   });
 
   it('deduplicates a post by nonce within the window only, and only with enforce_nonce', async () => {
-    discord = await startDiscordStandin({ nonceWindowMs: 100 });
+    discord = await startDiscordStandin({ nonceWindowMs: 1000 }); // wide enough for a loaded machine
     const path = `/channels/${DEFAULT_CHANNEL}/messages`;
     const a = await call(discord, 'POST', path, { content: 'one', nonce: 'n1', enforce_nonce: true });
     const b = await call(discord, 'POST', path, { content: 'one again', nonce: 'n1', enforce_nonce: true });
@@ -65,7 +65,7 @@ describe('Discord stand-in', () => {
     expect(discord.messages(DEFAULT_CHANNEL)).toHaveLength(1);
     await call(discord, 'POST', path, { content: 'no enforce', nonce: 'n1' });
     expect(discord.messages(DEFAULT_CHANNEL)).toHaveLength(2);
-    await new Promise((r) => setTimeout(r, 120));
+    await new Promise((r) => setTimeout(r, 1050));
     await call(discord, 'POST', path, { content: 'later', nonce: 'n1', enforce_nonce: true });
     expect(discord.messages(DEFAULT_CHANNEL)).toHaveLength(3);
     expect(discord.deduplicated).toBe(1);

@@ -66,7 +66,8 @@ describe('webOnly Slack platform', () => {
   });
 
   it('keeps to the enforced per-channel rate limit by waiting, never by losing or doubling a post', async () => {
-    slack.rateLimit = { perSecond: 20, burst: 2 };
+    // Slow enough that back-to-back posts meet a 429 however loaded the machine is.
+    slack.rateLimit = { perSecond: 2, burst: 1 };
     for (let i = 0; i < 3; i++) await platform.post(ch('C4'), paperMsg(`2401.0001${i}`), { idempotencyKey: `k4-${i}` });
     expect(slack.channelMessages('C4')).toHaveLength(3);
     const statuses = slack.callsOf('chat.postMessage').filter((c) => c.args.channel === 'C4').map((c) => c.status);
