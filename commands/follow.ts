@@ -1,7 +1,7 @@
 import type { CommandSpec } from '../src/core/command-spec/spec.js';
 import { addDays } from '../src/core/dates.js';
 import { UserInputError } from '../src/core/errors.js';
-import { cleanTopic, FOLLOW_LOOKBACK_DAYS, MAX_FOLLOWS, sameTopic } from '../src/core/inbox.js';
+import { cleanTopic, FOLLOW_LOOKBACK_DAYS, MAX_FOLLOWS, sameTopic } from '../src/core/people.js';
 import { text } from '../src/core/reply.js';
 import { personalToday, inboxHint } from './inbox-support.js';
 import { clip } from './support.js';

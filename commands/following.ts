@@ -1,5 +1,5 @@
 import type { CommandSpec } from '../src/core/command-spec/spec.js';
-import { MAX_FOLLOWS } from '../src/core/inbox.js';
+import { MAX_FOLLOWS } from '../src/core/people.js';
 import { text } from '../src/core/reply.js';
 import { inboxHint, weeklyCounts } from './inbox-support.js';
 import { clip } from './support.js';

@@ -2,7 +2,7 @@
 import type { CommandContext } from '../src/core/command-spec/spec.js';
 import { addDays, dayInZone } from '../src/core/dates.js';
 import { UserInputError } from '../src/core/errors.js';
-import type { Follow, Inbox } from '../src/core/inbox.js';
+import type { Follow, Inbox } from '../src/core/people.js';
 import { formatLocal, nextSlot } from '../src/core/schedule-slot.js';
 
 /** "Today" for this person: their inbox's timezone, else the bot's default. */

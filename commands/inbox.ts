@@ -1,6 +1,6 @@
 import type { CommandContext, CommandSpec, OptionValues } from '../src/core/command-spec/spec.js';
 import { UserInputError } from '../src/core/errors.js';
-import { DEFAULT_INBOX, validateInboxTop, weeklyDay, type Inbox, type InboxSettings } from '../src/core/inbox.js';
+import { DEFAULT_INBOX, validateInboxTop, weeklyDay, type Inbox, type InboxSettings } from '../src/core/people.js';
 import { text } from '../src/core/reply.js';
 import { describeSettings, parseCadence, parseTimeOfDay, parseWeekdays, resolveTimezone, validateMinUpvotes } from '../src/core/subscription.js';
 import { nextDelivery } from './inbox-support.js';

@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../src/core/command-spec/spec.js';
 import { UserInputError } from '../src/core/errors.js';
-import { sameTopic } from '../src/core/inbox.js';
+import { sameTopic } from '../src/core/people.js';
 import { text } from '../src/core/reply.js';
 import { clip } from './support.js';
 

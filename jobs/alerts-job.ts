@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { composeAlert, newMatches } from '../src/core/digest/alerts.js';
 import { digestMessageKey } from '../src/core/digest/digest-service.js';
 import { ChannelUnavailableError } from '../src/core/errors.js';
-import { ALERT_WINDOW_MS, inboxRef, lastAlertKey } from '../src/core/inbox.js';
+import { ALERT_WINDOW_MS, inboxRef, lastAlertKey } from '../src/core/people.js';
 import { pauseInbox } from '../src/core/inbox-pause.js';
 import { latestFeaturedDate } from '../src/core/paper.js';
 import type { PlatformName } from '../src/core/ports.js';

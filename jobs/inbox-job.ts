@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { dayInZone } from '../src/core/dates.js';
-import { inboxRef } from '../src/core/inbox.js';
+import { inboxRef } from '../src/core/people.js';
 import type { PlatformName } from '../src/core/ports.js';
 import { enqueueDelivery } from './deliver-job.js';
 import { jobKey, platformName } from './job-ids.js';

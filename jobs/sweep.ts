@@ -17,7 +17,7 @@ import { addDays, utcDay } from '../src/core/dates.js';
 import type { Clock, Logger, PlatformName, Store } from '../src/core/ports.js';
 import { slotKey } from '../src/core/ports.js';
 import { passedSlot } from '../src/core/schedule-slot.js';
-import { inboxRef } from '../src/core/inbox.js';
+import { inboxRef } from '../src/core/people.js';
 import { KEEP_UPVOTE_SAMPLES_MS } from '../src/core/momentum.js';
 import { scheduleAlert } from './alerts-job.js';
 import { requeueDelivery } from './deliver-job.js';

@@ -3,7 +3,7 @@
  * about them goes, in one store transaction (PeopleStore.forget), then the state outside
  * it: the inbox's scheduler and the meta keys that name them.
  */
-import { lastAlertKey, type ForgetReport } from './inbox.js';
+import { lastAlertKey, type ForgetReport } from './people.js';
 import type { PlatformName, Store } from './ports.js';
 import type { ScheduleSync } from './services.js';
 

@@ -4,11 +4,11 @@
  * inbox rather than deleting it: followed topics and settings stay, the scheduler goes,
  * and the next command the person runs says so once (pauseNotice), with how to resume.
  */
-import { inboxUser, isInboxChannel } from './inbox.js';
+import { inboxUser, isInboxChannel } from './people.js';
 import type { ChannelRef, Store } from './ports.js';
 import type { ScheduleSync } from './services.js';
 
-export { isInboxChannel } from './inbox.js';
+export { isInboxChannel } from './people.js';
 
 /** Pauses the inbox behind `ref` (an inbox channel); returns the reason stored. */
 export async function pauseInbox(deps: { store: Store; schedules: ScheduleSync; clock: { now(): Date } }, ref: ChannelRef, platformCode: string): Promise<string> {

@@ -3,14 +3,14 @@
  * constructed in the wiring place (src/app/: build.ts, queue-side.ts) and nowhere
  * else, so a test can hand the core any fake that honours these contracts.
  */
-import type { PeopleStore } from './inbox.js';
+import type { PeopleStore } from './people.js';
 import type { UpvoteHistory } from './momentum.js';
 import type { Paper, PaperId } from './paper.js';
 import type { OutboundMessage, Reply } from './reply.js';
 import type { ChannelRef, PlatformName, Subscription } from './subscription.js';
 
 export type { ChannelRef, PlatformName, Subscription } from './subscription.js';
-export type { PeopleStore } from './inbox.js';
+export type { PeopleStore } from './people.js';
 
 // ─── Time and logs ───────────────────────────────────────────────────────────────────
 

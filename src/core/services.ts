@@ -7,7 +7,7 @@ import type { Metrics } from './metrics.js';
 import type { Clock, DigestDispatcher, Logger, PaperIndex, Store } from './ports.js';
 import type { SearchService } from './search-service.js';
 import type { Throttle } from './throttle.js';
-import type { Inbox } from './inbox.js';
+import type { Inbox } from './people.js';
 import type { ChannelRef, PlatformName, Subscription } from './subscription.js';
 
 /** Keeps the job schedulers in step with subscriptions (BullMQ in the worker issue). */

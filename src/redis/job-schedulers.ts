@@ -4,7 +4,7 @@
  * settings change and removed on unsubscribe or pause.
  */
 import { INBOX_JOB, inboxSchedulerId, PLAN_JOB, schedulerId, schedulerPlatform, type DigestTickPayload, type PersonPayload } from '../../jobs/index.js';
-import type { Inbox } from '../core/inbox.js';
+import type { Inbox } from '../core/people.js';
 import type { ChannelRef, Logger, PlatformName, Store, Subscription } from '../core/ports.js';
 import type { ScheduleSync } from '../core/services.js';
 import type { Queues } from './bullmq-queues.js';

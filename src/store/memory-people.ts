@@ -1,11 +1,11 @@
 /**
  * The PeopleStore port (followed topics, inboxes, pending alerts, forgetting a person) in
- * memory, for tests and the console; see src/core/inbox.ts. What else the store holds
+ * memory, for tests and the console; see src/core/people.ts. What else the store holds
  * about a person (bookmarks, their inbox channel's posted log and outbox) is the
  * MemoryStore's, so `forget` asks it through `forgetRest`: everything runs synchronously,
  * so nothing can interleave and the whole forget is as atomic as a transaction.
  */
-import type { Follow, ForgetReport, Inbox, PeopleStore, PendingAlert } from '../core/inbox.js';
+import type { Follow, ForgetReport, Inbox, PeopleStore, PendingAlert } from '../core/people.js';
 import type { PaperId } from '../core/paper.js';
 import type { PlatformName } from '../core/subscription.js';
 import { topicKey } from './people-rows.js';

@@ -5,7 +5,7 @@
  */
 import { mergeBatch, searchableTextChanged, upsertStep, type Paper, type PaperId } from '../core/paper.js';
 import type { Bookmark, Install, PostedEntry, Store, StoreStats, UpsertResult } from '../core/ports.js';
-import { inboxRef, type ForgetReport } from '../core/inbox.js';
+import { inboxRef, type ForgetReport } from '../core/people.js';
 import { MemoryDeliveryLog } from './memory-deliveries.js';
 import { MemoryPeopleStore } from './memory-people.js';
 import { MemoryUpvoteHistory } from './memory-upvotes.js';

@@ -1,9 +1,9 @@
 /**
  * The people tables' rows (follows, inboxes, pending alerts) and their mapping, shared by
- * the SQL stores (see PeopleStore in src/core/inbox.ts); `topicKey` is the one rule for
+ * the SQL stores (see PeopleStore in src/core/people.ts); `topicKey` is the one rule for
  * "the same topic" every store keys follows by.
  */
-import type { Follow, Inbox, PendingAlert } from '../core/inbox.js';
+import type { Follow, Inbox, PendingAlert } from '../core/people.js';
 import type { Cadence, PlatformName, Weekday } from '../core/subscription.js';
 
 /** A topic whatever its case and spacing (the rule of sameTopic): follows are unique per person on it. */

@@ -4,7 +4,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { userMessageOf } from '../../src/core/errors.js';
-import { MAX_FOLLOWS } from '../../src/core/inbox.js';
+import { MAX_FOLLOWS } from '../../src/core/people.js';
 import type { Reply, TextReply } from '../../src/core/reply.js';
 import { CHANNEL, makeHarness, type Harness } from '../support/bot-harness.js';
 

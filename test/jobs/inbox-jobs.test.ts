@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ALERT_SEND_JOB, deliverQueue, inboxSchedulerId, INBOX_JOB, PLAN_JOB, processAlertScan, processInboxTick } from '../../jobs/index.js';
 import { ChannelUnavailableError } from '../../src/core/errors.js';
-import { DEFAULT_INBOX, type Inbox } from '../../src/core/inbox.js';
+import { DEFAULT_INBOX, type Inbox } from '../../src/core/people.js';
 import type { ChannelRef, ChatPlatform, PostOptions, Subscription } from '../../src/core/ports.js';
 import type { OutboundMessage } from '../../src/core/reply.js';
 import { nextSlot } from '../../src/core/schedule-slot.js';

@@ -1,7 +1,7 @@
 /** The sweep's decisions (jobs/sweep.ts) and passedSlot, on the memory store with a recording queue. */
 import { describe, expect, it } from 'vitest';
 import { ALERT_SEND_JOB, DELIVER_JOB, deliverQueue, INBOX_JOB, PLAN_QUEUE, sweep, type JobQueue } from '../../jobs/index.js';
-import { DEFAULT_INBOX, inboxRef } from '../../src/core/inbox.js';
+import { DEFAULT_INBOX, inboxRef } from '../../src/core/people.js';
 import type { OutboundMessage } from '../../src/core/reply.js';
 import { passedSlot } from '../../src/core/schedule-slot.js';
 import { DEFAULT_SETTINGS, type Subscription } from '../../src/core/subscription.js';
@@ -95,7 +95,7 @@ describe('passedSlot', () => {
 });
 
 describe('sweep: inboxes and alerts', () => {
-  const inbox = (userId: string, over: Partial<import('../../src/core/inbox.js').Inbox> = {}) => ({
+  const inbox = (userId: string, over: Partial<import('../../src/core/people.js').Inbox> = {}) => ({
     ...DEFAULT_INBOX, platform: 'discord', userId, workspaceId: 'g', hour: 9, minute: 0, enabled: true, pausedReason: null, pauseNoticeShown: false,
     createdAt: '2026-03-01T00:00:00.000Z', updatedAt: '2026-03-01T00:00:00.000Z', ...over,
   });

@@ -24,7 +24,7 @@ export interface PlatformDriver {
   /** A user adds 🔖 to a message; present where the platform delivers reactions. */
   react?(messageId: string, userId: string): Promise<void>;
   /**
-   * A person's inbox (a `dm:<user>` ref, core/inbox.ts) and what that person's direct
+   * A person's inbox (a `dm:<user>` ref, core/people.ts) and what that person's direct
    * messages show for a message the bot posted there (undefined: not there).
    */
   inbox: { ref: ChannelRef; shown(messageId: string): Promise<string | undefined> };

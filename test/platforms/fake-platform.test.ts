@@ -1,7 +1,7 @@
 /** The shared FakePlatform's inbox support, which the core's inbox tests lean on. */
 import { describe, expect, it } from 'vitest';
 import { ChannelUnavailableError } from '../../src/core/errors.js';
-import { inboxRef } from '../../src/core/inbox.js';
+import { inboxRef } from '../../src/core/people.js';
 import { FakePlatform } from '../support/fakes/index.js';
 
 describe('FakePlatform inboxes', () => {

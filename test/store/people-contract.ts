@@ -4,7 +4,7 @@
  * every store.
  */
 import { describe, expect, it } from 'vitest';
-import { inboxRef, type Follow, type Inbox, type PendingAlert } from '../../src/core/inbox.js';
+import { inboxRef, type Follow, type Inbox, type PendingAlert } from '../../src/core/people.js';
 import { slotKey, type PlannedDelivery, type PostedEntry, type Store, type Subscription } from '../../src/core/ports.js';
 import type { ChannelRef, PlatformName } from '../../src/core/subscription.js';
 

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { inboxRef, DEFAULT_INBOX } from '../../src/core/inbox.js';
+import { inboxRef, DEFAULT_INBOX } from '../../src/core/people.js';
 import { migrate, MIGRATIONS } from '../../src/store/sqlite/sqlite-migrations.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { tempDir } from '../support/tmp.js';

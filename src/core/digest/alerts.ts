@@ -8,7 +8,7 @@
  * inbox digest also reads, so neither repeats what the other sent.
  */
 import { UserInputError } from '../errors.js';
-import { inboxRef, MAX_INBOX_TOP, type Follow, type Inbox, type PendingAlert } from '../inbox.js';
+import { inboxRef, MAX_INBOX_TOP, type Follow, type Inbox, type PendingAlert } from '../people.js';
 import type { Paper, PaperId } from '../paper.js';
 import type { Logger, PaperIndex, Store } from '../ports.js';
 import type { OutboundMessage } from '../reply.js';

@@ -20,7 +20,7 @@ import type { ChatPlatform, Clock, DigestRunOutcome, Logger, PaperIndex, PostedE
 import type { OutboundMessage } from '../reply.js';
 import { channelKey, DEFAULT_SETTINGS, type ChannelRef, type DigestSettings } from '../subscription.js';
 import { toPaperView } from '../views.js';
-import { inboxRef, type Follow, type Inbox } from '../inbox.js';
+import { inboxRef, type Follow, type Inbox } from '../people.js';
 import { loadMomentum } from './momentum-rate.js';
 import { planPeriod, type PeriodTarget } from './period-plan.js';
 import { chooseDigestDay, composeDigest, digestedDays, qualifying, type Digest, type DigestMode } from './compose.js';

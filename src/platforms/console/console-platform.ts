@@ -23,7 +23,7 @@ import { parseCommandLine } from '../../core/command-spec/parse-text.js';
 import type { CommandSpec } from '../../core/command-spec/spec.js';
 import { userMessageOf } from '../../core/errors.js';
 import type { ChannelRef, ChatPlatform, CommandInvocation, Logger, PlatformHandlers, PostedRef } from '../../core/ports.js';
-import { isInboxChannel } from '../../core/inbox.js';
+import { isInboxChannel } from '../../core/people.js';
 import type { OutboundMessage, Pager, Reply, ReplyButton } from '../../core/reply.js';
 import { INBOX_LINE, renderOutbound, renderReply, safe } from './render.js';
 import { PLAIN, type TerminalStyle } from './terminal.js';

@@ -1,5 +1,5 @@
 /**
- * A person's inbox on Discord: the channel id `dm:<userId>` (core/inbox.ts) becomes the
+ * A person's inbox on Discord: the channel id `dm:<userId>` (core/people.ts) becomes the
  * bot's direct-message channel with that user, opened through REST
  * (POST /users/@me/channels { recipient_id }). Discord answers the same channel every
  * time for the same user, so the id is kept (up to `max` users, oldest dropped first)
@@ -11,7 +11,7 @@
  * Both are ChannelUnavailableError (errors.ts), for the core to pause the inbox.
  */
 import { Routes, type REST } from 'discord.js';
-import { inboxUser, isInboxChannel } from '../../core/inbox.js';
+import { inboxUser, isInboxChannel } from '../../core/people.js';
 import { ChannelUnavailableError } from '../../core/errors.js';
 import { fromDiscordError } from './errors.js';
 

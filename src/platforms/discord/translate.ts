@@ -4,7 +4,7 @@
  * subcommands and options are passed on for the core to answer or ignore.
  */
 import { ApplicationCommandOptionType, ApplicationIntegrationType, PermissionFlagsBits } from 'discord.js';
-import { inboxRef } from '../../core/inbox.js';
+import { inboxRef } from '../../core/people.js';
 import type { ActionEvent, CommandInvocation, InvokerPermissions, ReactionEvent } from '../../core/ports.js';
 import { withoutKey } from './message-key.js';
 

@@ -1,5 +1,5 @@
 /**
- * A person's inbox on Slack: the channel id `dm:<userId>` (core/inbox.ts) becomes the
+ * A person's inbox on Slack: the channel id `dm:<userId>` (core/people.ts) becomes the
  * app's direct-message conversation with that user in the ref's workspace, opened with
  * conversations.open({ users }) and the workspace's token. Slack answers the same
  * conversation every time, so its id is kept (per workspace and user, up to `max`, oldest
@@ -11,7 +11,7 @@
  * code, for the core to pause the inbox rather than retry.
  */
 import { ChannelUnavailableError, UpstreamError } from '../../core/errors.js';
-import { inboxUser } from '../../core/inbox.js';
+import { inboxUser } from '../../core/people.js';
 import type { ChannelRef } from '../../core/ports.js';
 import { slackErrorCode } from './errors.js';
 import type { SlackWeb } from './web.js';

@@ -21,7 +21,7 @@ import type { AddressInfo } from 'node:net';
 import { App, type HTTPReceiver, type RespondArguments, type RespondFn } from '@slack/bolt';
 import type { CommandSpec } from '../../core/command-spec/spec.js';
 import { BotError, ChannelUnavailableError, ConfigError, UpstreamError, userMessageOf } from '../../core/errors.js';
-import { isInboxChannel } from '../../core/inbox.js';
+import { isInboxChannel } from '../../core/people.js';
 import type { ChannelRef, ChatPlatform, Logger, PlatformHandlers, PostedRef, PostOptions, SeenStore, Store } from '../../core/ports.js';
 import { errorReply, text, type FileReply, type OutboundMessage, type Reply, type TextReply } from '../../core/reply.js';
 import type { SlackConnection } from './slack-config.js';

@@ -5,7 +5,7 @@
 import { parseCommandLine } from '../../core/command-spec/parse-text.js';
 import type { CommandSpec } from '../../core/command-spec/spec.js';
 import { userMessageOf } from '../../core/errors.js';
-import { inboxRef } from '../../core/inbox.js';
+import { inboxRef } from '../../core/people.js';
 import type { ActionEvent, ChannelRef, CommandInvocation, InvokerPermissions, ReactionEvent } from '../../core/ports.js';
 import { errorReply, type Reply } from '../../core/reply.js';
 

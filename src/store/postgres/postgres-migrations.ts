@@ -178,7 +178,7 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 4,
     name: 'personal inboxes: followed topics, inbox settings, pending alerts; weekly digests',
     // A person is (platform, user_id), as for bookmarks. An inbox is delivered to the channel
-    // id dm:<user_id> (core/inbox.ts inboxRef), so its posted log and outbox are the channels'
+    // id dm:<user_id> (core/people.ts inboxRef), so its posted log and outbox are the channels'
     // tables; forgetting a person deletes those rows by (platform, channel_id), hence the index.
     up: `
       ALTER TABLE subscriptions ADD COLUMN every text NOT NULL DEFAULT 'day' CHECK (every IN ('day', 'week'));

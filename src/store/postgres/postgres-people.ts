@@ -1,6 +1,6 @@
-/** The PeopleStore port (follows, inboxes, pending alerts, forgetting a person) on PostgreSQL; see src/core/inbox.ts. */
+/** The PeopleStore port (follows, inboxes, pending alerts, forgetting a person) on PostgreSQL; see src/core/people.ts. */
 import type pg from 'pg';
-import { inboxRef, type Follow, type ForgetReport, type Inbox, type PeopleStore, type PendingAlert } from '../../core/inbox.js';
+import { inboxRef, type Follow, type ForgetReport, type Inbox, type PeopleStore, type PendingAlert } from '../../core/people.js';
 import type { PaperId } from '../../core/paper.js';
 import type { PlatformName } from '../../core/subscription.js';
 import { rowToFollow, rowToInbox, rowToPendingAlert, topicKey, type FollowRow, type InboxRow, type PendingAlertRow } from '../people-rows.js';

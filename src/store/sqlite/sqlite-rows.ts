@@ -2,7 +2,7 @@
  * SQLite's shapes of the shared rows (../rows.ts, ../people-rows.ts): weekdays are kept
  * as '1,2,3' (0 = Sunday) and booleans as 0/1; each is turned into the shared row first.
  */
-import type { Inbox } from '../../core/inbox.js';
+import type { Inbox } from '../../core/people.js';
 import type { Subscription } from '../../core/subscription.js';
 import { rowToInbox, type InboxRow } from '../people-rows.js';
 import { rowToSubscription, type SubscriptionRow } from '../rows.js';

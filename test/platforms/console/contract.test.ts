@@ -7,7 +7,7 @@ import { PassThrough } from 'node:stream';
 import { commands } from '../../../commands/index.js';
 import { createHandlers } from '../../../src/core/bot.js';
 import { silentLogger } from '../../../src/log.js';
-import { inboxRef } from '../../../src/core/inbox.js';
+import { inboxRef } from '../../../src/core/people.js';
 import { CONSOLE_CHANNEL, ConsolePlatform } from '../../../src/platforms/console/console-platform.js';
 import { INBOX_LINE } from '../../../src/platforms/console/render.js';
 import { PLATFORMS } from '../../../src/platforms/index.js';

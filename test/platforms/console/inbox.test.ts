@@ -6,7 +6,7 @@
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commands } from '../../../commands/index.js';
-import { inboxRef } from '../../../src/core/inbox.js';
+import { inboxRef } from '../../../src/core/people.js';
 import type { ActionEvent, PlatformHandlers } from '../../../src/core/ports.js';
 import { text } from '../../../src/core/reply.js';
 import { toPaperView } from '../../../src/core/views.js';

@@ -1,5 +1,5 @@
 /** The ChatPlatform contract for Discord: the real discord.js client against the Discord stand-in. */
-import { inboxRef } from '../../../src/core/inbox.js';
+import { inboxRef } from '../../../src/core/people.js';
 import { DEFAULT_CHANNEL, DEFAULT_GUILD, DEFAULT_USER } from '../../support/discord-standin/index.js';
 import { chatPlatformContract } from '../contract.js';
 import { startDiscordBot } from './harness.js';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commands } from '../../../commands/index.js';
 import { type DigestTarget } from '../../../src/core/digest/digest-service.js';
 import { ChannelUnavailableError, RateLimitedError } from '../../../src/core/errors.js';
-import { inboxRef } from '../../../src/core/inbox.js';
+import { inboxRef } from '../../../src/core/people.js';
 import { toPaperView } from '../../../src/core/views.js';
 import { silentLogger } from '../../../src/log.js';
 import { DiscordPlatform, nonceFor } from '../../../src/platforms/discord/discord-platform.js';

@@ -1,6 +1,6 @@
 /** The ChatPlatform contract for Slack: the real Bolt app (HTTP mode) against the Slack stand-in. */
 import { randomUUID } from 'node:crypto';
-import { inboxRef } from '../../../src/core/inbox.js';
+import { inboxRef } from '../../../src/core/people.js';
 import { eventCallback, reactionEvent, slashCommand } from '../../support/slack-standin/index.js';
 import { chatPlatformContract } from '../contract.js';
 import { startSlackBot } from './slack-bot.js';

@@ -5,7 +5,7 @@
  * channel; `unreachable` users' DMs fail as a closed DM does on Discord or Slack.
  */
 import { ChannelUnavailableError } from '../../../src/core/errors.js';
-import { inboxUser, isInboxChannel } from '../../../src/core/inbox.js';
+import { inboxUser, isInboxChannel } from '../../../src/core/people.js';
 import type { ChannelRef, ChatPlatform, PlatformName, PostOptions } from '../../../src/core/ports.js';
 import type { OutboundMessage } from '../../../src/core/reply.js';
 
