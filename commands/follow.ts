@@ -9,7 +9,7 @@ import { clip } from './support.js';
 export const follow: CommandSpec = {
   name: 'follow',
   description: 'Follow a topic (a search): matching papers come to your inbox by DM',
-  usage: 'follow <topic>   e.g. follow speculative decoding · follow author:hinton · follow "mixture of experts" -survey',
+  usage: 'follow <topic> (a search: speculative decoding, author:hinton)',
   options: [{ name: 'topic', description: 'A search query: words, "a phrase", author:name, -exclude', type: 'string', required: true, positional: true, rest: true, maxLength: 200 }],
   async handler(ctx, o) {
     const { store, index } = ctx.services;

@@ -10,7 +10,8 @@ import type { ChannelRef } from './subscription.js';
 export const PLATFORM_NAME_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
 
 /** The calls a rate rule is asked about: a digest message, a 🔖 hint reaction, a posted-message lookup. */
-export type PlatformCall = 'post' | 'hint' | 'lookup';
+/** `open`: the one request that opens a person's DM before the first post to their inbox. */
+export type PlatformCall = 'post' | 'hint' | 'lookup' | 'open';
 
 /** One limiter bucket: calls sharing a key share `perSecond` (sustained) and `burst`. */
 export interface RateRule {

@@ -412,6 +412,13 @@ export interface ChatPlatform {
    * re-sending after an attempt that may have posted without recording it.
    */
   findPosted?(channel: ChannelRef, idempotencyKey: string): Promise<PostedRef | null>;
+  /**
+   * Optional, for inboxes (`dm:<user>` refs): false while posting would first need a
+   * request of its own to open the DM; `openInbox` makes it, so a pacing caller can give
+   * that request its own turn under the shared limits.
+   */
+  inboxOpen?(channel: ChannelRef): boolean;
+  openInbox?(channel: ChannelRef): Promise<void>;
   /** Optional: whether the connection is up now (gateway ready, receiver listening), for /readyz. */
   isConnected?(): boolean;
 }

@@ -66,7 +66,9 @@ export class RateLimitedPlatform implements ChatPlatform {
    * inside the shared pace; the message's idempotency key makes a retry of a request that
    * did go through harmless.
    */
-  post(channel: ChannelRef, message: OutboundMessage, opts?: PostOptions): Promise<PostedRef> {
+  async post(channel: ChannelRef, message: OutboundMessage, opts?: PostOptions): Promise<PostedRef> {
+    // A person's first DM costs one more request (Discord opens the DM channel): it takes a turn of its own.
+    if (this.inner.inboxOpen && this.inner.openInbox && !this.inner.inboxOpen(channel)) await this.paced(channel, 'open', () => this.inner.openInbox!(channel));
     return this.paced(channel, 'post', () => this.inner.post(channel, message, opts));
   }
 

@@ -204,7 +204,7 @@ describe('help', () => {
   it('lists every command and explains an unknown one', async () => {
     const r = await h.run('');
     expect(r.kind).toBe('help');
-    if (r.kind === 'help') expect(r.commands.map((c) => c.usage.split(' ')[1])).toEqual(['search', 'trending', 'show', 'similar', 'subscribe', 'unsubscribe', 'settings', 'bookmarks', 'digest', 'help']);
+    if (r.kind === 'help') expect(r.commands.map((c) => c.usage.split(' ')[1])).toEqual(['search', 'trending', 'show', 'similar', 'subscribe', 'unsubscribe', 'settings', 'bookmarks', 'follow', 'following', 'unfollow', 'inbox', 'digest', 'forget-me', 'help']);
     const unknown = await h.run('frobnicate');
     expect(unknown.kind === 'help' && unknown.intro).toMatch(/^"frobnicate" is not a command/);
   });

@@ -1,10 +1,10 @@
 /**
  * A person's inbox on Slack: the channel id `dm:<userId>` (core/people.ts) becomes the
- * app's direct-message conversation with that user in the ref's workspace, opened with
- * conversations.open({ users }) and the workspace's token. Slack answers the same
- * conversation every time, so its id is kept (per workspace and user, up to `max`, oldest
- * dropped first): one open per person and process, then chat.postMessage and
- * conversations.history on it as on a channel.
+ * app's direct-message conversation with that user in the ref's workspace. Posting needs
+ * no conversations.open: chat.postMessage to the user's id posts in that conversation and
+ * answers its id (a Tier-3 open per person would hold 5,000 inboxes for over an hour). The
+ * id is kept (per workspace and user, up to `max`, oldest dropped first) for the calls that
+ * need a conversation (history, reactions); those open it when it is not known yet.
  *
  * A DM that cannot be delivered (cannot_dm_bot, user_not_found, user_disabled,
  * account_inactive, or the conversation gone) is a ChannelUnavailableError with Slack's
@@ -53,6 +53,24 @@ export class SlackDms {
   }
 
   /**
+   * Posts to the person's DM: to the kept conversation, else to the user id (Slack opens
+   * the DM itself), keeping the conversation id the answer names. Failures as inboxError says.
+   */
+  async post<T extends { channel?: string }>(ref: ChannelRef, call: (target: string) => Promise<T>): Promise<T> {
+    const user = inboxUser(ref.channelId);
+    const key = `${ref.workspaceId}:${user}`;
+    try {
+      const res = await call(this.byUser.get(key) ?? user);
+      if (typeof res.channel === 'string' && res.channel) this.keep(key, res.channel);
+      return res;
+    } catch (err) {
+      const mapped = inboxError(err, `direct message to ${user}`);
+      if (mapped instanceof ChannelUnavailableError) this.byUser.delete(key);
+      throw mapped;
+    }
+  }
+
+  /**
    * Runs `call` on the person's DM conversation; its failures come back as inboxError
    * says. A conversation Slack no longer knows is forgotten, so the next attempt reopens it.
    */
@@ -83,11 +101,15 @@ export class SlackDms {
     const res = await this.web.call<{ channel?: { id?: string } }>(teamId, 'conversations.open', { users: user });
     const id = res.channel?.id;
     if (!id) throw new UpstreamError('Slack did not open a direct message.', { retryable: false, detail: `conversations.open ${user}: no channel id` });
-    if (this.byUser.size >= this.max) {
+    this.keep(key, id);
+    return id;
+  }
+
+  private keep(key: string, id: string): void {
+    if (!this.byUser.has(key) && this.byUser.size >= this.max) {
       const oldest = this.byUser.keys().next().value;
       if (oldest !== undefined) this.byUser.delete(oldest);
     }
     this.byUser.set(key, id);
-    return id;
   }
 }

@@ -359,12 +359,14 @@ export class SlackPlatform implements ChatPlatform {
     return this.dms.open(channel);
   }
 
-  inboxOpen(channel: ChannelRef): boolean {
-    return !isInboxChannel(channel.channelId) || this.dms.isOpen(channel);
+  /** Posting never needs the DM opened first (see SlackDms.post): nothing to pace. */
+  inboxOpen(_channel: ChannelRef): boolean {
+    return true;
   }
 
   async post(channel: ChannelRef, message: OutboundMessage, opts?: PostOptions): Promise<PostedRef> {
-    const res = await this.inChannel(channel, (id) => this.web.call<{ ts?: string }>(channel.workspaceId, 'chat.postMessage', { ...postArgs(id, message, opts?.idempotencyKey) }));
+    const send = (id: string) => this.web.call<{ ts?: string; channel?: string }>(channel.workspaceId, 'chat.postMessage', { ...postArgs(id, message, opts?.idempotencyKey) });
+    const res = isInboxChannel(channel.channelId) ? await this.dms.post(channel, send) : await this.inChannel(channel, send);
     if (typeof res.ts !== 'string') throw new UpstreamError('Slack did not return the message it posted.', { retryable: false, detail: 'chat.postMessage: no ts' });
     return { messageId: res.ts };
   }

@@ -541,6 +541,8 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
         if (!token) throw new SlackApiError('not_authed');
         if (method === 'apps.connections.open' ? token !== appToken : !ws) throw new SlackApiError('invalid_auth');
       }
+      // As Slack does: chat.postMessage to a user id posts in the app's DM with that user (no conversations.open).
+      if (method === 'chat.postMessage' && /^[UW][A-Z0-9]+$/.test(str(args.channel))) args.channel = dmId(str(args.channel));
       const channel = str(args.channel ?? args.channel_id);
       if (CHANNEL_METHODS.has(method) && channel && state.channelErrors.has(channel)) throw new SlackApiError(state.channelErrors.get(channel)!);
       const dmUser = channel.startsWith('D') ? channel.slice(1) : undefined;
