@@ -12,7 +12,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { deliverQueue, PLAN_JOB, PLAN_QUEUE, type DigestTickPayload } from '../../jobs/index.js';
+import { deliverQueue, INBOX_JOB, PLAN_JOB, PLAN_QUEUE, type DigestTickPayload, type PersonPayload } from '../../jobs/index.js';
+import { DEFAULT_INBOX, type Inbox } from '../../src/core/people.js';
 import { utcDay } from '../../src/core/dates.js';
 import { LAST_INGEST_KEY } from '../../src/core/ingest-papers.js';
 import type { Subscription } from '../../src/core/ports.js';
@@ -46,6 +47,12 @@ export interface FanoutOptions {
    * sweep must notice and plan them. Default: slots at 09:00 UTC, ticked by enqueueTicks.
    */
   slots?: 'passed';
+  /**
+   * 'inboxes': the recipients are people, not channels: each Discord and Slack "channel"
+   * above is a user with an inbox (no followed topics: the day's top list), ticked by
+   * inbox-tick and delivered by direct message. Default 'channels'.
+   */
+  target?: 'channels' | 'inboxes';
 }
 
 export interface Tally {
@@ -103,7 +110,8 @@ export async function startFanout(opts: FanoutOptions): Promise<Fanout> {
   const discord = await startDiscordStandin({ acceptUnknownChannels: true, ...opts.discord });
   const slack = await startSlackStandin({ rateLimit: opts.slackRateLimit ?? null });
   const discordChannels = Array.from({ length: opts.discordChannels }, (_, i) => String(910000000000000000n + BigInt(i)));
-  const slackChannels = Array.from({ length: opts.slackChannels }, (_, i) => `C${String(i).padStart(9, '0')}`);
+  // In inbox mode these are the people: Discord user snowflakes and Slack user ids.
+  const slackChannels = Array.from({ length: opts.slackChannels }, (_, i) => `${opts.target === 'inboxes' ? 'U' : 'C'}${String(i).padStart(9, '0')}`);
 
   // The store the workers read: the sample's newest day as today's list, one subscription per channel.
   const store = SqliteStore.open(path.join(dataDir, 'papers.sqlite'));
@@ -117,8 +125,18 @@ export async function startFanout(opts: FanoutOptions): Promise<Fanout> {
     platform, workspaceId, channelId, ...DEFAULT_SETTINGS, topN: PAPERS_PER_DIGEST, weekdays: [0, 1, 2, 3, 4, 5, 6], ...slot,
     paused: false, pausedReason: null, createdBy: 'bench', createdAt: created, updatedAt: created,
   });
-  for (const c of discordChannels) await store.saveSubscription(sub('discord', DEFAULT_GUILD, c));
-  for (const c of slackChannels) await store.saveSubscription(sub('slack', DEFAULT_WORKSPACE.teamId, c));
+  const inboxes = opts.target === 'inboxes';
+  const inbox = (platform: 'discord' | 'slack', workspaceId: string, userId: string): Inbox => ({
+    ...DEFAULT_INBOX, platform, userId, workspaceId, topN: PAPERS_PER_DIGEST, weekdays: [0, 1, 2, 3, 4, 5, 6], ...slot,
+    enabled: true, pausedReason: null, pauseNoticeShown: false, createdAt: created, updatedAt: created,
+  });
+  if (inboxes) {
+    for (const u of discordChannels) await store.people.saveInbox(inbox('discord', '@me', u));
+    for (const u of slackChannels) await store.people.saveInbox(inbox('slack', DEFAULT_WORKSPACE.teamId, u));
+  } else {
+    for (const c of discordChannels) await store.saveSubscription(sub('discord', DEFAULT_GUILD, c));
+    for (const c of slackChannels) await store.saveSubscription(sub('slack', DEFAULT_WORKSPACE.teamId, c));
+  }
   await store.setMeta(LAST_INGEST_KEY, now); // upvotes are fresh: no Hugging Face call
   await store.close();
 
@@ -155,8 +173,10 @@ export async function startFanout(opts: FanoutOptions): Promise<Fanout> {
       const papersSeen = [...distinct].filter((k) => k !== 'header').length;
       if (distinct.has('header') && keys.filter((k) => k === 'header').length === 1 && papersSeen === PAPERS_PER_DIGEST) complete++;
     };
-    for (const c of discordChannels) count(discord.messages(c).map((m) => paperOf(JSON.stringify(m.components)) ?? 'header'));
-    for (const c of slackChannels) count(slack.channelMessages(c).map((m) => (m.metadata?.event_payload.paper_id as string | undefined) ?? 'header'));
+    const discordOf = (c: string) => (opts.target === 'inboxes' ? discord.dms(c) : discord.messages(c));
+    const slackOf = (c: string) => (opts.target === 'inboxes' ? slack.dmMessages(c) : slack.channelMessages(c));
+    for (const c of discordChannels) count(discordOf(c).map((m) => paperOf(JSON.stringify(m.components)) ?? 'header'));
+    for (const c of slackChannels) count(slackOf(c).map((m) => (m.metadata?.event_payload.paper_id as string | undefined) ?? 'header'));
     const channels = discordChannels.length + slackChannels.length;
     const expected = channels * (PAPERS_PER_DIGEST + 1);
     const stats = discord.stats();
@@ -184,11 +204,9 @@ export async function startFanout(opts: FanoutOptions): Promise<Fanout> {
       return w;
     },
     async enqueueTicks() {
-      // What the channels' job schedulers do at their hour: one tick each.
-      const tick = (platform: 'discord' | 'slack', workspaceId: string, channelId: string) => ({
-        name: PLAN_JOB,
-        data: { platform, workspaceId, channelId } satisfies DigestTickPayload,
-      });
+      // What the channels' (or inboxes') job schedulers do at their hour: one tick each.
+      const tick = (platform: 'discord' | 'slack', workspaceId: string, channelId: string) =>
+        inboxes ? { name: INBOX_JOB, data: { platform, userId: channelId } satisfies PersonPayload } : { name: PLAN_JOB, data: { platform, workspaceId, channelId } satisfies DigestTickPayload };
       // Interleaved, as schedulers firing at the same hour on both platforms would be.
       const ticks = [];
       for (let i = 0; i < Math.max(discordChannels.length, slackChannels.length); i++) {
