@@ -42,7 +42,8 @@ export const inbox: CommandSpec = {
       ...settings,
       platform,
       userId,
-      workspaceId: ctx.inv.workspaceId,
+      // Where it was first set up: the posted log is keyed by it, so it must not move with later commands.
+      workspaceId: existing?.workspaceId ?? ctx.inv.workspaceId,
       enabled,
       pausedReason: enabled ? null : existing!.pausedReason,
       pauseNoticeShown: enabled ? false : existing!.pauseNoticeShown,

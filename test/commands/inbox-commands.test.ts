@@ -181,3 +181,11 @@ describe('help', () => {
     for (const name of ['follow', 'following', 'unfollow', 'inbox', 'forget-me']) expect(usages).toContain(`/papers ${name}`);
   });
 });
+
+describe('an inbox set up in one place', () => {
+  it('stays keyed by the workspace it was set up from when changed from another', async () => {
+    await h.run('inbox on', { channel: { platform: 'console', workspaceId: 'w-first', channelId: 'c1' } });
+    await h.run('inbox --top 3', { channel: { platform: 'console', workspaceId: 'w-other', channelId: 'c9' } });
+    expect(await inbox()).toMatchObject({ workspaceId: 'w-first', topN: 3 });
+  });
+});

@@ -16,7 +16,7 @@ import { SearchService } from '../../src/core/search-service.js';
 import { storeDocFeed } from '../../src/search/doc-feed.js';
 import { LunrPaperIndex } from '../../src/search/lunr-paper-index.js';
 import { makeSnippet } from '../../src/search/snippet.js';
-import type { BotServices } from '../../src/core/services.js';
+import type { BotServices, ScheduleSync } from '../../src/core/services.js';
 import { silentLogger } from '../../src/log.js';
 import { SAMPLE_DIR } from '../../src/paths.js';
 import { readPaperFiles } from '../../src/sources/files.js';
@@ -70,7 +70,7 @@ export interface TestServices {
  */
 export const NO_THROTTLE: Throttle = { tryTake: async () => 0 };
 
-export async function makeTestServices(opts: { nowIso?: string; log?: Logger; throttle?: Throttle; platformFor: (name: PlatformName) => ChatPlatform | undefined }): Promise<TestServices> {
+export async function makeTestServices(opts: { nowIso?: string; log?: Logger; throttle?: Throttle; schedules?: ScheduleSync; platformFor: (name: PlatformName) => ChatPlatform | undefined }): Promise<TestServices> {
   const store = await seededStore();
   let now = new Date(opts.nowIso ?? '2026-08-21T10:00:00Z');
   const clock = { now: () => now, set: (iso: string) => void (now = new Date(iso)) };
@@ -87,6 +87,7 @@ export async function makeTestServices(opts: { nowIso?: string; log?: Logger; th
     log,
     defaults: { timezone: 'UTC' },
     throttle: opts.throttle ?? NO_THROTTLE,
+    ...(opts.schedules ? { schedules: opts.schedules } : {}),
   };
   return { services, store, index, clock };
 }

@@ -11,7 +11,7 @@ import { commands } from '../../../commands/index.js';
 import { createHandlers } from '../../../src/core/bot.js';
 import { PLATFORMS } from '../../../src/platforms/index.js';
 import type { PlatformHandlers } from '../../../src/core/ports.js';
-import type { BotServices } from '../../../src/core/services.js';
+import type { BotServices, ScheduleSync } from '../../../src/core/services.js';
 import { DiscordPlatform, type DiscordPlatformOptions } from '../../../src/platforms/discord/discord-platform.js';
 import { MemoryStore } from '../../../src/store/memory-store.js';
 import { makeTestServices } from '../../support/bot-harness.js';
@@ -28,6 +28,8 @@ export interface DiscordBot {
   platform: DiscordPlatform;
   store: MemoryStore;
   services: BotServices;
+  /** The clock the services read (a test moves it). */
+  clock: { now: () => Date; set(iso: string): void };
   handlers: PlatformHandlers;
   logs: LogLine[];
   /** Stops the platform and starts a new one (a bot restart: empty caches, same store). */
@@ -40,16 +42,17 @@ export function memoryLogger(lines: LogLine[]) {
 }
 
 export async function startDiscordBot(
-  opts: { standin?: StandinOptions; platform?: Partial<DiscordPlatformOptions>; wrapHandlers?: (h: PlatformHandlers) => PlatformHandlers; now?: string; throttle?: Throttle } = {},
+  opts: { standin?: StandinOptions; platform?: Partial<DiscordPlatformOptions>; wrapHandlers?: (h: PlatformHandlers) => PlatformHandlers; now?: string; throttle?: Throttle; schedules?: ScheduleSync } = {},
 ): Promise<DiscordBot> {
   const discord = await startDiscordStandin({ heartbeatIntervalMs: 250, ...opts.standin });
   const logs: LogLine[] = [];
   const log = memoryLogger(logs);
   let platform: DiscordPlatform;
-  const { services, store, index } = await makeTestServices({
+  const { services, store, index, clock } = await makeTestServices({
     log,
     ...(opts.now ? { nowIso: opts.now } : {}),
     ...(opts.throttle ? { throttle: opts.throttle } : {}),
+    ...(opts.schedules ? { schedules: opts.schedules } : {}),
     platformFor: (name) => (name === 'discord' ? platform : undefined),
   });
   await index.ready();
@@ -73,6 +76,7 @@ export async function startDiscordBot(
     },
     store,
     services,
+    clock,
     handlers,
     logs,
     async restart() {
