@@ -6,6 +6,7 @@
  * `/papers digest now` posts through the stand-in.
  */
 import { commands } from '../../../commands/index.js';
+import type { ScheduleSync } from '../../../src/core/services.js';
 import { createHandlers } from '../../../src/core/bot.js';
 import { PLATFORMS } from '../../../src/platforms/index.js';
 import type { PlatformHandlers } from '../../../src/core/ports.js';
@@ -45,6 +46,8 @@ export interface SlackBotOptions {
   tokenKey?: Buffer;
   /** Deliveries seen by every bot sharing it (a Redis), as main.ts passes the queue side's. */
   seen?: SlackPlatformOptions['seen'];
+  /** The job schedulers subscriptions and inboxes are kept in (default: none, as without Redis). */
+  schedules?: ScheduleSync;
 }
 
 
@@ -68,6 +71,7 @@ export async function startSlackBot(o: SlackBotOptions = {}): Promise<SlackBot> 
   let platform: SlackPlatform;
   const { services, store, clock, index } = await makeTestServices({
     ...(o.nowIso ? { nowIso: o.nowIso } : {}),
+    ...(o.schedules ? { schedules: o.schedules } : {}),
     platformFor: (name) => (name === 'slack' ? platform : undefined),
   });
   const log = services.log;
