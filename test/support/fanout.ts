@@ -161,6 +161,14 @@ export async function startFanout(opts: FanoutOptions): Promise<Fanout> {
   function paperOf(json: string): string | null {
     return /"bm:(\d{4}\.\d{4,5})(?:\|k:[\w-]*)?"/.exec(json)?.[1] ?? null;
   }
+  // A message's key is read once: the tally runs every 100 ms over every message, and at
+  // 60,000 messages re-serialising them all would starve the stand-ins sharing this process.
+  const keys = new WeakMap<object, string>();
+  const keyOf = (m: object, read: () => string): string => {
+    let k = keys.get(m);
+    if (k === undefined) keys.set(m, (k = read()));
+    return k;
+  };
 
   function tally(): Tally {
     let delivered = 0;
@@ -175,8 +183,8 @@ export async function startFanout(opts: FanoutOptions): Promise<Fanout> {
     };
     const discordOf = (c: string) => (opts.target === 'inboxes' ? discord.dms(c) : discord.messages(c));
     const slackOf = (c: string) => (opts.target === 'inboxes' ? slack.dmMessages(c) : slack.channelMessages(c));
-    for (const c of discordChannels) count(discordOf(c).map((m) => paperOf(JSON.stringify(m.components)) ?? 'header'));
-    for (const c of slackChannels) count(slackOf(c).map((m) => (m.metadata?.event_payload.paper_id as string | undefined) ?? 'header'));
+    for (const c of discordChannels) count(discordOf(c).map((m) => keyOf(m, () => paperOf(JSON.stringify(m.components)) ?? 'header')));
+    for (const c of slackChannels) count(slackOf(c).map((m) => keyOf(m, () => (m.metadata?.event_payload.paper_id as string | undefined) ?? 'header')));
     const channels = discordChannels.length + slackChannels.length;
     const expected = channels * (PAPERS_PER_DIGEST + 1);
     const stats = discord.stats();
@@ -225,7 +233,7 @@ export async function startFanout(opts: FanoutOptions): Promise<Fanout> {
           const errs = workers.map((w) => w.stderr().slice(-1500)).join('\n---\n');
           throw new Error(`fan-out incomplete after ${timeoutMs} ms: ${JSON.stringify(t)}\nworker stderr:\n${errs}`);
         }
-        await new Promise((r) => setTimeout(r, 100));
+        await new Promise((r) => setTimeout(r, 250));
       }
     },
     async pending() {

@@ -314,7 +314,12 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
     return Math.max(1, Math.ceil((1 - b.tokens) / spec.perSecond));
   };
 
-  const tsMessage = (channel: string, ts: string) => state.messages.find((m) => m.channel === channel && m.ts === ts);
+  // Indexes over state.messages (appended only): a fan-out of 60,000 messages must not make
+  // every reaction and every tally scan them all.
+  const byChannel = new Map<string, StandinMessage[]>();
+  const byTs = new Map<string, StandinMessage>();
+  const inChannel = (channel: string): StandinMessage[] => byChannel.get(channel) ?? [];
+  const tsMessage = (channel: string, ts: string) => byTs.get(`${channel}|${ts}`);
 
   /** The Web API methods. Each returns the body of an `ok: true` answer or throws SlackApiError. */
   const methods: Record<string, (args: Record<string, unknown>, ws: StandinWorkspace | undefined) => Record<string, unknown>> = {
@@ -340,6 +345,10 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
         args: a,
       };
       state.messages.push(msg);
+      let list = byChannel.get(channel);
+      if (!list) byChannel.set(channel, (list = []));
+      list.push(msg);
+      byTs.set(`${channel}|${msg.ts}`, msg);
       return { channel, ts: msg.ts, message: historyShape(msg, true) };
     },
 
@@ -367,7 +376,7 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
       const channel = str(a.channel);
       const limit = Math.min(999, Math.max(1, Number(a.limit ?? 100) || 100));
       const offset = Number(a.cursor ? Buffer.from(str(a.cursor), 'base64').toString() : 0) || 0;
-      const all = state.messages.filter((m) => m.channel === channel).reverse();
+      const all = inChannel(channel).slice().reverse();
       const page = all.slice(offset, offset + limit);
       const more = offset + limit < all.length;
       const withMeta = a.include_all_metadata === true || a.include_all_metadata === 'true';
@@ -729,10 +738,10 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
       users.set(u.id, u);
     },
     channelMessages(channel: string) {
-      return state.messages.filter((m) => m.channel === channel);
+      return inChannel(channel).slice();
     },
     dmMessages(userId: string) {
-      return state.messages.filter((m) => m.channel === dmId(userId));
+      return inChannel(dmId(userId)).slice();
     },
     callsOf(method: string) {
       return state.calls.filter((c) => c.method === method);
