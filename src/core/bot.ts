@@ -14,6 +14,7 @@ import { permissionRefusalFor, type PlatformTraits } from './platform-descriptor
 import type { ActionEvent, CommandInvocation, PlatformHandlers, ReactionEvent } from './ports.js';
 import { forgetPerson, describeForget } from './forget.js';
 import { pauseNotice } from './inbox-pause.js';
+import { linkCardsReply, type LinkCardsRequest } from './linked-papers.js';
 import { errorReply, text, withPauseNotice, type Reply } from './reply.js';
 import type { BotServices } from './services.js';
 import { allTimezones } from './subscription.js';
@@ -78,7 +79,7 @@ export function createHandlers(given: BotServices, specs: readonly CommandSpec[]
   }
 
   /** Said once, on the next command after the bot paused this person's inbox (see inbox-pause.ts). */
-  async function pausedInboxLine(inv: CommandInvocation): Promise<string | null> {
+  async function pausedInboxLine(inv: Pick<CommandInvocation, 'platform' | 'userId'>): Promise<string | null> {
     try {
       return await pauseNotice(store, inv.platform, inv.userId);
     } catch (err) {
@@ -92,7 +93,7 @@ export function createHandlers(given: BotServices, specs: readonly CommandSpec[]
    * throttle is Redis. A failing throttle (Redis away) lets the command through: the
    * limit guards against floods, not against the bot answering at all.
    */
-  async function slowDown(inv: CommandInvocation): Promise<void> {
+  async function slowDown(inv: Pick<CommandInvocation, 'platform' | 'workspaceId' | 'userId'>): Promise<void> {
     let wait = 0;
     try {
       wait = await throttle.tryTake(`cmd:${inv.platform}:${inv.workspaceId}:${inv.userId}`, COMMAND_RATE);
@@ -155,6 +156,29 @@ export function createHandlers(given: BotServices, specs: readonly CommandSpec[]
       } catch (err) {
         if (isUserFault(err)) alog.info({ msg: userMessageOf(err) }, 'action refused');
         else alog.error({ err }, 'action failed');
+        return errorReply(userMessageOf(err));
+      }
+    },
+
+    /**
+     * Cards for the papers a message links to. Asked for (Discord's message command): the
+     * person's command budget and paused-inbox line apply, as for any command. An unfurl
+     * (anyone posting a link on Slack) is not that person asking, so it spends nothing.
+     */
+    async linkCards(req: LinkCardsRequest) {
+      const llog = log.child({ interaction: req.id, platform: req.platform, channel: req.channelId, via: req.via });
+      const t0 = performance.now();
+      const done = (outcome: CommandOutcome) => metrics.commandDone('link-cards', outcome, (performance.now() - t0) / 1000);
+      try {
+        if (req.via === 'command') await slowDown(req);
+        const reply = await linkCardsReply(store, req);
+        llog.info({ reply: reply.kind, papers: reply.kind === 'papers' ? reply.papers.length : 0 }, 'link cards answered');
+        done('ok');
+        return req.via === 'command' ? withPauseNotice(reply, await pausedInboxLine(req)) : reply;
+      } catch (err) {
+        if (isUserFault(err)) llog.info({ msg: userMessageOf(err) }, 'link cards refused');
+        else llog.error({ err }, 'link cards failed');
+        done(isUserFault(err) ? 'user_error' : 'error');
         return errorReply(userMessageOf(err));
       }
     },

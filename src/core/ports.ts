@@ -8,6 +8,7 @@ import type { UpvoteHistory } from './momentum.js';
 import type { Paper, PaperId } from './paper.js';
 import type { OutboundMessage, Reply } from './reply.js';
 import type { ChannelRef, PlatformName, Subscription } from './subscription.js';
+import type { LinkCardsRequest } from './linked-papers.js';
 
 export type { ChannelRef, PlatformName, Subscription } from './subscription.js';
 export type { PeopleStore } from './people.js';
@@ -379,6 +380,8 @@ export interface PlatformHandlers {
   action(ev: ActionEvent): Promise<Reply | null>;
   /** Suggestions for an option being typed (paper ids, timezones). */
   autocomplete?(kind: 'paper' | 'timezone', text: string): Promise<{ name: string; value: string }[]>;
+  /** Cards for the papers a message links to (Slack unfurls, Discord's "Paper cards"); see linked-papers.ts. */
+  linkCards?(req: LinkCardsRequest): Promise<Reply>;
 }
 
 export interface PostOptions {

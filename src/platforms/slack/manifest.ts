@@ -19,9 +19,14 @@ export const BOT_SCOPES: readonly { scope: string; why: string }[] = [
   { scope: 'im:write', why: 'open a direct message: personal inbox digests, instant alerts, bookmark exports' },
   { scope: 'im:history', why: 'find an inbox message already posted in a person\'s direct message before re-posting after a crash' },
   { scope: 'files:write', why: 'upload the BibTeX / Markdown export into that direct message' },
+  { scope: 'links:read', why: 'receive link_shared events for arxiv.org and huggingface.co links posted in channels (link cards)' },
+  { scope: 'links:write', why: 'unfurl those links into the paper card, for papers the bot knows (chat.unfurl)' },
 ];
 
-export const BOT_EVENTS = ['app_home_opened', 'reaction_added', 'reaction_removed'] as const;
+/** Domains whose links Slack hands to the app to unfurl (and their subdomains). */
+export const UNFURL_DOMAINS = ['arxiv.org', 'huggingface.co'] as const;
+
+export const BOT_EVENTS = ['app_home_opened', 'reaction_added', 'reaction_removed', 'link_shared'] as const;
 /** Only meaningful with OAuth installs (HTTP mode): forget a workspace's token when it removes the app. */
 export const UNINSTALL_EVENTS = ['app_uninstalled', 'tokens_revoked'] as const;
 
@@ -84,6 +89,7 @@ export function buildManifest(specs: readonly CommandSpec[], opts: ManifestOptio
       app_home: { home_tab_enabled: true, messages_tab_enabled: true, messages_tab_read_only_enabled: true },
       bot_user: { display_name: displayName(name), always_online: true },
       slash_commands: [command],
+      unfurl_domains: [...UNFURL_DOMAINS],
     },
     oauth_config: oauth,
     settings: {

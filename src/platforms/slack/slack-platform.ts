@@ -8,6 +8,7 @@
  * - `/papers …` is acknowledged at once and answered through the response_url,
  *   ephemeral unless the reply says otherwise; files (exports) go by direct message.
  * - 🔖 reactions on digest messages bookmark / unbookmark; buttons save, page, remove.
+ * - Links to papers we know unfurl into their paper card (unfurl.ts).
  * - App Home (app-home.ts) shows the user's inbox and followed topics with buttons to turn
  *   it on or off and to unfollow, lists their bookmarks with Remove and export buttons,
  *   and lets admins choose who may subscribe channels (policy.ts).
@@ -35,6 +36,7 @@ import { escapeMrkdwn, LINK_ACTION_PREFIX, METADATA_EVENT_TYPE, postArgs, render
 import { actionSurface, actionTeam, parseSlash, toActionEvent, toInvocation, toReactionEvent, type BlockActionsBody, type ReactionEventBody, type SlashCommandBody } from './translate.js';
 import { httpReceiver, socketReceiver } from './slack-receivers.js';
 import { slackSdkLogger, SlackWeb } from './web.js';
+import { onLinkShared, type LinkSharedBody } from './unfurl.js';
 
 export type SlackConfig = SlackConnection;
 
@@ -249,6 +251,11 @@ export class SlackPlatform implements ChatPlatform {
         if (event.tab !== 'home') return;
         await this.publishHome(body.team_id, event.user);
       }),
+    );
+
+    // Paper links posted by anyone: unfurled with our card when we know the paper (unfurl.ts).
+    app.event('link_shared', ({ event, body }) =>
+      this.track('link_shared', () => onLinkShared({ handlers: () => this.handlers, seen: this.seen, call: (t, m, a) => this.web.call(t, m, a), log: this.log }, body.team_id, event as unknown as LinkSharedBody)),
     );
 
     // OAuth: forget a workspace that removed the app (its token no longer works).

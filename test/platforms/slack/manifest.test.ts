@@ -34,7 +34,8 @@ describe('Slack app manifest', () => {
     expect(m.settings.event_subscriptions.request_url).toBe('https://papers.example.org/slack/events');
     expect(m.settings.interactivity.request_url).toBe('https://papers.example.org/slack/events');
     expect(m.oauth_config.redirect_urls).toEqual(['https://papers.example.org/slack/oauth_redirect']);
-    expect(m.settings.event_subscriptions.bot_events).toEqual(['app_home_opened', 'reaction_added', 'reaction_removed', 'app_uninstalled', 'tokens_revoked']);
+    expect(m.settings.event_subscriptions.bot_events).toEqual(['app_home_opened', 'reaction_added', 'reaction_removed', 'link_shared', 'app_uninstalled', 'tokens_revoked']);
+    expect((m as unknown as { features: { unfurl_domains: string[] } }).features.unfurl_domains).toEqual(['arxiv.org', 'huggingface.co']);
     expect(m.settings.socket_mode_enabled).toBe(false);
     expect(m.oauth_config.scopes.bot).toEqual(BOT_SCOPES.map((x) => x.scope));
   });

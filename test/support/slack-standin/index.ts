@@ -34,7 +34,8 @@
  *
  * Web API methods answered: auth.test, apps.connections.open, chat.postMessage,
  * chat.postEphemeral, chat.update, conversations.history (with include_all_metadata),
- * conversations.join, conversations.open, reactions.add, views.publish, users.info,
+ * conversations.join, conversations.open, reactions.add, chat.unfurl (for the
+ * link_shared events `shareLinks` makes, unfurls.ts), views.publish, users.info,
  * files.getUploadURLExternal + the upload URL + files.completeUploadExternal (what
  * files.uploadV2 calls), oauth.v2.access. Any other method answers `unknown_method`.
  * Bodies may be form-encoded (what the SDK sends, JSON in `blocks`, `metadata`, `view`,
@@ -43,3 +44,4 @@
 export * from './block-kit.js';
 export * from './requests.js';
 export * from './server.js';
+export * from './unfurls.js';

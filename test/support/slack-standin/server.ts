@@ -11,6 +11,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { mulberry32 } from '../random.js';
 import { MESSAGE_LIMITS, validateBlocks, validateMetadata, VIEW_LIMITS } from './block-kit.js';
+import { UnfurlBook, type ShareInput, type SharedLinks, type StandinUnfurl } from './unfurls.js';
 
 // ─── Types ───────────────────────────────────────────────────────────────────────────
 
@@ -173,6 +174,17 @@ export interface SlackStandin {
   readonly reactions: StandinReaction[];
   readonly files: StandinFile[];
   readonly calls: StandinCall[];
+  /** Unfurls that stand (chat.unfurl), one per shared message and URL. */
+  readonly unfurls: StandinUnfurl[];
+  /** Messages whose links were handed to the app (link_shared). */
+  readonly sharedLinks: SharedLinks[];
+  /**
+   * Someone posts (or types, `source: 'composer'`) a message with these URLs: the
+   * link_shared event Slack would send for those on the unfurl domains (arxiv.org,
+   * huggingface.co and their subdomains), to deliver with `eventCallback`; null when
+   * none is (Slack sends nothing).
+   */
+  shareLinks(i: Omit<ShareInput, 'teamId'> & { teamId?: string }): Record<string, unknown> | null;
   /** Persistent error for every call naming this channel (e.g. 'channel_not_found', 'is_archived'). */
   readonly channelErrors: Map<string, string>;
   /**
@@ -230,7 +242,7 @@ export const DEFAULT_WORKSPACE: StandinWorkspace = {
 export const DEFAULT_APP_TOKEN = 'xapp-test';
 
 /** Form fields the Web API client sends as JSON strings. */
-const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata', 'view', 'files']);
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata', 'view', 'files', 'unfurls']);
 /** Methods whose `channel` (or `channel_id`) names a conversation the channel errors apply to. */
 const CHANNEL_METHODS = new Set(['chat.postMessage', 'chat.postEphemeral', 'chat.update', 'reactions.add', 'conversations.history', 'conversations.join']);
 /** Methods that need the bot in the channel when membership is enforced. */
@@ -258,6 +270,7 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
   const buckets = new Map<string, { tokens: number; at: number }>();
   const uploads = new Map<string, { filename: string; length: number; content: string | undefined }>();
   const timers = new Set<NodeJS.Timeout>();
+  const book = new UnfurlBook();
   let seq = 0;
   let tsSeq = 0;
   let port = 0;
@@ -272,6 +285,8 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
     reactions: [] as StandinReaction[],
     files: [] as StandinFile[],
     calls: [] as StandinCall[],
+    unfurls: book.unfurls,
+    sharedLinks: book.shared,
     channelErrors: new Map<string, string>(),
     dmErrors: new Map<string, string>(),
     rateLimit: opts.rateLimit ?? null,
@@ -385,6 +400,12 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
         has_more: more,
         response_metadata: { next_cursor: more ? Buffer.from(String(offset + limit)).toString('base64') : '' },
       };
+    },
+
+    'chat.unfurl': (a, ws) => {
+      const refused = book.unfurl(ws!.teamId, a);
+      if (refused) throw new SlackApiError(refused.error, refused.messages ? { response_metadata: { messages: refused.messages } } : {});
+      return {};
     },
 
     'conversations.join': (a, ws) => {
@@ -734,6 +755,9 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
       oauthCodes.set(code, { ws, installerUserId: o.installerUserId ?? 'U0INSTALLER' });
     },
     addWorkspace,
+    shareLinks(i: Omit<ShareInput, 'teamId'> & { teamId?: string }) {
+      return book.share({ ...i, teamId: i.teamId ?? DEFAULT_WORKSPACE.teamId });
+    },
     addUser(u: StandinUser) {
       users.set(u.id, u);
     },
