@@ -13,7 +13,7 @@ import { note, printJson, println, UsageError } from '../../cli/cli-output.js';
 import { BotError, ConfigError } from '../../core/errors.js';
 import type { DiscordConnection } from './discord-config.js';
 import { fromDiscordError } from './errors.js';
-import { buildCommand, inviteUrl, registerCommands } from './register.js';
+import { buildCommand, buildMessageCommands, inviteUrl, registerCommands } from './register.js';
 
 export const DISCORD_USAGE = `Usage: papers discord register [--guild ID] [--json] [--dry-run]
 
@@ -59,7 +59,7 @@ export async function discordCli(args: string[], config: { discord: DiscordConne
     );
 
   if (values['dry-run']) {
-    io.json([buildCommand(commands)]);
+    io.json([buildCommand(commands), ...buildMessageCommands()]);
     return;
   }
   const discord = config.discord;
@@ -74,7 +74,8 @@ export async function discordCli(args: string[], config: { discord: DiscordConne
     }
     const root = registered.find((c) => c.name === 'papers');
     const subs = root?.options?.length ?? 0;
-    io.out(`Registered /papers with ${subs} subcommands ${values.guild ? `in server ${values.guild}` : 'globally'} (application ${discord.appId}).`);
+    const menus = registered.filter((c) => c.type === 3).map((c) => `"${c.name}"`);
+    io.out(`Registered /papers with ${subs} subcommands ${values.guild ? `in server ${values.guild}` : 'globally'} (application ${discord.appId}).${menus.length ? ` Message commands: ${menus.join(', ')}.` : ''}`);
     io.out(`Invite the bot with: ${inviteUrl(discord.appId)}`);
   } catch (err) {
     if (err instanceof DiscordAPIError && err.status !== 401) {

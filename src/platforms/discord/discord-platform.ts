@@ -14,6 +14,7 @@
  *   logging in, for a worker process that delivers digests.
  * - Every interaction is acknowledged within Discord's 3 seconds: slow commands are
  *   deferred at once, any other one when it has not answered after `deferAfterMs`.
+ * - "Paper cards" message commands answer with the cards of the papers a message links to (message-cards.ts).
  * - Outbound (post, findPosted, the 🔖 hints, people's inboxes by DM) is discord-poster.ts:
  *   a nonce per idempotency key, and the key carried in the message for findPosted.
  */
@@ -45,6 +46,7 @@ import { errorReply, type OutboundMessage, type Reply } from '../../core/reply.j
 import { DiscordPoster } from './discord-poster.js';
 import { forLog, fromDiscordError } from './errors.js';
 import { InvalidRequestBreaker } from './invalid-requests.js';
+import { answerMessageCommand } from './message-cards.js';
 import { describeShardIds, resolveShards, shardRefusal, type ShardPlan } from './shards.js';
 import { autocompleteChoices, editOptions, NOOP_PREFIX, renderReply, replyOptions } from './render.js';
 import { dmReactionOf, focusedOf, toActionEvent, toInvocation, toReactionEvent, type OptionLike } from './translate.js';
@@ -263,6 +265,7 @@ export class DiscordPlatform implements ChatPlatform {
     if (i.isChatInputCommand()) return this.onCommand(i);
     if (i.isAutocomplete()) return this.onAutocomplete(i);
     if (i.isButton()) return this.onButton(i);
+    if (i.isMessageContextMenuCommand()) return answerMessageCommand(i, this.handlers, { log: this.log, deferAfterMs: this.deferAfterMs });
   }
 
   private async onCommand(i: ChatInputCommandInteraction): Promise<void> {

@@ -28,9 +28,11 @@ import {
   type APIApplicationCommandBasicOption,
   type APIApplicationCommandSubcommandOption,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
+  type RESTPostAPIContextMenuApplicationCommandsJSONBody,
 } from 'discord.js';
 import { COMMAND_ROOT, type CommandSpec, type OptionSpec } from '../../core/command-spec/spec.js';
 import { cut } from './limits.js';
+import { MESSAGE_COMMANDS } from './message-cards.js';
 
 export const ROOT_DESCRIPTION = 'Trending AI papers from Hugging Face Daily Papers: search, digests, bookmarks';
 
@@ -102,10 +104,30 @@ export function buildCommand(specs: readonly CommandSpec[]): RESTPostAPIChatInpu
     default_member_permissions: null,
     // Installable by a server and by a user, so /papers works in servers, in the DM with
     // the bot, and (user installs) in group DMs and servers without the bot.
-    contexts: [InteractionContextType.Guild, InteractionContextType.BotDM, InteractionContextType.PrivateChannel],
-    integration_types: [ApplicationIntegrationType.GuildInstall, ApplicationIntegrationType.UserInstall],
+    ...EVERYWHERE,
     options: specs.map(subcommand),
   };
+}
+
+/** Where /papers is: a server, the DM with the bot, a group DM; by a server's or a person's install. */
+const EVERYWHERE = {
+  contexts: [InteractionContextType.Guild, InteractionContextType.BotDM, InteractionContextType.PrivateChannel],
+  integration_types: [ApplicationIntegrationType.GuildInstall, ApplicationIntegrationType.UserInstall],
+};
+
+/** The "Paper cards" message commands (message-cards.ts), offered wherever /papers is. */
+export function buildMessageCommands(): RESTPostAPIContextMenuApplicationCommandsJSONBody[] {
+  return MESSAGE_COMMANDS.map((name) => ({ type: ApplicationCommandType.Message, name, default_member_permissions: null, ...EVERYWHERE }));
+}
+
+/** A message command's limits: a name of 1–32 characters (mixed case and spaces allowed), no description, no options. */
+export function validateMessageCommand(cmd: RESTPostAPIContextMenuApplicationCommandsJSONBody): string[] {
+  const problems: string[] = [];
+  const n = [...cmd.name].length;
+  if (n < 1 || n > 32 || cmd.name.trim() !== cmd.name) problems.push(`"${cmd.name}": a message command's name must be 1–32 characters, no outer spaces`);
+  if ('description' in cmd && (cmd as { description?: string }).description) problems.push(`"${cmd.name}": a message command has no description`);
+  if ('options' in cmd) problems.push(`"${cmd.name}": a message command has no options`);
+  return problems;
 }
 
 const NAME = /^[-_\p{Ll}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
@@ -174,13 +196,17 @@ export interface RegisterOptions {
 }
 
 /**
- * Bulk-overwrites the application's commands (global or in one guild) with `/papers`:
- * running it again is harmless, and a command of ours that no longer exists is removed.
+ * Bulk-overwrites the application's commands (global or in one guild) with `/papers` and
+ * the "Paper cards" message commands: running it again is harmless, and a command of ours
+ * that no longer exists is removed.
  */
 export async function registerCommands(opts: RegisterOptions): Promise<APIApplicationCommand[]> {
   const cmd = buildCommand(opts.specs);
   const problems = validateCommand(cmd);
   if (problems.length) throw new Error(`the /${cmd.name} command breaks Discord's limits:\n  ${problems.join('\n  ')}`);
+  const menus = buildMessageCommands();
+  const menuProblems = menus.flatMap(validateMessageCommand);
+  if (menuProblems.length) throw new Error(`the message commands break Discord's limits:\n  ${menuProblems.join('\n  ')}`);
   const route = opts.guildId ? Routes.applicationGuildCommands(opts.appId, opts.guildId) : Routes.applicationCommands(opts.appId);
-  return (await opts.rest.put(route, { body: [cmd] })) as APIApplicationCommand[];
+  return (await opts.rest.put(route, { body: [cmd, ...menus] })) as APIApplicationCommand[];
 }

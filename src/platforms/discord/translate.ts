@@ -5,6 +5,7 @@
  */
 import { ApplicationCommandOptionType, ApplicationIntegrationType, PermissionFlagsBits } from 'discord.js';
 import { inboxRef } from '../../core/people.js';
+import type { LinkCardsRequest } from '../../core/linked-papers.js';
 import type { ActionEvent, CommandInvocation, InvokerPermissions, ReactionEvent } from '../../core/ports.js';
 import { withoutKey } from './message-key.js';
 
@@ -97,6 +98,24 @@ export function toInvocation(i: InteractionLike & { commandName: string }, data:
     command: i.commandName === root ? (command ?? 'help') : i.commandName,
     options: values,
   };
+}
+
+/** The fields of a message a message command targets (data.resolved.messages[target_id]) that can hold a link. */
+export interface TargetMessageLike {
+  content: string;
+  embeds: readonly { url?: string | null; title?: string | null; description?: string | null; fields?: readonly { value: string }[] }[];
+}
+
+/** Everything a message shows that can hold a paper link: its text, then each embed's URL, title, description and fields. */
+export function linkTextOf(m: TargetMessageLike): string {
+  const parts = [m.content];
+  for (const e of m.embeds.slice(0, 10)) parts.push(e.url ?? '', e.title ?? '', e.description ?? '', ...(e.fields ?? []).slice(0, 25).map((f) => f.value));
+  return parts.filter(Boolean).join('\n');
+}
+
+/** A message command ("Paper cards") on a message, as a link cards request. */
+export function toLinkCardsRequest(i: InteractionLike, target: TargetMessageLike, asPublic: boolean): LinkCardsRequest {
+  return { ...originOf(i), text: linkTextOf(target), public: asPublic, via: 'command' };
 }
 
 /** The subcommand and focused option of an autocomplete request. */

@@ -20,7 +20,7 @@ describe('Discord from the command line', () => {
       const r = await papers(['discord', 'register'], { env });
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/^Registered \/papers with \d+ subcommands globally/);
-      expect(discord.commands.global.map((c: { name: string }) => c.name)).toEqual(['papers']);
+      expect(discord.commands.global.map((c: { name: string }) => c.name)).toEqual(['papers', 'Paper cards', 'Paper cards (public)']);
       const missing = await papers(['discord', 'register'], { env: { DISCORD_TOKEN: '', DISCORD_APP_ID: '', DATA_DIR: env.DATA_DIR } });
       expect(missing.code).toBe(2);
       expect(missing.stderr).toMatch(/DISCORD_TOKEN/);

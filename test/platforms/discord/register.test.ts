@@ -4,7 +4,7 @@ import { commands } from '../../../commands/index.js';
 import { discordCli, type CliIo } from '../../../src/platforms/discord/discord-cli.js';
 import { UsageError } from '../../../src/cli/cli-output.js';
 import { ConfigError } from '../../../src/core/errors.js';
-import { BOT_PERMISSIONS, buildCommand, inviteUrl, registerCommands, validateCommand } from '../../../src/platforms/discord/register.js';
+import { BOT_PERMISSIONS, buildCommand, buildMessageCommands, inviteUrl, registerCommands, validateCommand } from '../../../src/platforms/discord/register.js';
 import { DEFAULT_GUILD, startDiscordStandin, type DiscordStandin } from '../../support/discord-standin/index.js';
 import { validateCommand as standinValidate } from '../../support/discord-standin/validate.js';
 
@@ -100,7 +100,7 @@ describe('registration through REST (stand-in)', () => {
     const first = await registerCommands({ rest, appId: discord.appId, specs: commands });
     const second = await registerCommands({ rest, appId: discord.appId, specs: commands });
     expect(second.map((c) => c.id)).toEqual(first.map((c) => c.id));
-    expect(discord.commands.global.map((c: { name: string }) => c.name)).toEqual(['papers']);
+    expect(discord.commands.global.map((c: { name: string }) => c.name)).toEqual(['papers', 'Paper cards', 'Paper cards (public)']);
     expect(discord.commands.global[0]).toMatchObject({ integration_types: [0, 1], contexts: [0, 1, 2] });
     expect(discord.requests.filter((r) => r.method === 'PUT').map((r) => r.path)).toEqual([`/applications/${discord.appId}/commands`, `/applications/${discord.appId}/commands`]);
   });
@@ -122,20 +122,20 @@ describe('registration through REST (stand-in)', () => {
     it('registers globally and prints the invite URL', async () => {
       const { out, sink } = io();
       await discordCli(['register'], config(), sink);
-      expect(out[0]).toBe(`Registered /papers with ${commands.length} subcommands globally (application ${discord.appId}).`);
+      expect(out[0]).toBe(`Registered /papers with ${commands.length} subcommands globally (application ${discord.appId}). Message commands: "Paper cards", "Paper cards (public)".`);
       expect(out[1]).toContain('permissions=117824&scope=bot+applications.commands');
     });
 
     it('registers in a guild with --guild, and prints JSON with --json', async () => {
       const { json, sink } = io();
       await discordCli(['register', '--guild', DEFAULT_GUILD, '--json'], config(), sink);
-      expect(json[0]).toEqual([expect.objectContaining({ name: 'papers', guild_id: DEFAULT_GUILD })]);
+      expect(json[0]).toEqual([expect.objectContaining({ name: 'papers', guild_id: DEFAULT_GUILD }), expect.objectContaining({ name: 'Paper cards', type: 3 }), expect.objectContaining({ name: 'Paper cards (public)', type: 3 })]);
     });
 
     it('prints the JSON without a token with --dry-run', async () => {
       const { json, sink } = io();
       await discordCli(['register', '--dry-run'], { discord: undefined }, sink);
-      expect(json[0]).toEqual([buildCommand(commands)]);
+      expect(json[0]).toEqual([buildCommand(commands), ...buildMessageCommands()]);
     });
 
     it('says clearly what is missing or wrong', async () => {

@@ -376,6 +376,26 @@ export class DiscordStandin {
     return rec;
   }
 
+  /**
+   * A user picking a message command (right-click a message → Apps → `name`) on a message
+   * (one a member posted with `userMessage`, or the bot's own). Discord only offers a
+   * registered type-3 command, where its contexts allow; the interaction (type 2, data
+   * type 3) carries the message in `data.resolved.messages`, content and embeds included
+   * (a message command's target is readable without the Message Content intent).
+   */
+  messageCommand(o: { name: string; messageId: string; user?: StandinUser; permissions?: string }): InteractionRecord {
+    const m = this.messagesById.get(o.messageId);
+    if (!m || m.deleted) throw new Error(`stand-in: no message ${o.messageId}`);
+    const dm = this.dmById.get(m.channelId);
+    const registered = [...this.commands.global, ...(m.guildId ? (this.commands.guild.get(m.guildId) ?? []) : [])].find((c) => c.name === o.name && c.type === 3);
+    if (!registered) throw new Error(`stand-in: no message command "${o.name}" is registered`);
+    const context = dm ? 1 : 0;
+    if (context !== 0 && !(registered.guild_id === undefined && (registered.contexts ?? [0, 1, 2]).includes(context))) throw new Error(`stand-in: "${o.name}" is not offered in context ${context}`);
+    const user = o.user ?? (dm ? { id: dm.userId, username: `user-${dm.userId.slice(-4)}` } : undefined);
+    const data = { id: registered.id, name: o.name, type: 3, target_id: m.id, resolved: { messages: { [m.id]: apiMessage(m, this.appId) } }, ...(m.guildId ? { guild_id: m.guildId } : {}) };
+    return this.interact(2, { data }, { ...o, ...(user ? { user } : {}), channelId: m.channelId, ...(dm ? { where: 'dm' as const } : {}) });
+  }
+
   private interact(type: number, extra: Json, o: { channelId?: string; user?: StandinUser; permissions?: string; where?: Where }): InteractionRecord {
     const user = o.user ?? DEFAULT_USER;
     const id = nextId();

@@ -128,7 +128,13 @@ const NAME = /^[-_\p{Ll}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
 export function validateCommand(cmd: Json): string[] {
   const problems: string[] = [];
   const type = cmd.type ?? 1;
-  if (typeof cmd.name !== 'string' || !NAME.test(cmd.name)) problems.push(`name: "${cmd.name}" is invalid`);
+  if (type !== 1 && type !== 2 && type !== 3) problems.push(`type: ${JSON.stringify(type)} is not 1, 2 or 3`);
+  if (type === 2 || type === 3) {
+    // User and message commands: any case, spaces allowed, 1–32 characters; no description, no options.
+    if (typeof cmd.name !== 'string' || [...cmd.name].length < 1 || [...cmd.name].length > 32 || cmd.name.trim() !== cmd.name) problems.push(`name: "${cmd.name}" is invalid`);
+    if (cmd.description !== undefined && cmd.description !== '') problems.push('description: must be empty for user and message commands');
+    if (cmd.options !== undefined) problems.push('options: only chat input commands take options');
+  } else if (typeof cmd.name !== 'string' || !NAME.test(cmd.name)) problems.push(`name: "${cmd.name}" is invalid`);
   if (type === 1 && (len(cmd.description) < 1 || len(cmd.description) > 100)) problems.push('description: must be 1–100 characters');
   let chars = len(cmd.name) + len(cmd.description);
   const walk = (opts: Json[] | undefined, path: string, depth: number) => {
