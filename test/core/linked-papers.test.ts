@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { LINK_CARDS_MAX, linkCardsReply, paperIdInUrl, papersLinkedIn } from '../../src/core/linked-papers.js';
+import { commands } from '../../commands/index.js';
+import { createHandlers } from '../../src/core/bot.js';
+import type { LinkCardsRequest } from '../../src/core/linked-papers.js';
+import { PLATFORMS } from '../../src/platforms/index.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
+import { makeTestServices } from '../support/bot-harness.js';
 import { makePaper } from '../support/papers.js';
 
 describe('paperIdInUrl', () => {
@@ -82,5 +87,38 @@ describe('linkCardsReply', () => {
     expect(await linkCardsReply(store, { text: 'https://arxiv.org/abs/2401.99999', public: false })).toMatchObject({ kind: 'text', text: expect.stringMatching(/^I don't know that paper \(2401\.99999\)/) });
     expect(await linkCardsReply(store, { text: 'https://arxiv.org/abs/2401.99999 arXiv:2401.99998', public: false })).toMatchObject({ kind: 'text', text: expect.stringMatching(/^I don't know any of those papers \(2401\.99999 and 2401\.99998\)/) });
     expect(await linkCardsReply(store, { text: 'just words', public: false })).toMatchObject({ kind: 'text', text: 'I found no arXiv or Hugging Face paper link in that message.' });
+  });
+});
+
+describe('the linkCards handler', () => {
+  const req = (via: LinkCardsRequest['via']): LinkCardsRequest => ({
+    platform: 'discord',
+    workspaceId: 'g1',
+    channelId: 'c1',
+    id: 'i1',
+    userId: 'u1',
+    text: 'https://arxiv.org/abs/2401.99999',
+    public: false,
+    via,
+    permissions: { manageChannel: false, workspaceAdmin: false },
+  });
+
+  it("spends the person's command budget when asked, nothing on an unfurl", async () => {
+    const keys: string[] = [];
+    const { services } = await makeTestServices({ throttle: { tryTake: async (key) => (keys.push(key), 7) }, platformFor: () => undefined });
+    const handlers = createHandlers(services, commands, PLATFORMS);
+    expect(await handlers.linkCards!(req('command'))).toMatchObject({ kind: 'text', tone: 'error', text: expect.stringMatching(/Slow down/) });
+    expect(keys).toEqual(['cmd:discord:g1:u1']);
+    expect(await handlers.linkCards!(req('unfurl'))).toMatchObject({ kind: 'text', text: expect.stringMatching(/^I don't know that paper/) });
+    expect(keys).toHaveLength(1);
+  });
+
+  it('answers a failing store with a short error, never a throw', async () => {
+    const { services } = await makeTestServices({ platformFor: () => undefined });
+    services.store.getPapers = async () => {
+      throw new Error('disk on fire');
+    };
+    const handlers = createHandlers(services, commands, PLATFORMS);
+    expect(await handlers.linkCards!(req('command'))).toMatchObject({ kind: 'text', tone: 'error' });
   });
 });

@@ -95,6 +95,14 @@ describe('Slack link cards (link_shared → chat.unfurl)', () => {
     expect(Object.keys(unfurlCalls()[0]!.args.unfurls as object)).toHaveLength(LINK_CARDS_MAX);
   });
 
+  it('logs a refused chat.unfurl and carries on', async () => {
+    bot.slack.fail('chat.unfurl', { kind: 'error', error: 'cannot_unfurl_url' });
+    await share([`https://arxiv.org/abs/${known[4]}`]);
+    expect(unfurlCalls().map((c) => c.error)).toEqual(['cannot_unfurl_url']);
+    await share([`https://arxiv.org/abs/${known[5]}`]);
+    expect(unfurlCalls().map((c) => c.error)).toEqual(['cannot_unfurl_url', undefined]);
+  });
+
   it('escapes a hostile title and can ping no one', async () => {
     await bot.store.upsertPapers([makePaper({ id: '2602.00666', title: '<!channel> <@U0BOSS> @here *bold* <https://evil.example|click>', abstract: '<!everyone> hello' })]);
     await share(['https://arxiv.org/abs/2602.00666?ref=<!here>']);
