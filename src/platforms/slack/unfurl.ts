@@ -96,7 +96,8 @@ export interface UnfurlDeps {
 /** Handles one link_shared event: cards for the known papers, nothing for the rest. Never throws. */
 export async function onLinkShared(deps: UnfurlDeps, teamId: string, ev: LinkSharedBody): Promise<void> {
   const linkCards = deps.handlers()?.linkCards;
-  if (!linkCards || !linksOf(ev).length) return;
+  // Nothing to unfurl into: no links, or neither an unfurl id nor a message to name.
+  if (!linkCards || !linksOf(ev).length || !(ev.unfurl_id || (ev.channel && ev.message_ts))) return;
   const log = deps.log.child({ team: teamId, channel: ev.channel, unfurl: (ev.unfurl_id ?? ev.message_ts ?? '').slice(0, 80) });
   try {
     if (!(await deps.seen.firstTime(unfurlKey(teamId, ev)))) {
