@@ -26,6 +26,7 @@ const paperView = z.object({
   snippet: text(4_000).optional(),
   rank: z.number().int().optional(),
   saveAction: text(100),
+  thumbnail: text(2_000).optional(),
 }) satisfies z.ZodType<PaperView>;
 
 export const outboundMessage = z.discriminatedUnion('kind', [

@@ -44,6 +44,11 @@ export interface Paper {
   projectPage: string | null;
   /** Display name of the organisation that claimed the paper on HF. */
   organization: string | null;
+  /**
+   * The paper's Hugging Face thumbnail (the item's `thumbnail`, else its first image in
+   * `mediaUrls`), http(s) only, through cleanUrl; null when it has none.
+   */
+  thumbnail: string | null;
   /** arXiv categories such as "cs.CL", when known. */
   categories: string[];
   /** Every source that contributed, sorted by SOURCE_PRIORITY. */
@@ -111,6 +116,7 @@ export function mergePapers(existing: Paper, incoming: Paper): Paper {
     githubStars: maxNullable(existing.githubStars, incoming.githubStars),
     projectPage: pick(win.projectPage, lose.projectPage),
     organization: pick(win.organization, lose.organization),
+    thumbnail: pick(win.thumbnail, lose.thumbnail),
     // Order kept (winner's first): arXiv lists the primary category first, and BibTeX's
     // primaryClass is taken from there.
     categories: [...new Set([...win.categories, ...lose.categories])],
@@ -130,7 +136,7 @@ export function samePaper(a: Paper, b: Paper): boolean {
   return (
     a.id === b.id && a.title === b.title && a.abstract === b.abstract && a.publishedAt === b.publishedAt &&
     a.upvotes === b.upvotes && a.comments === b.comments && a.aiSummary === b.aiSummary && a.githubRepo === b.githubRepo &&
-    a.githubStars === b.githubStars && a.projectPage === b.projectPage && a.organization === b.organization &&
+    a.githubStars === b.githubStars && a.projectPage === b.projectPage && a.organization === b.organization && a.thumbnail === b.thumbnail &&
     sameList(a.authors, b.authors) && sameList(a.featuredDates, b.featuredDates) && sameList(a.keywords, b.keywords) &&
     sameList(a.categories, b.categories) && sameList(a.sources, b.sources)
   );

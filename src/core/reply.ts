@@ -33,6 +33,8 @@ export interface PaperView {
   rank?: number;
   /** Button id of the "🔖 Save" button (see core/actions.ts). */
   saveAction: string;
+  /** The paper's HF thumbnail, http(s) only; absent when it has none. Renderers check again (pictureOf in views.ts). */
+  thumbnail?: string;
 }
 
 /** Paging state: small enough to live in a button id, so pages still turn after a restart. */

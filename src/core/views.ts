@@ -24,5 +24,15 @@ export function toPaperView(p: Paper, extra: { rank?: number; snippet?: string }
   };
   if (extra.rank !== undefined) view.rank = extra.rank;
   if (extra.snippet) view.snippet = extra.snippet;
+  if (p.thumbnail) view.thumbnail = p.thumbnail;
   return view;
+}
+
+/**
+ * The picture a renderer may show for a paper: its thumbnail when that is an http(s) URL
+ * (a job written elsewhere could carry anything), else null and the card renders as before.
+ */
+export function pictureOf(v: Pick<PaperView, 'thumbnail'>): string | null {
+  const t = v.thumbnail;
+  return typeof t === 'string' && /^https?:\/\/[^\s]+$/i.test(t) && t.length <= 2_000 ? t : null;
 }

@@ -7,7 +7,7 @@ import { weekSpec } from '../../src/charts/week-spec.js';
 import { seededStore } from '../support/bot-harness.js';
 
 function paper(id: string, upvotes: number | null, featuredDates: string[], title = `Paper ${id}`): Paper {
-  return { id, title, abstract: '', authors: [], publishedAt: null, featuredDates, upvotes, comments: null, aiSummary: null, keywords: [], githubRepo: null, githubStars: null, projectPage: null, organization: null, categories: [], sources: ['hf'] };
+  return { id, title, abstract: '', authors: [], publishedAt: null, featuredDates, upvotes, comments: null, aiSummary: null, keywords: [], githubRepo: null, githubStars: null, projectPage: null, organization: null, thumbnail: null, categories: [], sources: ['hf'] };
 }
 
 function refusal(f: () => unknown): { code: string; message: string } {

@@ -36,7 +36,7 @@ beforeAll(async () => {
 });
 
 function paper(id: string, title: string, upvotes: number): Paper {
-  return { id, title, abstract: '', authors: [], publishedAt: null, featuredDates: ['2026-08-18'], upvotes, comments: 0, aiSummary: null, keywords: [], githubRepo: null, githubStars: null, projectPage: null, organization: null, categories: [], sources: ['hf'] };
+  return { id, title, abstract: '', authors: [], publishedAt: null, featuredDates: ['2026-08-18'], upvotes, comments: 0, aiSummary: null, keywords: [], githubRepo: null, githubStars: null, projectPage: null, organization: null, thumbnail: null, categories: [], sources: ['hf'] };
 }
 
 describe('the weekly chart PNG', () => {

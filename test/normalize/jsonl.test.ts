@@ -37,6 +37,7 @@ describe('arXiv listing records', () => {
       githubStars: null,
       projectPage: null,
       organization: null,
+      thumbnail: null,
       categories: ['cs.AI', 'cs.CV'],
       sources: ['arxiv'],
     });
@@ -86,6 +87,7 @@ describe('paper-shaped records (our export)', () => {
     githubStars: 400,
     projectPage: null,
     organization: 'Alibaba',
+    thumbnail: 'https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/2405.15738.png',
     categories: ['cs.CV'],
     sources: ['hf', 'arxiv'],
   };

@@ -388,6 +388,7 @@ describe('storeDocFeed', () => {
       githubStars: null,
       projectPage: null,
       organization: null,
+      thumbnail: null,
       categories: [],
       sources: ['hf'],
     }));

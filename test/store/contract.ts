@@ -79,6 +79,16 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>, o
         expect(await store.countPapers()).toBe(2);
       });
 
+      it('keeps the thumbnail: stored, filled in by a later record, never erased by one without', async () => {
+        const thumb = 'https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/2503.00001.png';
+        await store.upsertPapers([makePaper({ id: '2503.00001' }), makePaper({ id: '2503.00002', thumbnail: thumb })]);
+        expect((await store.getPaper('2503.00002'))?.thumbnail).toBe(thumb);
+        expect((await store.getPaper('2503.00001'))?.thumbnail).toBeNull();
+        expect(await store.upsertPapers([makePaper({ id: '2503.00001', thumbnail: thumb })])).toMatchObject({ updated: 1 });
+        expect(await store.upsertPapers([makePaper({ id: '2503.00001' })])).toMatchObject({ unchanged: 1 });
+        expect((await store.getPapers(['2503.00001', '2503.00002'])).map((p) => p.thumbnail)).toEqual([thumb, thumb]);
+      });
+
       it('counts inserted, updated and unchanged in one batch', async () => {
         await store.upsertPapers([makePaper({ id: '1' }), makePaper({ id: '2' })]);
         const res = await store.upsertPapers([

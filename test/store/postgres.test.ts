@@ -138,6 +138,26 @@ describe('PostgresStore on a real server', () => {
     await dropSchema(schema);
   });
 
+  it('migration 6: a version-5 schema upgrades, its papers without a thumbnail until the next ingest gives one', async () => {
+    const schema = freshSchema();
+    await withClient(async (c) => {
+      expect(await migrate(c, schema, 'test', MIGRATIONS.slice(0, 5))).toEqual([1, 2, 3, 4, 5]);
+      await c.query(`INSERT INTO "${schema}".papers (id, title, abstract, authors, keywords, categories, sources)
+        VALUES ('2608.00001', 'Old', '', '{}', '{}', '{}', '{hf}')`);
+    });
+    const store = await open(schema);
+    try {
+      expect((await store.getPaper('2608.00001'))?.thumbnail).toBeNull();
+      const thumb = 'https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/2608.00001.png';
+      const old = (await store.getPaper('2608.00001'))!;
+      expect(await store.upsertPapers([{ ...old, thumbnail: thumb }])).toMatchObject({ updated: 1 });
+      expect((await store.getPaper('2608.00001'))?.thumbnail).toBe(thumb);
+    } finally {
+      await store.close();
+    }
+    await dropSchema(schema);
+  });
+
   it('forgetting a person is one transaction: a failure part way deletes nothing', async () => {
     const schema = freshSchema();
     await withStores(schema, 1, async ([store]) => {

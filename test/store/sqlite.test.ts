@@ -65,6 +65,25 @@ describe('SqliteStore on a real file', () => {
     }
   });
 
+  it('migration 6: a version-5 file upgrades, its papers without a thumbnail until the next ingest gives one', async () => {
+    const file = path.join(tempDir(), 'v5.db');
+    const db = new Database(file);
+    migrate(db, file, MIGRATIONS.slice(0, 5));
+    db.prepare(`INSERT INTO papers (id, title, abstract, authors_json, keywords_json, categories_json, sources_json, created_at, updated_at)
+      VALUES ('2608.00001', 'Old', '', '[]', '[]', '[]', '["hf"]', 'now', 'now')`).run();
+    db.close();
+    const store = SqliteStore.open(file);
+    try {
+      const old = (await store.getPaper('2608.00001'))!;
+      expect(old.thumbnail).toBeNull();
+      const thumb = 'https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/2608.00001.png';
+      expect(await store.upsertPapers([{ ...old, thumbnail: thumb }])).toMatchObject({ updated: 1 });
+      expect((await store.getPaper('2608.00001'))?.thumbnail).toBe(thumb);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('refuses a database written by a newer version, naming the file and both versions', async () => {
     const file = freshFile();
     await SqliteStore.open(file).close();

@@ -19,6 +19,7 @@ export function makePaper(overrides: Partial<Paper> & { id: string }): Paper {
     githubStars: null,
     projectPage: null,
     organization: null,
+    thumbnail: null,
     categories: [],
     sources: ['hf'],
     ...overrides,

@@ -14,6 +14,7 @@ import { isDay } from '../dates.js';
 import { MalformedDataError } from '../errors.js';
 import { mergeBatch, type Paper } from '../paper.js';
 import { cleanLine, cleanList, cleanUrl, LIMITS, stripControls } from '../clean-text.js';
+import { thumbnailOf } from './thumbnail.js';
 
 // ─── Small shared normalisers (also used by jsonl.ts) ────────────────────────────────
 
@@ -141,6 +142,8 @@ const paperSchema = z.object({
   githubStars: lenient(z.number()),
   projectPage: lenient(z.string()),
   organization: lenient(org),
+  thumbnail: lenient(z.string()),
+  mediaUrls: lenient(z.array(z.unknown())),
 });
 
 const itemSchema = z.object({
@@ -150,6 +153,8 @@ const itemSchema = z.object({
   publishedAt: z.string().nullish(),
   numComments: z.number().nullish(),
   organization: lenient(org),
+  thumbnail: lenient(z.string()),
+  mediaUrls: lenient(z.array(z.unknown())),
 });
 
 type HfItem = z.infer<typeof itemSchema>;
@@ -266,6 +271,7 @@ function toPaper({ item, id, title }: ValidItem, ctx: { date?: string }): Paper 
     githubStars: p.githubStars ?? null,
     projectPage: cleanUrl(p.projectPage),
     organization: lineOrNull(orgName, LIMITS.label),
+    thumbnail: thumbnailOf([item.thumbnail, p.thumbnail], [...(p.mediaUrls ?? []), ...(item.mediaUrls ?? [])]),
     categories: [],
     sources: ['hf'],
   };

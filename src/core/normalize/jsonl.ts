@@ -14,6 +14,7 @@ import { MalformedDataError } from '../errors.js';
 import { SOURCE_PRIORITY, type Paper, type PaperSourceName } from '../paper.js';
 import { cleanLine, cleanList, cleanUrl, LIMITS } from '../clean-text.js';
 import { dedupeKeywords, describeIssue, describeValue, lineOrNull, normalizeGithubRepo, normalizeHfItemAt, utcDayOf } from './hf.js';
+import { thumbnailOf } from './thumbnail.js';
 
 const strings = z.array(z.string());
 const count = z.number().int().nonnegative().nullish();
@@ -44,6 +45,7 @@ const paperSchema = z.object({
   githubRepo: z.string().nullish(),
   githubStars: count,
   projectPage: z.string().nullish(),
+  thumbnail: z.string().nullish().catch(null),
   organization: z.string().nullish(),
   categories: strings.nullish(),
   sources: strings.nullish(),
@@ -76,6 +78,7 @@ function fromArxiv(r: z.infer<typeof arxivSchema>, id: string, fail: (p: string)
     githubStars: null,
     projectPage: null,
     organization: null,
+    thumbnail: null,
     categories: categoriesOf(r.categories),
     sources: ['arxiv'],
   };
@@ -99,6 +102,7 @@ function fromPaper(r: z.infer<typeof paperSchema>, id: string, fail: (p: string)
     githubStars: r.githubStars ?? null,
     projectPage: cleanUrl(r.projectPage),
     organization: lineOrNull(r.organization, LIMITS.label),
+    thumbnail: thumbnailOf([r.thumbnail], []),
     categories: categoriesOf(r.categories),
     // A file says which sources it came from; anything else we only know came from a file.
     sources: known.length ? [...new Set(known)].sort((a, b) => SOURCE_PRIORITY.indexOf(a) - SOURCE_PRIORITY.indexOf(b)) : ['file'],

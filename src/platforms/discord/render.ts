@@ -25,6 +25,7 @@ import {
   type RESTPostAPIChannelMessageJSONBody,
 } from 'discord.js';
 import { unsaveAction } from '../../core/actions.js';
+import { pictureOf } from '../../core/views.js';
 import type { OutboundMessage, PaperView, Pager, Reply, ReplyButton, Tone } from '../../core/reply.js';
 import { cut, escapeFit, fitEmbeds, LIMITS, safeUrl } from './limits.js';
 import { stampKey } from './message-key.js';
@@ -131,6 +132,10 @@ export function paperEmbed(p: PaperView, opts: { number?: number; footer?: strin
   };
   const url = safeUrl(p.links.hf);
   if (url) embed.url = url;
+  // The HF thumbnail, small on the card's right; none (or not http(s)) → the card as before.
+  // Discord fetches it through its media proxy and shows nothing when it 404s.
+  const picture = safeUrl(pictureOf(p));
+  if (picture) embed.thumbnail = { url: picture };
   if (opts.footer) embed.footer = { text: opts.footer };
   return embed;
 }
@@ -197,6 +202,8 @@ function alertPayload(msg: Extract<OutboundMessage, { kind: 'alert' }>): Discord
       };
       const url = safeUrl(p.links.hf);
       if (url) embed.url = url;
+      const picture = safeUrl(pictureOf(p));
+      if (picture) embed.thumbnail = { url: picture };
       return embed;
     }),
   );
@@ -252,6 +259,11 @@ export function renderReply(reply: Reply): DiscordPayload {
       if (p.publishedAt && p.featuredDate) extra.push({ name: 'arXiv', value: p.publishedAt, inline: true });
       if (p.keywords.length) extra.push({ name: 'Keywords', value: escapeFit(p.keywords.join(', '), LIMITS.fieldValue) });
       embed.fields = [...(embed.fields ?? []), ...extra];
+      // One paper on its own: its picture full width under the text rather than in the corner.
+      if (embed.thumbnail) {
+        embed.image = embed.thumbnail;
+        delete embed.thumbnail;
+      }
       return payload({ embeds: [embed], components: [paperButtons(p)], ephemeral: reply.ephemeral });
     }
 

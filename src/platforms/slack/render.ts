@@ -14,6 +14,7 @@
 import { unsaveAction } from '../../core/actions.js';
 import type { HelpReply, OutboundMessage, Pager, PaperDetailReply, PaperListReply, PaperView, Reply, ReplyButton, Tone } from '../../core/reply.js';
 import { collapseWhitespace, truncateWords } from '../../core/text.js';
+import { pictureOf } from '../../core/views.js';
 
 /** Slack's documented limits (Block Kit reference), and the few of our own. */
 export const LIMITS = {
@@ -27,6 +28,7 @@ export const LIMITS = {
   buttonValue: 2000,
   actionId: 255,
   url: 3000,
+  altText: 2000,
   /** Slack accepts 40,000 in `text` but truncates notifications far earlier. */
   fallbackText: 3000,
 } as const;
@@ -51,9 +53,15 @@ export interface Button {
   url?: string;
   style?: 'primary' | 'danger';
 }
+/** A section's picture (Block Kit image element): Slack fetches it, and shows nothing when it 404s. */
+export interface ImageElement {
+  type: 'image';
+  image_url: string;
+  alt_text: string;
+}
 export type Block =
   | { type: 'header'; text: PlainText }
-  | { type: 'section'; text: MrkdwnText; accessory?: Button }
+  | { type: 'section'; text: MrkdwnText; accessory?: Button | ImageElement }
   | { type: 'context'; elements: MrkdwnText[] }
   | { type: 'actions'; elements: Button[] }
   | { type: 'divider' };
@@ -154,7 +162,7 @@ function link(url: string | null, label: string, max: number): string {
 // ─── Blocks ──────────────────────────────────────────────────────────────────────────
 
 const header = (raw: string): Block => ({ type: 'header', text: plain(raw, LIMITS.headerText) });
-const section = (text: string, accessory?: Button): Block => (accessory ? { type: 'section', text: mrkdwn(text), accessory } : { type: 'section', text: mrkdwn(text) });
+const section = (text: string, accessory?: Button | ImageElement): Block => (accessory ? { type: 'section', text: mrkdwn(text), accessory } : { type: 'section', text: mrkdwn(text) });
 const context = (...texts: string[]): Block => ({ type: 'context', elements: texts.slice(0, LIMITS.contextElements).map((t) => mrkdwn(t)) });
 const divider: Block = { type: 'divider' };
 
@@ -169,6 +177,12 @@ function button(label: string, actionId: string, extra: { value?: string; url?: 
   }
   if (extra.style) b.style = extra.style;
   return b;
+}
+
+/** The paper's HF thumbnail as a section accessory, when it has an http(s) one. */
+function picture(p: PaperView): ImageElement | undefined {
+  const url = safeUrl(pictureOf(p));
+  return url ? { type: 'image', image_url: url, alt_text: plain(`Thumbnail: ${p.title}`, LIMITS.altText).text } : undefined;
 }
 
 function actions(buttons: (Button | null)[]): Block | null {
@@ -213,7 +227,7 @@ export function paperBlocks(p: PaperView, opts: { number?: number; surface?: Sur
   const lines = [`*${num}${link(p.links.arxiv, p.title, 600)}*`];
   if (p.tldr) lines.push(fitMrkdwn(collapseWhitespace(p.tldr), 1600));
   if (p.snippet && p.snippet !== p.tldr) lines.push(`_“${fitMrkdwn(collapseWhitespace(p.snippet), 500)}”_`);
-  const out: Block[] = [section(lines.join('\n')), context([fitMrkdwn(p.authorsLine, 1000), stats(p)].filter(Boolean).join(' · '))];
+  const out: Block[] = [section(lines.join('\n'), picture(p)), context([fitMrkdwn(p.authorsLine, 1000), stats(p)].filter(Boolean).join(' · '))];
   if (opts.topic) out.push(context(matched(opts.topic)));
   const row = actions(paperButtons(p, surface));
   if (row) out.push(row);
@@ -304,7 +318,7 @@ function renderList(reply: PaperListReply, surface: Surface): SlackMessage {
 function renderDetail(reply: PaperDetailReply, surface: Surface): SlackMessage {
   const p = reply.paper;
   const blocks: Block[] = [
-    section([`*${link(p.links.arxiv, p.title, 600)}*`, fitMrkdwn(collapseWhitespace(p.tldr), 1600)].filter(Boolean).join('\n')),
+    section([`*${link(p.links.arxiv, p.title, 600)}*`, fitMrkdwn(collapseWhitespace(p.tldr), 1600)].filter(Boolean).join('\n'), picture(p)),
     context([fitMrkdwn(p.authorsLine, 1000), stats(p)].filter(Boolean).join(' · ')),
   ];
   if (reply.abstract) blocks.push(section(fitMrkdwn(collapseWhitespace(reply.abstract), LIMITS.sectionText)));

@@ -6,7 +6,7 @@ import type { Paper, PaperSourceName } from '../../core/paper.js';
 
 export const PAPER_SELECT = `
   SELECT p.id, p.title, p.abstract, p.authors, p.published_at, p.upvotes, p.comments, p.ai_summary, p.keywords,
-    p.github_repo, p.github_stars, p.project_page, p.organization, p.categories, p.sources,
+    p.github_repo, p.github_stars, p.project_page, p.organization, p.categories, p.sources, p.thumbnail,
     ARRAY(SELECT f.day FROM paper_features f WHERE f.paper_id = p.id ORDER BY f.day) AS days
   FROM papers p`;
 
@@ -18,18 +18,18 @@ export const PAPER_SELECT = `
  */
 export const PAPER_WRITE = `
   INSERT INTO papers AS p (id, title, abstract, authors, published_at, upvotes, comments, ai_summary, keywords,
-    github_repo, github_stars, project_page, organization, categories, sources)
+    github_repo, github_stars, project_page, organization, categories, sources, thumbnail)
   SELECT id, title, abstract, authors::text[], published_at, upvotes, comments, ai_summary, keywords::text[],
-    github_repo, github_stars, project_page, organization, categories::text[], sources::text[]
+    github_repo, github_stars, project_page, organization, categories::text[], sources::text[], thumbnail
   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[], $8::text[],
-    $9::text[], $10::text[], $11::int[], $12::text[], $13::text[], $14::text[], $15::text[])
+    $9::text[], $10::text[], $11::int[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[])
     AS x(id, title, abstract, authors, published_at, upvotes, comments, ai_summary, keywords,
-      github_repo, github_stars, project_page, organization, categories, sources)
+      github_repo, github_stars, project_page, organization, categories, sources, thumbnail)
   ON CONFLICT (id) DO UPDATE SET title = excluded.title, abstract = excluded.abstract, authors = excluded.authors,
     published_at = excluded.published_at, upvotes = excluded.upvotes, comments = excluded.comments,
     ai_summary = excluded.ai_summary, keywords = excluded.keywords, github_repo = excluded.github_repo,
     github_stars = excluded.github_stars, project_page = excluded.project_page, organization = excluded.organization,
-    categories = excluded.categories, sources = excluded.sources, updated_at = now()`;
+    categories = excluded.categories, sources = excluded.sources, thumbnail = excluded.thumbnail, updated_at = now()`;
 
 export const FEATURE_WRITE = `
   INSERT INTO paper_features (paper_id, day) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`;
@@ -50,6 +50,8 @@ export interface PaperRow {
   organization: string | null;
   categories: string[];
   sources: PaperSourceName[];
+  /** Since schema version 6. */
+  thumbnail: string | null;
   days: string[];
 }
 
@@ -61,7 +63,7 @@ export interface PaperRow {
  */
 const UNSAFE_TEXT = /[\0\uD800-\uDFFF]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-const TEXT_FIELDS = ['id', 'title', 'abstract', 'publishedAt', 'aiSummary', 'githubRepo', 'projectPage', 'organization'] as const;
+const TEXT_FIELDS = ['id', 'title', 'abstract', 'publishedAt', 'aiSummary', 'githubRepo', 'projectPage', 'organization', 'thumbnail'] as const;
 const LIST_FIELDS = ['authors', 'keywords', 'categories', 'featuredDates'] as const;
 
 /** A string PostgreSQL text and jsonb can hold: NUL dropped, a lone surrogate made U+FFFD. */
@@ -104,6 +106,7 @@ export function paperColumns(papers: readonly Paper[]): unknown[] {
     col((p) => p.organization),
     col((p) => textArrayLiteral(p.categories)),
     col((p) => textArrayLiteral(p.sources)),
+    col((p) => p.thumbnail),
   ];
 }
 
@@ -138,6 +141,7 @@ export function rowToPaper(r: PaperRow): Paper {
     githubStars: r.github_stars,
     projectPage: r.project_page,
     organization: r.organization,
+    thumbnail: r.thumbnail ?? null,
     categories: r.categories,
     sources: r.sources,
   };

@@ -245,6 +245,12 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX upvote_samples_by_time ON upvote_samples(observed_at);
     `,
   },
+  {
+    version: 6,
+    name: "pictures: the paper's Hugging Face thumbnail",
+    // Papers stored before this version have none until the next ingest refreshes them.
+    up: `ALTER TABLE papers ADD COLUMN thumbnail text;`,
+  },
 ];
 
 /** The schema version this code writes. */

@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { mergeBatch, searchableTextChanged, upsertStep, type Paper, type PaperId, type PaperSourceName } from '../../core/paper.js';
+import { mergeBatch, searchableTextChanged, upsertStep, type Paper, type PaperId } from '../../core/paper.js';
 import type { Bookmark, Install, PostedEntry, Store, StoreStats, UpsertResult } from '../../core/ports.js';
 import type { ChannelRef, PlatformName, Subscription } from '../../core/subscription.js';
 import { REVISION_KEY } from '../meta-keys.js';
@@ -19,6 +19,7 @@ import { SqliteDeliveryLog } from './sqlite-deliveries.js';
 import { SqlitePeopleStore } from './sqlite-people.js';
 import { SqliteUpvoteHistory } from './sqlite-upvotes.js';
 import { rowToPosted, type PostedRow } from '../rows.js';
+import { paperParams, rowToPaper, type PaperRow } from './sqlite-paper-rows.js';
 import { sqliteRowToSubscription as rowToSubscription, weekdaysText, type SqliteSubscriptionRow } from './sqlite-rows.js';
 import { assertNotFromFuture, LATEST_VERSION, migrate, schemaVersion } from './sqlite-migrations.js';
 
@@ -36,25 +37,6 @@ const PAPER_SELECT = `
   SELECT p.*, (SELECT group_concat(f.day) FROM paper_features f WHERE f.paper_id = p.id) AS days
   FROM papers p`;
 
-interface PaperRow {
-  id: string;
-  title: string;
-  abstract: string;
-  authors_json: string;
-  published_at: string | null;
-  upvotes: number | null;
-  comments: number | null;
-  ai_summary: string | null;
-  keywords_json: string;
-  github_repo: string | null;
-  github_stars: number | null;
-  project_page: string | null;
-  organization: string | null;
-  categories_json: string;
-  sources_json: string;
-  /** Comma-joined featured days (days never contain commas), null when never featured. */
-  days: string | null;
-}
 
 export class SqliteStore implements Store {
   private readonly statements = new Map<string, Database.Statement>();
@@ -118,16 +100,16 @@ export class SqliteStore implements Store {
     const write = this.stmt(`
       INSERT INTO papers (id, title, abstract, authors_json, published_at, upvotes, comments, ai_summary,
         keywords_json, github_repo, github_stars, project_page, organization, categories_json, sources_json,
-        created_at, updated_at)
+        thumbnail, created_at, updated_at)
       VALUES (@id, @title, @abstract, @authors_json, @published_at, @upvotes, @comments, @ai_summary,
         @keywords_json, @github_repo, @github_stars, @project_page, @organization, @categories_json, @sources_json,
-        @now, @now)
+        @thumbnail, @now, @now)
       ON CONFLICT (id) DO UPDATE SET title = excluded.title, abstract = excluded.abstract,
         authors_json = excluded.authors_json, published_at = excluded.published_at, upvotes = excluded.upvotes,
         comments = excluded.comments, ai_summary = excluded.ai_summary, keywords_json = excluded.keywords_json,
         github_repo = excluded.github_repo, github_stars = excluded.github_stars, project_page = excluded.project_page,
         organization = excluded.organization, categories_json = excluded.categories_json,
-        sources_json = excluded.sources_json, updated_at = excluded.updated_at`);
+        sources_json = excluded.sources_json, thumbnail = excluded.thumbnail, updated_at = excluded.updated_at`);
     const feature = this.stmt('INSERT INTO paper_features (paper_id, day) VALUES (?, ?) ON CONFLICT DO NOTHING');
     const now = new Date().toISOString();
     let inserted = 0;
@@ -403,45 +385,3 @@ export class SqliteStore implements Store {
     return Number(this.readMeta(REVISION_KEY) ?? 0);
   }
 }
-
-function paperParams(p: Paper): Record<string, string | number | null> {
-  return {
-    id: p.id,
-    title: p.title,
-    abstract: p.abstract,
-    authors_json: JSON.stringify(p.authors),
-    published_at: p.publishedAt,
-    upvotes: p.upvotes,
-    comments: p.comments,
-    ai_summary: p.aiSummary,
-    keywords_json: JSON.stringify(p.keywords),
-    github_repo: p.githubRepo,
-    github_stars: p.githubStars,
-    project_page: p.projectPage,
-    organization: p.organization,
-    categories_json: JSON.stringify(p.categories),
-    sources_json: JSON.stringify(p.sources),
-  };
-}
-
-function rowToPaper(r: PaperRow): Paper {
-  return {
-    id: r.id,
-    title: r.title,
-    abstract: r.abstract,
-    authors: JSON.parse(r.authors_json) as string[],
-    publishedAt: r.published_at,
-    featuredDates: r.days ? r.days.split(',').sort() : [],
-    upvotes: r.upvotes,
-    comments: r.comments,
-    aiSummary: r.ai_summary,
-    keywords: JSON.parse(r.keywords_json) as string[],
-    githubRepo: r.github_repo,
-    githubStars: r.github_stars,
-    projectPage: r.project_page,
-    organization: r.organization,
-    categories: JSON.parse(r.categories_json) as string[],
-    sources: JSON.parse(r.sources_json) as PaperSourceName[],
-  };
-}
-

@@ -68,7 +68,7 @@ describe('console renderer', () => {
 describe('console renderer styles', () => {
   const paper = toPaperView({ ...makeStylePaper() }, { rank: 1 });
   function makeStylePaper() {
-    return { id: '2405.15738', title: 'ConvLLaVA: Hierarchical Backbones as Visual Encoder for Large Multimodal Models', abstract: 'x', authors: ['A. One', 'B. Two'], publishedAt: '2024-05-24', upvotes: 40, comments: 2, aiSummary: null, keywords: [], githubRepo: null, githubStars: null, projectPage: null, organization: null, categories: [], featuredDates: ['2024-05-27'], sources: ['hf' as const] };
+    return { id: '2405.15738', title: 'ConvLLaVA: Hierarchical Backbones as Visual Encoder for Large Multimodal Models', abstract: 'x', authors: ['A. One', 'B. Two'], publishedAt: '2024-05-24', upvotes: 40, comments: 2, aiSummary: null, keywords: [], githubRepo: null, githubStars: null, projectPage: null, organization: null, thumbnail: null, categories: [], featuredDates: ['2024-05-27'], sources: ['hf' as const] };
   }
 
   it('wraps to the width it is given and colours only when asked', () => {

@@ -86,7 +86,7 @@ describe('Slack renderer', () => {
     expect(args).toMatchSnapshot();
     allBlocksValid(args.blocks);
     expect(args.metadata?.event_payload).toEqual({ key: 'slack:alert:U0ADA:2024-05-27T14', date: '2024-05-27T14' });
-    const saves = args.blocks.flatMap((b) => (b.type === 'section' && b.accessory ? [b.accessory.action_id] : []));
+    const saves = args.blocks.flatMap((b) => (b.type === 'section' && b.accessory?.type === 'button' ? [b.accessory.action_id] : []));
     expect(saves).toEqual(['bm:2405.15738', 'bm:2405.00002']);
     expect(JSON.stringify(args.blocks)).toContain('_matched: author:hinton_');
   });

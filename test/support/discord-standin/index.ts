@@ -694,7 +694,7 @@ export class DiscordStandin {
     return this.withChannel(channelId, (c) => {
       const dm = this.dmById.get(channelId);
       if (dm && this.unreachableUsers.has(dm.userId)) return err(403, 50007, 'Cannot send messages to this user');
-      const problems = validateMessage(body.json, { context: 'channel', fileCount: body.files.length });
+      const problems = validateMessage(body.json, { context: 'channel', fileCount: body.files.length, fileNames: body.files.map((f) => f.filename) });
       if (problems.length) return invalidForm(problems);
       const { nonce, enforce_nonce } = body.json;
       const key = nonce !== undefined && nonce !== null ? `${channelId}:${this.bot.id}:${String(nonce)}` : null;
@@ -740,7 +740,7 @@ export class DiscordStandin {
   }
 
   private editMessage(m: StoredMessage, body: ParsedBody, rec?: InteractionRecord): HttpAnswer {
-    const problems = validateMessage(body.json ?? {}, { context: 'edit', fileCount: body.files.length });
+    const problems = validateMessage(body.json ?? {}, { context: 'edit', fileCount: body.files.length, fileNames: body.files.map((f) => f.filename) });
     if (problems.length) return invalidForm(problems);
     applyEdit(m, body);
     if (rec && m === rec.original) rec.edits++;
@@ -774,7 +774,7 @@ export class DiscordStandin {
     const guildId = (rec.payload.guild_id as string | undefined) ?? null;
     switch (type) {
       case 4: {
-        const problems = validateMessage(data ?? {}, { context: 'interaction', fileCount: body.files.length });
+        const problems = validateMessage(data ?? {}, { context: 'interaction', fileCount: body.files.length, fileNames: body.files.map((f) => f.filename) });
         if (problems.length) return invalidForm(problems);
         rec.original = this.store(channelId, guildId, { json: data, files: body.files }, { interactionId: rec.id });
         break;
@@ -787,7 +787,7 @@ export class DiscordStandin {
         break;
       case 7: {
         if (rec.type !== 3 || !rec.original) return err(400, 40062, 'Invalid interaction response type for this interaction');
-        const problems = validateMessage(data ?? {}, { context: 'edit', fileCount: body.files.length });
+        const problems = validateMessage(data ?? {}, { context: 'edit', fileCount: body.files.length, fileNames: body.files.map((f) => f.filename) });
         if (problems.length) return invalidForm(problems);
         applyEdit(rec.original, { json: data ?? {}, files: body.files });
         break;
@@ -828,7 +828,7 @@ export class DiscordStandin {
   }
 
   private followUp(rec: InteractionRecord, body: ParsedBody): HttpAnswer {
-    const problems = validateMessage(body.json ?? {}, { context: 'interaction', fileCount: body.files.length });
+    const problems = validateMessage(body.json ?? {}, { context: 'interaction', fileCount: body.files.length, fileNames: body.files.map((f) => f.filename) });
     if (problems.length) return invalidForm(problems);
     const m = this.store(rec.payload.channel_id, rec.payload.guild_id ?? null, body, { interactionId: rec.id });
     rec.followups.push(m);

@@ -24,7 +24,22 @@ function isHttpUrl(u: unknown): boolean {
   }
 }
 
-export function validateEmbeds(embeds: unknown, problems: string[]): void {
+/**
+ * An embed's image or thumbnail: Discord takes http(s) URLs (it fetches them through its
+ * media proxy later, and shows nothing when they fail) and `attachment://<filename>` of a
+ * file uploaded with the same request; anything else is refused with a 400.
+ */
+function validateMedia(media: unknown, at: string, problems: string[], fileNames: readonly string[]): void {
+  if (media === undefined || media === null) return;
+  const url = (media as Json)?.url;
+  if (typeof url === 'string' && url.startsWith('attachment://')) {
+    if (!fileNames.includes(url.slice('attachment://'.length))) problems.push(`${at}.url: no uploaded file named ${url.slice(13, 60)}`);
+    return;
+  }
+  if (!isHttpUrl(url)) problems.push(`${at}.url: Scheme "${String(url).split(':')[0]?.slice(0, 20)}" is not supported. Scheme must be one of ('http', 'https', 'attachment').`);
+}
+
+export function validateEmbeds(embeds: unknown, problems: string[], fileNames: readonly string[] = []): void {
   if (embeds === undefined || embeds === null) return;
   if (!Array.isArray(embeds)) return void problems.push('embeds: must be an array');
   if (embeds.length > 10) problems.push(`embeds: ${embeds.length} embeds, at most 10`);
@@ -37,6 +52,8 @@ export function validateEmbeds(embeds: unknown, problems: string[]): void {
     if (e.color !== undefined && (!Number.isInteger(e.color) || e.color < 0 || e.color > 0xffffff)) problems.push(`${p}.color: out of range`);
     if (e.footer && len(e.footer.text) > 2048) problems.push(`${p}.footer.text: > 2048`);
     if (e.author && len(e.author.name) > 256) problems.push(`${p}.author.name: > 256`);
+    validateMedia(e.image, `${p}.image`, problems, fileNames);
+    validateMedia(e.thumbnail, `${p}.thumbnail`, problems, fileNames);
     const fields: Json[] = e.fields ?? [];
     if (fields.length > 25) problems.push(`${p}.fields: ${fields.length} fields, at most 25`);
     fields.forEach((f, j) => {
@@ -88,12 +105,12 @@ export function validateAllowedMentions(am: unknown, problems: string[]): void {
  * A message body (create or edit). `context` decides which flags may be set: ephemeral
  * only in interaction responses. `fileCount` counts uploaded files (multipart).
  */
-export function validateMessage(body: Json, opts: { context: 'channel' | 'interaction' | 'edit'; fileCount: number }): string[] {
+export function validateMessage(body: Json, opts: { context: 'channel' | 'interaction' | 'edit'; fileCount: number; fileNames?: readonly string[] }): string[] {
   const problems: string[] = [];
   if (body === null || typeof body !== 'object') return ['body: expected a JSON object'];
   if (body.content !== undefined && body.content !== null && typeof body.content !== 'string') problems.push('content: must be a string');
   if (len(body.content) > 2000) problems.push(`content: ${len(body.content)} > 2000`);
-  validateEmbeds(body.embeds, problems);
+  validateEmbeds(body.embeds, problems, opts.fileNames ?? []);
   validateComponents(body.components, problems);
   validateAllowedMentions(body.allowed_mentions, problems);
   if (body.nonce !== undefined && body.nonce !== null) {

@@ -43,7 +43,7 @@ export function validateBlocks(blocks: unknown, limits: BlockKitLimits = MESSAGE
           if (!Array.isArray(b.fields) || b.fields.length > 10) err('no more than 10 items allowed', `${at}/fields`);
           else b.fields.forEach((f, j) => textObject(f, 2000, `${at}/fields/${j}`, err));
         }
-        if (b.accessory !== undefined) element(b.accessory, `${at}/accessory`, err);
+        if (b.accessory !== undefined) element(b.accessory, `${at}/accessory`, err, true);
         break;
       }
       case 'header':
@@ -92,8 +92,19 @@ function textObject(t: unknown, max: number, at: string, err: (m: string, p: str
   if (t.type === 'mrkdwn' && t.emoji !== undefined) err('emoji is only for plain_text', `${at}/emoji`);
 }
 
-function element(e: unknown, at: string, err: (m: string, p: string) => void): void {
+/**
+ * A section accessory may also be an image element (image_url http(s), at most 3000
+ * characters; alt_text a plain string of 1 to 2000); an actions block cannot hold one.
+ */
+function imageElement(e: Json, at: string, err: (m: string, p: string) => void): void {
+  if (typeof e.image_url !== 'string' || e.image_url.length > 3000 || !/^https?:\/\/\S+$/.test(e.image_url)) err('must be a valid URL of at most 3000 characters', `${at}/image_url`);
+  if (typeof e.alt_text !== 'string' || e.alt_text.length < 1 || e.alt_text.length > 2000) err('must be 1 to 2000 characters', `${at}/alt_text`);
+  for (const k of Object.keys(e)) if (!['type', 'image_url', 'alt_text', 'block_id'].includes(k)) err(`unsupported property ${k.slice(0, 40)}`, `${at}/${k}`);
+}
+
+function element(e: unknown, at: string, err: (m: string, p: string) => void, accessory = false): void {
   if (!isObj(e)) return err('must be an object', at);
+  if (accessory && e.type === 'image') return imageElement(e, at, err);
   if (e.type !== 'button') return err(`unsupported element type ${String(e.type).slice(0, 40)}`, `${at}/type`);
   textObject(e.text, 75, `${at}/text`, err, 'plain_text');
   if (typeof e.action_id !== 'string' || e.action_id.length < 1 || e.action_id.length > 255) err('must be 1 to 255 characters', `${at}/action_id`);
