@@ -4,6 +4,7 @@
  * Kept in step with OutboundMessage (src/core/reply.ts) by the `satisfies` checks below.
  */
 import { z } from 'zod';
+import type { WeekChartData } from '../src/core/chart.js';
 import type { OutboundMessage, PaperView } from '../src/core/reply.js';
 
 const text = (max: number) => z.string().max(max);
@@ -29,8 +30,19 @@ const paperView = z.object({
   thumbnail: text(2_000).optional(),
 }) satisfies z.ZodType<PaperView>;
 
+const day = text(10);
+const weekChart = z.object({
+  week: text(10),
+  from: day,
+  to: day,
+  title: text(500),
+  subtitle: text(500),
+  featured: z.number().int().nonnegative(),
+  bars: z.array(z.object({ id: text(100), rank: z.number().int().positive(), label: text(500), value: z.number().nonnegative() })).max(50),
+}) satisfies z.ZodType<WeekChartData>;
+
 export const outboundMessage = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('digestHeader'), date: text(10), title: text(500), themesLine: text(2_000), count: z.number().int().nonnegative(), continuedFrom: z.number().int().positive().optional() }),
+  z.object({ kind: z.literal('digestHeader'), date: text(10), title: text(500), themesLine: text(2_000), count: z.number().int().nonnegative(), continuedFrom: z.number().int().positive().optional(), chart: weekChart.optional() }),
   z.object({ kind: z.literal('digestPaper'), date: text(10), paper: paperView, position: z.number().int().positive(), of: z.number().int().positive(), topic: text(200).optional() }),
   z.object({ kind: z.literal('alert'), batch: text(40), title: text(500), items: z.array(z.object({ paper: paperView, topic: text(200) })).min(1).max(25) }),
   z.object({ kind: z.literal('notice'), text: text(4_000) }),

@@ -9,7 +9,9 @@ import type { Throttle } from '../core/throttle.js';
 import type { CommandSpec } from '../core/command-spec/spec.js';
 import type { Config } from '../config.js';
 import type { RequestListener } from 'node:http';
+import type { ChartRenderer } from '../core/chart.js';
 import { DigestService } from '../core/digest/digest-service.js';
+import { lazyChartRenderer } from './lazy-chart-renderer.js';
 import { countingStore, noMetrics, timedIndex, type Metrics } from '../core/metrics.js';
 import { BotError } from '../core/errors.js';
 import type { ChatPlatform, Clock, DigestDispatcher, Logger, PaperIndex, PaperSource, PlatformName, SeenStore, Store, TurnGate } from '../core/ports.js';
@@ -54,7 +56,7 @@ export async function openStore(config: Config): Promise<Store> {
   }
 }
 
-export async function openCore(config: Config, log: Logger, opts: { clock?: Clock; metrics?: Metrics; onBuildProgress?: (p: BuildProgress) => void } = {}): Promise<Core> {
+export async function openCore(config: Config, log: Logger, opts: { clock?: Clock; metrics?: Metrics; onBuildProgress?: (p: BuildProgress) => void; charts?: ChartRenderer } = {}): Promise<Core> {
   const clock = opts.clock ?? systemClock;
   const metrics = opts.metrics ?? noMetrics;
   // Before the store opens: with SQLite it is the file that holds the Slack tokens.
@@ -73,7 +75,8 @@ export async function openCore(config: Config, log: Logger, opts: { clock?: Cloc
   const index = timedIndex(rawIndex, metrics, noteIndexChange);
   const source = new HfDailySource({ ...config.hf, log: log.child({ component: 'hf' }), metrics });
   const search = new SearchService({ index, store, snippet: makeSnippet });
-  const digests = new DigestService({ store, index, clock, log: log.child({ component: 'digest' }) });
+  // Weekly digests open with a chart; its renderer loads on the first one (lazy-chart-renderer.ts).
+  const digests = new DigestService({ store, index, clock, log: log.child({ component: 'digest' }), charts: opts.charts ?? lazyChartRenderer() });
   return {
     config,
     log,

@@ -301,6 +301,8 @@ export interface PostOptions {
    * post after a crash does not show twice.
    */
   idempotencyKey?: string;
+  /** Files posted with the message (a weekly digest header's chart PNG); a platform that cannot attach them posts without. */
+  files?: { name: string; data: Uint8Array; contentType: string }[];
 }
 
 export interface PostedRef {

@@ -4,6 +4,7 @@
  * terminal text. Every string in here is plain text: renderers escape it for their
  * markup, so nothing a paper or a user wrote can become a mention or a link.
  */
+import type { WeekChartData } from './chart.js';
 import type { PaperLinks } from './paper.js';
 
 export type Tone = 'info' | 'success' | 'warning' | 'error';
@@ -128,6 +129,8 @@ export type OutboundMessage =
        * paper (the header says "More", and the numbering carries on from that day's).
        */
       continuedFrom?: number;
+      /** A weekly digest's chart, as data (small): DigestService.deliver draws it and posts the PNG with the header. */
+      chart?: WeekChartData;
     }
   | {
       kind: 'digestPaper';

@@ -21,7 +21,9 @@ import type { OutboundMessage } from '../reply.js';
 import { channelKey, DEFAULT_SETTINGS, type ChannelRef, type DigestSettings } from '../subscription.js';
 import { toPaperView } from '../views.js';
 import { inboxRef, type Follow, type Inbox } from '../people.js';
+import type { ChartRenderer } from '../chart.js';
 import { loadMomentum } from './momentum-rate.js';
+import { chartFiles } from './week-chart-files.js';
 import { planPeriod, type PeriodTarget } from './period-plan.js';
 import { chooseDigestDay, composeDigest, digestedDays, qualifying, type Digest, type DigestMode } from './compose.js';
 
@@ -59,6 +61,8 @@ export interface DigestServiceDeps {
   index: PaperIndex;
   clock: Clock;
   log: Logger;
+  /** Draws a weekly digest's chart for its header (week-chart-files.ts); without it the header posts alone. */
+  charts?: ChartRenderer;
 }
 
 /**
@@ -228,8 +232,10 @@ export class DigestService {
         lookUpNext = false;
         const found = mayHaveGone && platform.findPosted ? await platform.findPosted(ref, idempotencyKey) : null;
         if (found) log.info({ idempotencyKey, messageId: found.messageId }, 'message found already posted; recording it');
-        else await opts.onSending?.(idempotencyKey);
-        ({ messageId } = found ?? (await platform.post(ref, message, { idempotencyKey })));
+        // A weekly header's chart, drawn only when the header is about to go (never for one already posted).
+        const files = found ? [] : await chartFiles(this.deps.charts, message, log);
+        if (!found) await opts.onSending?.(idempotencyKey);
+        ({ messageId } = found ?? (await platform.post(ref, message, files.length ? { idempotencyKey, files } : { idempotencyKey })));
       } catch (err) {
         // Stop here: what was posted is recorded, and a retry resumes with this message.
         log.warn({ err, idempotencyKey, posted }, 'digest post failed');

@@ -9,6 +9,7 @@
  * and the delivery job, so a second tick for the same window posts nothing, and next
  * week's window (a newer newest day) is a new digest.
  */
+import { isoWeekOf, weekChartData, type WeekChartData } from '../chart.js';
 import { addDays, dayInZone, formatDay } from '../dates.js';
 import { UserInputError } from '../errors.js';
 import type { Paper, PaperId } from '../paper.js';
@@ -77,10 +78,19 @@ export async function planPeriod(deps: PeriodDeps, t: PeriodTarget, mode: Digest
     const what = t.topics.length ? ' matching what you follow' : '';
     return { skip: `nothing new${what} in ${describeWindow(t.every, oldest, newest)}` };
   }
-  const themes = dayThemes(matched === null ? inWindow : inWindow.filter((p) => matched.has(p.id)));
+  const shown = matched === null ? inWindow : inWindow.filter((p) => matched.has(p.id));
+  const themes = dayThemes(shown);
   const title = `${t.label}${t.every === 'week' ? ' of the week' : ''} · ${describeWindow(t.every, oldest, newest)}`;
   const digest: Digest = { day: newest, title, themes, themesLine: themesLine(themes), papers };
-  return { day: newest, digest, messages: periodMessages(digest, t.markTopics ? matched : null) };
+  const messages = periodMessages(digest, t.markTopics ? matched : null);
+  // A week opens with its chart: the window's papers (those matching, when there are topics) by upvotes.
+  if (t.every === 'week' && messages[0]?.kind === 'digestHeader') messages[0].chart = periodChart(shown, oldest, newest);
+  return { day: newest, digest, messages };
+}
+
+/** The chart of a weekly window (its featured days, not a calendar week: the ISO week of its newest day names it). */
+function periodChart(papers: readonly Paper[], oldest: string, newest: string): WeekChartData {
+  return weekChartData(papers, { week: isoWeekOf(newest).week, from: oldest, to: newest });
 }
 
 /** "Fri 21 Aug 2026", or "Fri 14 Aug 2026 – Fri 21 Aug 2026" for a week. */

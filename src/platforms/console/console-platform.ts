@@ -22,7 +22,7 @@ import { isBookmarkEmoji, saveAction, unsaveAction } from '../../core/actions.js
 import { parseCommandLine } from '../../core/command-spec/parse-text.js';
 import type { CommandSpec } from '../../core/command-spec/spec.js';
 import { userMessageOf } from '../../core/errors.js';
-import type { ChannelRef, ChatPlatform, CommandInvocation, Logger, PlatformHandlers, PostedRef } from '../../core/ports.js';
+import type { ChannelRef, ChatPlatform, CommandInvocation, Logger, PlatformHandlers, PostedRef, PostOptions } from '../../core/ports.js';
 import { isInboxChannel } from '../../core/people.js';
 import type { OutboundMessage, Pager, Reply, ReplyButton } from '../../core/reply.js';
 import { INBOX_LINE, renderOutbound, renderReply, safe } from './render.js';
@@ -101,7 +101,7 @@ export class ConsolePlatform implements ChatPlatform {
     this.rl?.close();
   }
 
-  async post(channel: ChannelRef, message: OutboundMessage): Promise<PostedRef> {
+  async post(channel: ChannelRef, message: OutboundMessage, opts?: PostOptions): Promise<PostedRef> {
     const messageId = `console-${++this.seq}`;
     if (message.kind === 'digestHeader' || message.kind === 'alert') {
       this.shown.clear();
@@ -111,8 +111,25 @@ export class ConsolePlatform implements ChatPlatform {
     if (message.kind === 'alert') message.items.forEach((it, i) => this.shown.set(i + 1, { messageId, paperId: it.paper.id }));
     // The inbox line heads a digest or an alert, not each of its papers.
     const inbox = isInboxChannel(channel.channelId) && message.kind !== 'digestPaper' ? `${INBOX_LINE}\n` : '';
-    this.printAsync(`${inbox}${renderOutbound(message, undefined, this.style)}\n`);
+    this.printAsync(`${inbox}${renderOutbound(message, undefined, this.style)}${this.writeFiles(messageId, opts?.files)}\n`);
     return { messageId };
+  }
+
+  /** A message's files (a weekly chart) written under exportDir, as "chart: <path>" lines; a failed write is said, not thrown. */
+  private writeFiles(messageId: string, files: PostOptions['files']): string {
+    if (!files?.length) return '';
+    const lines = files.map((f) => {
+      const file = path.join(this.opts.exportDir, `${messageId}-${path.basename(f.name)}`);
+      try {
+        fs.mkdirSync(this.opts.exportDir, { recursive: true });
+        fs.writeFileSync(file, f.data);
+        return `${f.contentType.startsWith('image/') ? 'chart' : 'file'}: ${file}`;
+      } catch (err) {
+        this.opts.log.warn({ err, file }, 'could not write a digest file');
+        return `(${path.basename(f.name)} not written: ${(err as Error).message})`;
+      }
+    });
+    return `\n${lines.join('\n')}`;
   }
 
   private prompt(): void {

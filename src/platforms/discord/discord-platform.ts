@@ -134,7 +134,7 @@ export class DiscordPlatform implements ChatPlatform {
     }
     // Posts work before (or without) login.
     this.rest.setToken(opts.token);
-    this.poster = new DiscordPoster(this.rest, () => this.botUserId);
+    this.poster = new DiscordPoster(this.rest, () => this.botUserId, this.log);
     this.rest.on('rateLimited', (info) => {
       this.log.warn({ route: info.route, global: info.global, retryAfterMs: info.retryAfter, scope: info.scope }, 'discord rate limit: waiting');
     });

@@ -9,11 +9,12 @@
  * messages however long the retry took.
  */
 import { createHash } from 'node:crypto';
-import { Routes, type APIMessage, type REST } from 'discord.js';
-import type { ChannelRef, PostedRef, PostOptions } from '../../core/ports.js';
+import { DiscordAPIError, Routes, type APIMessage, type REST } from 'discord.js';
+import type { ChannelRef, Logger, PostedRef, PostOptions } from '../../core/ports.js';
 import type { OutboundMessage } from '../../core/reply.js';
+import { withFiles } from './attach-files.js';
 import { DmChannels } from './dm-channels.js';
-import { fromDiscordError } from './errors.js';
+import { forLog, fromDiscordError } from './errors.js';
 import { LIMITS } from './limits.js';
 import { carriesKey } from './message-key.js';
 import { messageBody, renderOutbound } from './render.js';
@@ -38,6 +39,7 @@ export class DiscordPoster {
     private readonly rest: REST,
     /** The bot's user id when a gateway session knows it. */
     private readonly sessionUserId: () => string | null,
+    private readonly log?: Logger,
   ) {
     this.dms = new DmChannels(rest);
   }
@@ -57,10 +59,22 @@ export class DiscordPoster {
 
   /** A `dm:<user>` ref (a person's inbox) posts in the bot's DM channel with that user (dm-channels.ts). */
   async post(channel: ChannelRef, message: OutboundMessage, opts: PostOptions = {}): Promise<PostedRef> {
-    const body = messageBody(renderOutbound(message), opts.idempotencyKey ? nonceFor(opts.idempotencyKey) : undefined);
+    // With files (a weekly chart) the same body goes as multipart, the image shown in the header's embed.
+    const plain = messageBody(renderOutbound(message), opts.idempotencyKey ? nonceFor(opts.idempotencyKey) : undefined);
+    const { body, files } = withFiles(plain, opts.files);
     return this.dms.on(channel.channelId, async (id) => {
       try {
-        const sent = (await this.rest.post(Routes.channelMessages(id), { body })) as APIMessage;
+        if (files.length) {
+          try {
+            return { messageId: ((await this.rest.post(Routes.channelMessages(id), { body, files })) as APIMessage).id };
+          } catch (err) {
+            // Refused with its files (no Attach Files permission, too large): nothing was
+            // created, so the message goes again without them, under the same nonce.
+            if (!(err instanceof DiscordAPIError) || err.status < 400 || err.status >= 500) throw err;
+            this.log?.warn({ err: forLog(err), channel: id }, 'discord refused a digest message with its files; posting it without them');
+          }
+        }
+        const sent = (await this.rest.post(Routes.channelMessages(id), { body: plain })) as APIMessage;
         return { messageId: sent.id };
       } catch (err) {
         throw fromDiscordError(err, `post to channel ${id}`);

@@ -24,6 +24,7 @@ import type { CommandSpec } from '../../core/command-spec/spec.js';
 import { BotError, ChannelUnavailableError, ConfigError, UpstreamError, userMessageOf } from '../../core/errors.js';
 import { isInboxChannel } from '../../core/people.js';
 import type { ChannelRef, ChatPlatform, Logger, PlatformHandlers, PostedRef, PostOptions, SeenStore, Store } from '../../core/ports.js';
+import { shareFiles } from './post-files.js';
 import { errorReply, text, type FileReply, type OutboundMessage, type Reply, type TextReply } from '../../core/reply.js';
 import type { SlackConnection } from './slack-config.js';
 import { deliveryKey, SlackDeliveries } from './dedupe.js';
@@ -375,6 +376,8 @@ export class SlackPlatform implements ChatPlatform {
     const send = (id: string) => this.web.call<{ ts?: string; channel?: string }>(channel.workspaceId, 'chat.postMessage', { ...postArgs(id, message, opts?.idempotencyKey) });
     const res = isInboxChannel(channel.channelId) ? await this.dms.post(channel, send) : await this.inChannel(channel, send);
     if (typeof res.ts !== 'string') throw new UpstreamError('Slack did not return the message it posted.', { retryable: false, detail: 'chat.postMessage: no ts' });
+    // The chart of a weekly digest, right under its header (post-files.ts says why after it).
+    if (opts?.files?.length) await shareFiles(this.web, channel.workspaceId, res.channel ?? channel.channelId, opts.files, this.log);
     return { messageId: res.ts };
   }
 

@@ -14,6 +14,8 @@ export interface PostCall {
   message: OutboundMessage;
   key: string | undefined;
   messageId: string;
+  /** Files posted with it (a weekly chart), when there were any. */
+  files?: NonNullable<PostOptions['files']>;
 }
 
 export interface FakePlatformOptions {
@@ -53,7 +55,7 @@ export class FakePlatform implements ChatPlatform {
     const refused = isInboxChannel(channel.channelId) ? this.unreachable.get(inboxUser(channel.channelId)) : undefined;
     if (refused) throw new ChannelUnavailableError(refused, `fake: no direct message reaches ${inboxUser(channel.channelId)}`);
     const messageId = `${this.idPrefix}${this.n}`;
-    this.posts.push({ channel, message, key: opts?.idempotencyKey, messageId });
+    this.posts.push({ channel, message, key: opts?.idempotencyKey, messageId, ...(opts?.files?.length ? { files: opts.files } : {}) });
     return { messageId };
   }
 

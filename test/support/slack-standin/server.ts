@@ -67,6 +67,8 @@ export interface StandinMessage {
   user: string;
   botId: string;
   reactions: { name: string; users: string[] }[];
+  /** Files shared with the message (files.completeUploadExternal with a channel_id). */
+  files?: { id: string; name: string }[];
   /** Everything the client sent (unfurl flags …). */
   args: Record<string, unknown>;
 }
@@ -107,6 +109,8 @@ export interface StandinFile {
   filename: string;
   title: string | undefined;
   content: string;
+  /** The bytes as uploaded (a PNG is not text). */
+  data: Buffer;
   channel: string | undefined;
   initialComment: string | undefined;
 }
@@ -244,9 +248,9 @@ export const DEFAULT_APP_TOKEN = 'xapp-test';
 /** Form fields the Web API client sends as JSON strings. */
 const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata', 'view', 'files', 'unfurls']);
 /** Methods whose `channel` (or `channel_id`) names a conversation the channel errors apply to. */
-const CHANNEL_METHODS = new Set(['chat.postMessage', 'chat.postEphemeral', 'chat.update', 'reactions.add', 'conversations.history', 'conversations.join']);
+const CHANNEL_METHODS = new Set(['chat.postMessage', 'chat.postEphemeral', 'chat.update', 'reactions.add', 'conversations.history', 'conversations.join', 'files.completeUploadExternal']);
 /** Methods that need the bot in the channel when membership is enforced. */
-const MEMBER_METHODS = new Set(['chat.postMessage', 'chat.update', 'reactions.add', 'conversations.history']);
+const MEMBER_METHODS = new Set(['chat.postMessage', 'chat.update', 'reactions.add', 'conversations.history', 'files.completeUploadExternal']);
 
 class SlackApiError extends Error {
   constructor(
@@ -268,7 +272,7 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
   const rateFaults = new Map<string, { fault: StandinFault; fraction: number; random: () => number }>();
   const oauthCodes = new Map<string, { ws: StandinWorkspace; installerUserId: string }>();
   const buckets = new Map<string, { tokens: number; at: number }>();
-  const uploads = new Map<string, { filename: string; length: number; content: string | undefined }>();
+  const uploads = new Map<string, { filename: string; length: number; content: string | undefined; data?: Buffer }>();
   const timers = new Set<NodeJS.Timeout>();
   const book = new UnfurlBook();
   let seq = 0;
@@ -483,13 +487,23 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
     'files.completeUploadExternal': (a, ws) => {
       const files = a.files as { id: string; title?: string }[] | undefined;
       if (!Array.isArray(files) || !files.length) throw new SlackApiError('invalid_arguments');
+      const channel = optStr(a.channel_id);
+      // As Slack: channel_id must name a conversation (a user id is channel_not_found here, unlike chat.postMessage).
+      if (channel !== undefined && !/^[CDG][A-Z0-9]+$/.test(channel)) throw new SlackApiError('invalid_channel');
       const done = files.map((f) => {
         const up = uploads.get(f.id);
         if (!up || up.content === undefined) throw new SlackApiError('file_not_found');
-        const file: StandinFile = { teamId: ws!.teamId, id: f.id, filename: up.filename, title: f.title, content: up.content, channel: optStr(a.channel_id), initialComment: optStr(a.initial_comment) };
+        const file: StandinFile = { teamId: ws!.teamId, id: f.id, filename: up.filename, title: f.title, content: up.content, data: up.data ?? Buffer.from(up.content, 'utf8'), channel, initialComment: optStr(a.initial_comment) };
         state.files.push(file);
         return { id: f.id, title: f.title ?? up.filename, name: up.filename };
       });
+      // Shared into a conversation, the files appear there as one message of the bot's.
+      if (channel) {
+        state.messages.push({
+          teamId: ws!.teamId, channel, ts: nextTs(), text: optStr(a.initial_comment) ?? '', blocks: undefined, metadata: undefined,
+          threadTs: optStr(a.thread_ts), user: ws!.botUserId, botId: ws!.botId, reactions: [], files: done.map((f) => ({ id: f.id, name: f.name })), args: a,
+        });
+      }
       return { files: done };
     },
 
@@ -631,8 +645,12 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
     if (type.startsWith('multipart/form-data')) {
       const form = await new Request('http://standin/upload', { method: 'POST', headers: { 'content-type': type }, body: raw }).formData();
       const part = [...form.values()][0];
-      up.content = typeof part === 'string' ? part : part ? await part.text() : '';
-    } else up.content = raw.toString('utf8');
+      up.data = typeof part === 'string' ? Buffer.from(part, 'utf8') : part ? Buffer.from(await part.arrayBuffer()) : Buffer.alloc(0);
+      up.content = up.data.toString('utf8');
+    } else {
+      up.data = raw;
+      up.content = raw.toString('utf8');
+    }
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.end(`OK - ${raw.length}`);
   }
@@ -809,6 +827,7 @@ function historyShape(m: StandinMessage, withMetadata: boolean): Record<string, 
   const out: Record<string, unknown> = { type: 'message', ts: m.ts, user: m.user, bot_id: m.botId, text: m.text ?? '', team: m.teamId };
   if (m.blocks) out.blocks = m.blocks;
   if (m.threadTs) out.thread_ts = m.threadTs;
+  if (m.files?.length) out.files = m.files.map((f) => ({ id: f.id, name: f.name }));
   if (m.reactions.length) out.reactions = m.reactions.map((r) => ({ name: r.name, users: [...r.users], count: r.users.length }));
   if (withMetadata && m.metadata) out.metadata = m.metadata;
   return out;
