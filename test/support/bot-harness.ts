@@ -8,6 +8,7 @@ import { commands } from '../../commands/index.js';
 import { createHandlers } from '../../src/core/bot.js';
 import { PLATFORMS } from '../../src/platforms/index.js';
 import { parseCommandLine } from '../../src/core/command-spec/parse-text.js';
+import type { ChartRenderer } from '../../src/core/chart.js';
 import { DigestService } from '../../src/core/digest/digest-service.js';
 import { InlineDigestDispatcher } from '../../src/core/digest/inline-dispatcher.js';
 import type { ChannelRef, ChatPlatform, CommandInvocation, InvokerPermissions, Logger, PlatformHandlers, PlatformName, ReactionEvent } from '../../src/core/ports.js';
@@ -70,13 +71,13 @@ export interface TestServices {
  */
 export const NO_THROTTLE: Throttle = { tryTake: async () => 0 };
 
-export async function makeTestServices(opts: { nowIso?: string; log?: Logger; throttle?: Throttle; schedules?: ScheduleSync; platformFor: (name: PlatformName) => ChatPlatform | undefined }): Promise<TestServices> {
+export async function makeTestServices(opts: { nowIso?: string; log?: Logger; throttle?: Throttle; schedules?: ScheduleSync; charts?: ChartRenderer; platformFor: (name: PlatformName) => ChatPlatform | undefined }): Promise<TestServices> {
   const store = await seededStore();
   let now = new Date(opts.nowIso ?? '2026-08-21T10:00:00Z');
   const clock = { now: () => now, set: (iso: string) => void (now = new Date(iso)) };
   const log = opts.log ?? silentLogger();
   const index = new LunrPaperIndex({ feed: storeDocFeed(store), log, useWorker: false });
-  const digests = new DigestService({ store, index, clock, log });
+  const digests = new DigestService({ store, index, clock, log, ...(opts.charts ? { charts: opts.charts } : {}) });
   const services: BotServices = {
     store,
     index,

@@ -174,6 +174,8 @@ export class DiscordStandin {
   private readonly dmById = new Map<string, StandinChannel & { userId: string }>();
   /** Users the bot cannot message (DMs closed, no shared server): posting in their DM answers 403 50007. */
   readonly unreachableUsers = new Set<string>();
+  /** Channels where the bot lacks Attach Files: a message with files is refused 403 50013, as Discord does. */
+  readonly noAttachFiles = new Set<string>();
   /** User ids Discord does not know: opening a DM with one answers 404 10013. */
   readonly unknownUsers = new Set<string>();
   private readonly tokens = new Map<string, InteractionRecord>();
@@ -696,6 +698,9 @@ export class DiscordStandin {
       if (dm && this.unreachableUsers.has(dm.userId)) return err(403, 50007, 'Cannot send messages to this user');
       const problems = validateMessage(body.json, { context: 'channel', fileCount: body.files.length, fileNames: body.files.map((f) => f.filename) });
       if (problems.length) return invalidForm(problems);
+      if (body.files.length && this.noAttachFiles.has(channelId)) return err(403, 50013, 'Missing Permissions');
+      // Bots may upload 10 MiB per file (25 MiB on boosted servers; the stand-in's servers are not).
+      if (body.files.some((f) => f.data.length > 10 * 1024 * 1024)) return err(413, 40005, 'Request entity too large');
       const { nonce, enforce_nonce } = body.json;
       const key = nonce !== undefined && nonce !== null ? `${channelId}:${this.bot.id}:${String(nonce)}` : null;
       if (key && enforce_nonce === true) {
