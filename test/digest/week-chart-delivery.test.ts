@@ -8,7 +8,7 @@ import { outboundMessage } from '../../jobs/outbound-message-schema.js';
 import type { ChartRenderer, WeekChartData } from '../../src/core/chart.js';
 import { DigestService, type DigestPlan, type DigestTarget } from '../../src/core/digest/digest-service.js';
 import { chartFiles } from '../../src/core/digest/week-chart-files.js';
-import type { PaperIndex } from '../../src/core/ports.js';
+import type { Logger, PaperIndex } from '../../src/core/ports.js';
 import { silentLogger } from '../../src/log.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { FakePlatform, recordingLogger } from '../support/fakes/index.js';
@@ -29,7 +29,7 @@ class FakeCharts implements ChartRenderer {
 
 const target = (over: Partial<DigestTarget> = {}): DigestTarget => ({ platform: 'console', workspaceId: 'w', channelId: 'c', timezone: 'UTC', topN: 3, minUpvotes: 0, topic: null, every: 'week', order: 'upvotes', ...over });
 
-async function setup(charts?: ChartRenderer, log = silentLogger()) {
+async function setup(charts?: ChartRenderer, log: Logger = silentLogger()) {
   const store = new MemoryStore();
   await store.upsertPapers([...loadDay('2026-08-17'), ...loadDay('2026-08-14')]);
   const svc = new DigestService({ store, index: noIndex, clock: { now: () => NOW }, log, ...(charts ? { charts } : {}) });
