@@ -18,7 +18,7 @@ export const BOT_SCOPES: readonly { scope: string; why: string }[] = [
   { scope: 'users:read', why: 'tell workspace admins and owners apart (who may subscribe)' },
   { scope: 'im:write', why: 'open a direct message: personal inbox digests, instant alerts, bookmark exports' },
   { scope: 'im:history', why: 'find an inbox message already posted in a person\'s direct message before re-posting after a crash' },
-  { scope: 'files:write', why: 'upload the BibTeX / Markdown export into that direct message' },
+  { scope: 'files:write', why: 'upload the BibTeX / Markdown export into that direct message, and a weekly digest’s chart under its header' },
   { scope: 'links:read', why: 'receive link_shared events for arxiv.org and huggingface.co links posted in channels (link cards)' },
   { scope: 'links:write', why: 'unfurl those links into the paper card, for papers the bot knows (chat.unfurl)' },
 ];
