@@ -30,6 +30,11 @@ export function nonceFor(idempotencyKey: string): string {
 /** Pages of 100 recent messages findPosted reads: a digest's own posts are the latest. */
 const FIND_PAGES = 2;
 
+function refusedForFiles(err: unknown): boolean {
+  if (!(err instanceof DiscordAPIError)) return false;
+  return err.status === 400 || err.status === 413 || (err.status === 403 && Number(err.code) === 50013);
+}
+
 export class DiscordPoster {
   /** People's inboxes: `dm:<user>` refs → the bot's DM channels. */
   readonly dms: DmChannels;
@@ -68,9 +73,10 @@ export class DiscordPoster {
           try {
             return { messageId: ((await this.rest.post(Routes.channelMessages(id), { body, files })) as APIMessage).id };
           } catch (err) {
-            // Refused with its files (no Attach Files permission, too large): nothing was
-            // created, so the message goes again without them, under the same nonce.
-            if (!(err instanceof DiscordAPIError) || err.status < 400 || err.status >= 500) throw err;
+            // Refused for its files (no Attach Files: 403 50013; too large: 413; a form Discord
+            // would not take: 400): nothing was created, so it goes again without them, under
+            // the same nonce. A channel or DM that is gone answers the same either way: thrown.
+            if (!refusedForFiles(err)) throw err;
             this.log?.warn({ err: forLog(err), channel: id }, 'discord refused a digest message with its files; posting it without them');
           }
         }
