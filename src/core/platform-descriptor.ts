@@ -11,7 +11,8 @@ export const PLATFORM_NAME_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
 
 /** The calls a rate rule is asked about: a digest message, a 🔖 hint reaction, a posted-message lookup. */
 /** `open`: the one request that opens a person's DM before the first post to their inbox. */
-export type PlatformCall = 'post' | 'hint' | 'lookup' | 'open';
+/** `edit`: a posted paper's counts brought up to date (live counts); like a hint, only in spare capacity. */
+export type PlatformCall = 'post' | 'hint' | 'lookup' | 'open' | 'edit';
 
 /** One limiter bucket: calls sharing a key share `perSecond` (sustained) and `burst`. */
 export interface RateRule {

@@ -3,6 +3,7 @@
  * constructed in the wiring place (src/app/: build.ts, queue-side.ts) and nowhere
  * else, so a test can hand the core any fake that honours these contracts.
  */
+import type { LiveMessageLog } from './live-messages.js';
 import type { PeopleStore } from './people.js';
 import type { UpvoteHistory } from './momentum.js';
 import type { Paper, PaperId } from './paper.js';
@@ -220,7 +221,7 @@ export interface PlannedDelivery extends ChannelRef {
   outcome: string | null;
 }
 
-export interface DeliveryLog {
+export interface DeliveryLog extends LiveMessageLog {
   /**
    * Writes a plan and returns the one stored: an unfinished plan with the same id wins
    * (retries post what was planned first); a finished one is reopened with these messages.
@@ -334,6 +335,8 @@ export interface ChatPlatform {
    */
   inboxOpen?(channel: ChannelRef): boolean;
   openInbox?(channel: ChannelRef): Promise<void>;
+  /** Optional: replaces a posted message's content with `message` (live counts); `opts.idempotencyKey` is the one it was posted with. */
+  edit?(channel: ChannelRef, messageId: string, message: OutboundMessage, opts?: PostOptions): Promise<void>;
   /** Optional: whether the connection is up now (gateway ready, receiver listening), for /readyz. */
   isConnected?(): boolean;
 }

@@ -36,6 +36,7 @@ export class RateLimitedPlatform implements ChatPlatform {
   readonly name: ChatPlatform['name'];
   readonly addBookmarkHint?: (channel: ChannelRef, messageId: string) => Promise<void>;
   readonly findPosted?: (channel: ChannelRef, key: string) => Promise<PostedRef | null>;
+  readonly edit?: (channel: ChannelRef, messageId: string, message: OutboundMessage, opts?: PostOptions) => Promise<void>;
 
   constructor(
     private readonly inner: ChatPlatform,
@@ -50,6 +51,12 @@ export class RateLimitedPlatform implements ChatPlatform {
     }
     const find = inner.findPosted?.bind(inner);
     if (find) this.findPosted = (channel, key) => this.paced(channel, 'lookup', () => find(channel, key));
+    const edit = inner.edit?.bind(inner);
+    // Live counts, like hints, only take capacity nothing else wants; so does a DM opened for one.
+    if (edit) this.edit = async (channel, messageId, message, opts) => {
+      if (this.inner.inboxOpen && this.inner.openInbox && !this.inner.inboxOpen(channel)) await this.paced(channel, 'edit', () => this.inner.openInbox!(channel));
+      await this.paced(channel, 'edit', () => edit(channel, messageId, message, opts));
+    };
   }
 
   start(handlers: PlatformHandlers): Promise<void> {
@@ -87,7 +94,7 @@ export class RateLimitedPlatform implements ChatPlatform {
   private async turn(channel: ChannelRef, call: PlatformCall): Promise<void> {
     const r = this.rates.forCall(this.inner.name, channel, call);
     if (!r) return;
-    if (call !== 'hint') return this.limiter.take(r.key, r.rate);
+    if (call !== 'hint' && call !== 'edit') return this.limiter.take(r.key, r.rate);
     for (let wait = await this.limiter.tryTake(r.key, r.rate); wait > 0; wait = await this.limiter.tryTake(r.key, r.rate)) {
       await new Promise((res) => setTimeout(res, Math.min(wait, 1_000)));
     }

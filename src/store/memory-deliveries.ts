@@ -1,11 +1,11 @@
 /** The DeliveryLog port (the outbox) in memory, for tests and the console; see src/core/ports.ts. */
+import { MemoryLiveMessages } from './memory-live-messages.js';
 import { slotKey, type ChannelRef, type DeliveryLog, type PlannedDelivery, type PlatformName } from '../core/ports.js';
 
-export class MemoryDeliveryLog implements DeliveryLog {
+/** With the live-counts log (memory-live-messages.ts). */
+export class MemoryDeliveryLog extends MemoryLiveMessages implements DeliveryLog {
   private readonly rows = new Map<string, PlannedDelivery>();
   private readonly slots = new Map<string, { ref: ChannelRef; day: string; at: string }>();
-
-  constructor(private readonly live: () => void = () => {}) {}
 
   async plan(d: Omit<PlannedDelivery, 'finishedAt' | 'outcome'>): Promise<PlannedDelivery> {
     this.live();
@@ -59,6 +59,7 @@ export class MemoryDeliveryLog implements DeliveryLog {
     let n = 0;
     for (const [id, r] of this.rows) if (r.platform === platform && r.channelId === channelId && this.rows.delete(id)) n++;
     for (const [k, s] of this.slots) if (s.ref.platform === platform && s.ref.channelId === channelId) this.slots.delete(k);
+    this.forgetWatched(platform, channelId);
     return n;
   }
 }

@@ -22,6 +22,7 @@ import { channelKey, DEFAULT_SETTINGS, type ChannelRef, type DigestSettings } fr
 import { toPaperView } from '../views.js';
 import { inboxRef, type Follow, type Inbox } from '../people.js';
 import type { ChartRenderer } from '../chart.js';
+import { watchPosted } from './live-counts.js';
 import { loadMomentum } from './momentum-rate.js';
 import { chartFiles } from './week-chart-files.js';
 import { planPeriod, type PeriodTarget } from './period-plan.js';
@@ -244,6 +245,8 @@ export class DigestService {
       if (record) {
         const entry: PostedEntry = { ...ref, date: plan.day, ...record, messageId, postedAt: clock.now().toISOString() };
         await store.recordPosted(entry);
+        // Its counts are kept current for 48 hours (live-counts.ts).
+        if (message.kind === 'digestPaper') await watchPosted(this.deps, ref, message, { messageId, idempotencyKey, postedAt: entry.postedAt });
       }
       if (record?.kind === 'paper') {
         posted++;

@@ -2,13 +2,17 @@
 import type pg from 'pg';
 import { slotKey, type ChannelRef, type DeliveryLog, type PlannedDelivery, type PlatformName } from '../../core/ports.js';
 import type { OutboundMessage } from '../../core/reply.js';
+import { PostgresLiveMessages } from './postgres-live-messages.js';
 import { rowToDelivery, type DeliveryRow } from '../delivery-rows.js';
 import { cleanText } from './paper-sql.js';
 
 type Row = DeliveryRow & { messages: OutboundMessage[] };
 
-export class PostgresDeliveryLog implements DeliveryLog {
-  constructor(private readonly pool: pg.Pool) {}
+/** With the live-counts log (postgres-live-messages.ts). */
+export class PostgresDeliveryLog extends PostgresLiveMessages implements DeliveryLog {
+  constructor(pool: pg.Pool) {
+    super(pool);
+  }
 
   async plan(d: Omit<PlannedDelivery, 'finishedAt' | 'outcome'>): Promise<PlannedDelivery> {
     // One statement: an unfinished plan with this id is kept (the WHERE turns the update

@@ -251,6 +251,30 @@ export const MIGRATIONS: readonly Migration[] = [
     // Papers stored before this version have none until the next ingest refreshes them.
     up: `ALTER TABLE papers ADD COLUMN thumbnail text;`,
   },
+  {
+    version: 7,
+    name: 'live counts: posted paper messages edited for 48 hours as their counts change',
+    // The message as posted and the counts it shows (core/live-messages.ts); the sweep reads
+    // a platform's messages by posting time, forgetting a person deletes by channel.
+    up: `
+      CREATE TABLE live_messages (
+        platform        text COLLATE "C" NOT NULL CHECK (platform ~ ${PLATFORM_NAME}),
+        workspace_id    text COLLATE "C" NOT NULL,
+        channel_id      text COLLATE "C" NOT NULL,
+        message_id      text COLLATE "C" NOT NULL CHECK (message_id <> ''),
+        paper_id        text COLLATE "C" NOT NULL CHECK (paper_id <> ''),
+        message         jsonb NOT NULL,
+        idempotency_key text NOT NULL,
+        posted_at       text COLLATE "C" NOT NULL,
+        shown_upvotes   integer,
+        shown_comments  integer,
+        seq             bigint GENERATED ALWAYS AS IDENTITY,
+        PRIMARY KEY (platform, workspace_id, channel_id, message_id)
+      );
+      CREATE INDEX live_messages_by_time ON live_messages(platform, posted_at);
+      CREATE INDEX live_messages_by_channel ON live_messages(platform, channel_id);
+    `,
+  },
 ];
 
 /** The schema version this code writes. */

@@ -122,6 +122,7 @@ export class PostgresPeopleStore implements PeopleStore {
         deliveries: await channel('deliveries'),
       };
       await channel('digest_slots');
+      await channel('live_messages');
       return report;
     });
   }

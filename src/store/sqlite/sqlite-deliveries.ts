@@ -2,14 +2,17 @@
 import type Database from 'better-sqlite3';
 import { slotKey, type ChannelRef, type DeliveryLog, type PlannedDelivery, type PlatformName } from '../../core/ports.js';
 import type { OutboundMessage } from '../../core/reply.js';
+import { SqliteLiveMessages } from './sqlite-live-messages.js';
 import { rowToDelivery, type DeliveryRow } from '../delivery-rows.js';
 
 type Row = DeliveryRow & { messages_json: string };
 
-export class SqliteDeliveryLog implements DeliveryLog {
+/** With the live-counts log (sqlite-live-messages.ts). */
+export class SqliteDeliveryLog extends SqliteLiveMessages implements DeliveryLog {
   private readonly planTx: Database.Transaction<(d: Omit<PlannedDelivery, 'finishedAt' | 'outcome'>) => PlannedDelivery>;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(db: Database.Database) {
+    super(db);
     // Read and write in one IMMEDIATE transaction: two planners of the same id agree on one plan.
     this.planTx = db.transaction((d) => {
       const existing = this.read(d.id);

@@ -302,6 +302,29 @@ export const MIGRATIONS: readonly Migration[] = [
     // Papers stored before this version have none until the next ingest refreshes them.
     up: `ALTER TABLE papers ADD COLUMN thumbnail TEXT;`,
   },
+  {
+    version: 7,
+    name: 'live counts: posted paper messages edited for 48 hours as their counts change',
+    // The message as posted and the counts it shows (core/live-messages.ts); the sweep reads
+    // a platform's messages by posting time, forgetting a person deletes by channel.
+    up: `
+      CREATE TABLE live_messages (
+        platform        TEXT NOT NULL CHECK (${PLATFORM_NAME}),
+        workspace_id    TEXT NOT NULL,
+        channel_id      TEXT NOT NULL,
+        message_id      TEXT NOT NULL CHECK (message_id <> ''),
+        paper_id        TEXT NOT NULL CHECK (paper_id <> ''),
+        message_json    TEXT NOT NULL,
+        idempotency_key TEXT NOT NULL,
+        posted_at       TEXT NOT NULL,
+        shown_upvotes   INTEGER,
+        shown_comments  INTEGER,
+        PRIMARY KEY (platform, workspace_id, channel_id, message_id)
+      );
+      CREATE INDEX live_messages_by_time ON live_messages(platform, posted_at);
+      CREATE INDEX live_messages_by_channel ON live_messages(platform, channel_id);
+    `,
+  },
 ];
 
 /** The schema version this code writes. */

@@ -41,6 +41,7 @@ export class SqlitePeopleStore implements PeopleStore {
         deliveries: channel('deliveries'),
       };
       channel('digest_slots');
+      channel('live_messages');
       return report;
     });
   }
