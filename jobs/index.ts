@@ -5,6 +5,7 @@
  */
 export * from './alerts-job.js';
 export * from './deliver-job.js';
+export * from './edit-sweep-job.js';
 export * from './hints-job.js';
 export * from './inbox-job.js';
 export * from './ingest-job.js';

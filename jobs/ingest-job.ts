@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { defaultIngestDays, ingestDays, type IngestOutcome } from '../src/core/ingest-papers.js';
 import { enqueueAlertScan } from './alerts-job.js';
+import { enqueueEditSweeps } from './edit-sweep-job.js';
 import { dayString, jobKey } from './job-ids.js';
 import type { JobContext, JobLike } from './job-ports.js';
 import { parsePayload } from './parse-payload.js';
@@ -31,5 +32,7 @@ export async function processIngest(
   // Days that brought new papers (or new featured days on known ones): instant alerts look at them.
   const fresh = days.filter((d) => d.inserted + d.updated > 0).map((d) => d.date);
   if (ctx.queue && fresh.length) await enqueueAlertScan(ctx.queue, fresh, ctx.clock.now());
+  // Changed counts show on the messages posted in the last 48 hours (live counts).
+  if (ctx.queue && days.some((d) => d.updated > 0)) await enqueueEditSweeps({ queue: ctx.queue, store: ctx.store, clock: ctx.clock }, 'ingest');
   return { days };
 }

@@ -8,7 +8,10 @@
  *    its job is waiting or running; a finished or forgotten job is replaced);
  * 3. every subscription and inbox whose slot today passed with no plan gets its tick now;
  * 4. every person with pending alerts has the send job of their next window;
- * 5. finished plans, old slots, expired meta (pager state) and old upvote samples are pruned.
+ * 5. every platform with paper messages inside their 48 hours gets this window's edit sweep
+ *    (live counts, jobs/edit-sweep-job.ts);
+ * 6. finished plans, old slots, expired meta (pager state), old upvote samples and
+ *    messages past their 48 hours are pruned.
  *
  * Everything it queues is idempotent (job ids, and the posted log decides what is posted),
  * so two processes sweeping at once, or a sweep racing a tick, cost work but never a post.
@@ -19,7 +22,9 @@ import { slotKey } from '../src/core/ports.js';
 import { passedSlot } from '../src/core/schedule-slot.js';
 import { inboxRef } from '../src/core/people.js';
 import { KEEP_UPVOTE_SAMPLES_MS } from '../src/core/momentum.js';
+import { LIVE_WINDOW_MS } from '../src/core/live-messages.js';
 import { scheduleAlert } from './alerts-job.js';
+import { enqueueEditSweeps } from './edit-sweep-job.js';
 import { requeueDelivery } from './deliver-job.js';
 import { INBOX_JOB, type PersonPayload } from './inbox-job.js';
 import { jobKey } from './job-ids.js';
@@ -56,6 +61,8 @@ export interface SweepReport {
   missedTicks: number;
   /** People whose alert send job was (re)added; a no-op when Redis still had it. */
   alerts: number;
+  /** Platforms whose edit sweep (live counts) was queued; a no-op when this window's is there. */
+  editSweeps: number;
   pruned: number;
 }
 
@@ -100,11 +107,14 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
     alerts++;
   }
 
+  const editSweeps = (await enqueueEditSweeps({ queue, store, clock }, 'sweep', deps.platforms)).length;
+
   const pruned =
     (await store.deliveries.prune(new Date(now.getTime() - KEEP_FINISHED_MS).toISOString(), addDays(utcDay(now), -KEEP_SLOT_DAYS))) +
     (await store.pruneMeta(now.toISOString())) +
-    (await store.upvotes.prune(new Date(now.getTime() - KEEP_UPVOTE_SAMPLES_MS).toISOString()));
-  const report: SweepReport = { schedulesUpserted: schedules.upserted, schedulesRemoved: schedules.removed, requeued, missedTicks, alerts, pruned };
+    (await store.upvotes.prune(new Date(now.getTime() - KEEP_UPVOTE_SAMPLES_MS).toISOString())) +
+    (await store.deliveries.pruneWatched(new Date(now.getTime() - LIVE_WINDOW_MS).toISOString()));
+  const report: SweepReport = { schedulesUpserted: schedules.upserted, schedulesRemoved: schedules.removed, requeued, missedTicks, alerts, editSweeps, pruned };
   if (requeued || missedTicks || schedules.upserted || schedules.removed) deps.log.info(report, 'sweep: rebuilt work Redis did not hold');
   return report;
 }

@@ -38,6 +38,8 @@ export interface LiveMessageLog {
   watch(m: LiveMessage): Promise<void>;
   /** Messages of `platform` posted at or after `postedSince` (ISO), oldest first. */
   watched(opts: { platform: PlatformName; postedSince: string; limit?: number }): Promise<LiveMessage[]>;
+  /** Platforms with messages posted at or after `postedSince` (ISO): the ones an edit sweep is worth queueing for. */
+  watchedPlatforms(postedSince: string): Promise<PlatformName[]>;
   /** Records the counts an edit put on the message. */
   setShown(ref: ChannelRef, messageId: string, shown: ShownCounts): Promise<void>;
   /** Stops watching one message (deleted, or the platform refuses edits to it for good). */

@@ -16,7 +16,7 @@ import {
   PLAN_QUEUE,
   processPlanQueue,
   processDeliverQueue,
-  processHints,
+  processHintQueue,
   processIngest,
   type IngestPayload,
   type JobContext,
@@ -89,7 +89,7 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
     w.on('failed', onFailed);
     w.on('error', (err) => log.error({ err, platform }, 'digest worker error'));
     workers.push(w);
-    const hints = new Worker(hintQueue(platform), (job) => processHints(job, ctx), { ...common, ...locks, concurrency: 10 });
+    const hints = new Worker(hintQueue(platform), (job) => processHintQueue(job, ctx), { ...common, ...locks, concurrency: 10 });
     hints.on('failed', onFailed);
     hints.on('error', (err) => log.error({ err, platform }, 'hint worker error'));
     workers.push(hints);

@@ -23,6 +23,11 @@ export class MemoryLiveMessages implements LiveMessageLog {
     return structuredClone(list.slice(0, opts.limit ?? list.length));
   }
 
+  async watchedPlatforms(postedSince: string): Promise<PlatformName[]> {
+    this.live();
+    return [...new Set([...this.watching.values()].filter((m) => m.postedAt >= postedSince).map((m) => m.platform))].sort();
+  }
+
   async setShown(ref: ChannelRef, messageId: string, shown: ShownCounts): Promise<void> {
     this.live();
     const m = this.watching.get(keyOf(ref, messageId));

@@ -64,7 +64,12 @@ export async function refreshLiveCounts(deps: LiveCountsDeps, platform: ChatPlat
     try {
       await platform.edit(ref, m.messageId, withCounts(m.message, counts), { idempotencyKey: m.idempotencyKey });
     } catch (err) {
-      if (err instanceof RateLimitedError) throw err;
+      if (err instanceof RateLimitedError || (err instanceof UpstreamError && err.status === 429)) {
+        // The platform wants fewer requests than even spare capacity allowed: the next sweep goes on.
+        deps.log.warn({ err, edited: report.edited }, 'live counts: rate limited; leaving the rest to the next sweep');
+        report.failed++;
+        break;
+      }
       if (refusedForGood(err)) {
         deps.log.info({ err, messageId: m.messageId, channel: m.channelId }, 'live counts: edit refused; no longer watching the message');
         await store.deliveries.unwatch(ref, m.messageId);

@@ -132,6 +132,13 @@ export class ConsolePlatform implements ChatPlatform {
     return `\n${lines.join('\n')}`;
   }
 
+  /** Live counts: a terminal cannot change what it printed, so it says what changed. */
+  async edit(_channel: ChannelRef, _messageId: string, message: OutboundMessage): Promise<void> {
+    if (message.kind !== 'digestPaper') return;
+    const { paper } = message;
+    this.printAsync(`↻ ${message.position}. ${safe(paper.title)}: now ${paper.upvotes ?? 0} upvotes, ${paper.comments ?? 0} comments`);
+  }
+
   private prompt(): void {
     if (this.opts.prompt) this.rl?.prompt();
   }

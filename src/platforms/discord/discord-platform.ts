@@ -244,6 +244,10 @@ export class DiscordPlatform implements ChatPlatform {
     return this.poster.post(channel, message, opts);
   }
 
+  edit(channel: ChannelRef, messageId: string, message: OutboundMessage, opts: PostOptions = {}): Promise<void> {
+    return this.poster.edit(channel, messageId, message, opts);
+  }
+
   findPosted(channel: ChannelRef, idempotencyKey: string): Promise<PostedRef | null> {
     return this.poster.findPosted(channel, idempotencyKey);
   }

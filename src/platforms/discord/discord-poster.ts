@@ -1,6 +1,6 @@
 /**
  * What the Discord bot sends on its own, over REST: digest and alert messages, the lookup
- * of one already sent (findPosted) and the 🔖 hints. A person's inbox (a `dm:<user>` ref)
+ * of one already sent (findPosted), edits of posted papers' counts and the 🔖 hints. A person's inbox (a `dm:<user>` ref)
  * is the bot's DM channel with them (dm-channels.ts); everything else is a channel id.
  *
  * post() sends a nonce derived from the idempotency key with enforce_nonce, so a post
@@ -16,7 +16,7 @@ import { withFiles } from './attach-files.js';
 import { DmChannels } from './dm-channels.js';
 import { forLog, fromDiscordError } from './errors.js';
 import { LIMITS } from './limits.js';
-import { carriesKey } from './message-key.js';
+import { carriesKey, stampKey } from './message-key.js';
 import { messageBody, renderOutbound } from './render.js';
 
 /** The 🔖 the bot adds under each digest paper, and that users react with. */
@@ -84,6 +84,23 @@ export class DiscordPoster {
         return { messageId: sent.id };
       } catch (err) {
         throw fromDiscordError(err, `post to channel ${id}`);
+      }
+    });
+  }
+
+  /**
+   * Replaces a posted message's content (live counts): the same render as post, with the
+   * key stamped where post put it (so findPosted still finds it), without the nonce an
+   * edit has no use for. A deleted message answers 10008 Unknown Message (UpstreamError).
+   */
+  async edit(channel: ChannelRef, messageId: string, message: OutboundMessage, opts: PostOptions = {}): Promise<void> {
+    const rendered = messageBody(renderOutbound(message));
+    const body = opts.idempotencyKey ? stampKey(rendered, nonceFor(opts.idempotencyKey)) : rendered;
+    await this.dms.on(channel.channelId, async (id) => {
+      try {
+        await this.rest.patch(Routes.channelMessage(id, messageId), { body });
+      } catch (err) {
+        throw fromDiscordError(err, `edit message ${messageId} in channel ${id}`);
       }
     });
   }

@@ -400,3 +400,9 @@ export function postArgs(channelId: string, msg: OutboundMessage, idempotencyKey
   }
   return args;
 }
+
+/** chat.update of a posted digest message (live counts): the same blocks and metadata as posted; chat.update has no unfurl options. */
+export function updateArgs(channelId: string, ts: string, msg: OutboundMessage, idempotencyKey?: string): Record<string, unknown> {
+  const { unfurl_links: _links, unfurl_media: _media, ...args } = postArgs(channelId, msg, idempotencyKey);
+  return { ...args, ts };
+}

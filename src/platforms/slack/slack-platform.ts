@@ -33,7 +33,7 @@ import { slackErrorCode } from './errors.js';
 import { StoreInstallationStore } from './install-store.js';
 import { AppHome } from './app-home.js';
 import { SubscribePolicyService } from './policy.js';
-import { escapeMrkdwn, LINK_ACTION_PREFIX, METADATA_EVENT_TYPE, postArgs, renderReply } from './render.js';
+import { escapeMrkdwn, LINK_ACTION_PREFIX, METADATA_EVENT_TYPE, postArgs, renderReply, updateArgs } from './render.js';
 import { actionSurface, actionTeam, parseSlash, toActionEvent, toInvocation, toReactionEvent, type BlockActionsBody, type ReactionEventBody, type SlashCommandBody } from './translate.js';
 import { httpReceiver, socketReceiver } from './slack-receivers.js';
 import { slackSdkLogger, SlackWeb } from './web.js';
@@ -379,6 +379,11 @@ export class SlackPlatform implements ChatPlatform {
     // The chart of a weekly digest, right under its header (post-files.ts says why after it).
     if (opts?.files?.length) await shareFiles(this.web, channel.workspaceId, res.channel ?? channel.channelId, opts.files, this.log);
     return { messageId: res.ts };
+  }
+
+  /** Live counts: chat.update with the message's blocks and metadata as posted (Tier 3, like reactions.add). */
+  async edit(channel: ChannelRef, messageId: string, message: OutboundMessage, opts?: PostOptions): Promise<void> {
+    await this.inChannel(channel, (id) => this.web.call(channel.workspaceId, 'chat.update', updateArgs(id, messageId, message, opts?.idempotencyKey)));
   }
 
   async addBookmarkHint(channel: ChannelRef, messageId: string): Promise<void> {

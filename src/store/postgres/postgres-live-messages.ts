@@ -39,6 +39,11 @@ export class PostgresLiveMessages implements LiveMessageLog {
     return rows.map(toLive);
   }
 
+  async watchedPlatforms(postedSince: string): Promise<PlatformName[]> {
+    const { rows } = await this.pool.query<{ platform: string }>('SELECT DISTINCT platform FROM live_messages WHERE posted_at >= $1 ORDER BY platform', [postedSince]);
+    return rows.map((r) => r.platform);
+  }
+
   async setShown(ref: ChannelRef, messageId: string, shown: ShownCounts): Promise<void> {
     await this.pool.query(`UPDATE live_messages SET shown_upvotes = $5, shown_comments = $6 WHERE ${BY_MESSAGE}`, [ref.platform, ref.workspaceId, ref.channelId, messageId, shown.upvotes, shown.comments]);
   }

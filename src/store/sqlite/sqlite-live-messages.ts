@@ -33,6 +33,10 @@ export class SqliteLiveMessages implements LiveMessageLog {
     return rows.map(toLive);
   }
 
+  async watchedPlatforms(postedSince: string): Promise<PlatformName[]> {
+    return this.db.prepare('SELECT DISTINCT platform FROM live_messages WHERE posted_at >= ? ORDER BY platform').pluck().all(postedSince) as PlatformName[];
+  }
+
   async setShown(ref: ChannelRef, messageId: string, shown: ShownCounts): Promise<void> {
     this.db
       .prepare('UPDATE live_messages SET shown_upvotes = ?, shown_comments = ? WHERE platform = ? AND workspace_id = ? AND channel_id = ? AND message_id = ?')

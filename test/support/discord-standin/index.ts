@@ -745,6 +745,8 @@ export class DiscordStandin {
   }
 
   private editMessage(m: StoredMessage, body: ParsedBody, rec?: InteractionRecord): HttpAnswer {
+    // As Discord does: a bot edits only its own messages.
+    if (m.author.id !== this.bot.id) return err(403, 50005, 'Cannot edit a message authored by another user');
     const problems = validateMessage(body.json ?? {}, { context: 'edit', fileCount: body.files.length, fileNames: body.files.map((f) => f.filename) });
     if (problems.length) return invalidForm(problems);
     applyEdit(m, body);

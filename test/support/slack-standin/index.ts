@@ -33,7 +33,8 @@
  * ```
  *
  * Web API methods answered: auth.test, apps.connections.open, chat.postMessage,
- * chat.postEphemeral, chat.update, conversations.history (with include_all_metadata),
+ * chat.postEphemeral, chat.update (the app's own messages only, cant_update_message otherwise;
+ * metadata kept unless given; `edits`/`edited` recorded), conversations.history (with include_all_metadata),
  * conversations.join, conversations.open, reactions.add, chat.unfurl (for the
  * link_shared events `shareLinks` makes, unfurls.ts), views.publish, users.info,
  * files.getUploadURLExternal + the upload URL + files.completeUploadExternal (what

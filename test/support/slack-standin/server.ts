@@ -71,6 +71,9 @@ export interface StandinMessage {
   files?: { id: string; name: string }[];
   /** Everything the client sent (unfurl flags …). */
   args: Record<string, unknown>;
+  /** chat.update calls that changed it; `edited` as history shows it after the first. */
+  edits?: number;
+  edited?: { user: string; ts: string };
 }
 
 export interface StandinEphemeral {
@@ -382,13 +385,19 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
       return { message_ts: messageTs };
     },
 
-    'chat.update': (a) => {
+    // As Slack does: only the app's own messages, by conversation id (a user id finds nothing);
+    // metadata given replaces the message's, metadata left out keeps it.
+    'chat.update': (a, ws) => {
       const msg = tsMessage(str(a.channel), str(a.ts));
       if (!msg) throw new SlackApiError('message_not_found');
+      if (ws && msg.user !== ws.botUserId) throw new SlackApiError('cant_update_message');
       checkMessage(a);
       msg.text = optStr(a.text);
       msg.blocks = Array.isArray(a.blocks) ? a.blocks : undefined;
-      return { channel: msg.channel, ts: msg.ts };
+      if (a.metadata !== undefined) msg.metadata = a.metadata as StandinMessage['metadata'];
+      msg.edits = (msg.edits ?? 0) + 1;
+      msg.edited = { user: msg.user, ts: nextTs() };
+      return { channel: msg.channel, ts: msg.ts, text: msg.text ?? '', message: historyShape(msg, false) };
     },
 
     'conversations.history': (a) => {
@@ -828,6 +837,7 @@ function historyShape(m: StandinMessage, withMetadata: boolean): Record<string, 
   if (m.blocks) out.blocks = m.blocks;
   if (m.threadTs) out.thread_ts = m.threadTs;
   if (m.files?.length) out.files = m.files.map((f) => ({ id: f.id, name: f.name }));
+  if (m.edited) out.edited = { ...m.edited };
   if (m.reactions.length) out.reactions = m.reactions.map((r) => ({ name: r.name, users: [...r.users], count: r.users.length }));
   if (withMetadata && m.metadata) out.metadata = m.metadata;
   return out;
