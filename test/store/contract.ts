@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deliveryLogContract } from './delivery-contract.js';
+import { liveMessagesContract } from './live-messages-contract.js';
 import { peopleContract } from './people-contract.js';
 import { upvotesContract } from './upvotes-contract.js';
 import type { Paper } from '../../src/core/paper.js';
@@ -404,6 +405,7 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>, o
     });
 
     deliveryLogContract(() => store);
+    liveMessagesContract(() => store);
     peopleContract({
       store: () => store,
       ...(opts.persistent ? { reopen: async () => {

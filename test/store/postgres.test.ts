@@ -39,7 +39,7 @@ describe('PostgresStore on a real server', () => {
     const tables = await withClient(async (c) =>
       (await c.query<{ t: string }>('SELECT table_name AS t FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1', [schema])).rows.map((r) => r.t));
     expect(tables).toEqual([
-      'bookmarks', 'deliveries', 'digest_slots', 'follows', 'inboxes', 'installs', 'meta', 'paper_features', 'papers', 'pending_alerts', 'posted',
+      'bookmarks', 'deliveries', 'digest_slots', 'follows', 'inboxes', 'installs', 'live_messages', 'meta', 'paper_features', 'papers', 'pending_alerts', 'posted',
       'schema_migrations', 'subscriptions', 'upvote_samples',
     ]);
     const first = await migrationRows(schema);
