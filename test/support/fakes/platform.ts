@@ -1,6 +1,6 @@
 /**
- * The one fake ChatPlatform for tests: records what it was asked to post and which 🔖
- * hints it added, and can be told to fail. Its name, and the shape of the message ids it
+ * The one fake ChatPlatform for tests: records what it was asked to post, which 🔖
+ * hints it added and which messages it edited (live counts), and can be told to fail. Its name, and the shape of the message ids it
  * hands back, are the test's choice. A person's inbox (`dm:<user>`) is posted to like any
  * channel; `unreachable` users' DMs fail as a closed DM does on Discord or Slack.
  */
@@ -18,6 +18,13 @@ export interface PostCall {
   files?: NonNullable<PostOptions['files']>;
 }
 
+export interface EditCall {
+  channel: ChannelRef;
+  messageId: string;
+  message: OutboundMessage;
+  key: string | undefined;
+}
+
 export interface FakePlatformOptions {
   /** Default 'console'. */
   name?: PlatformName;
@@ -29,6 +36,10 @@ export class FakePlatform implements ChatPlatform {
   readonly name: PlatformName;
   readonly posts: PostCall[] = [];
   readonly hints: string[] = [];
+  /** Live-counts edits, in order. */
+  readonly edits: EditCall[] = [];
+  /** An edit of one of these message ids throws the error given (a deleted message, a 503 …). */
+  readonly editFails = new Map<string, Error>();
   /** Throw on the post with this 1-based number (counted across the fake's life). */
   failOnPost: number | null = null;
   /** Every addBookmarkHint throws (as a channel without Add Reactions would). */
@@ -57,6 +68,12 @@ export class FakePlatform implements ChatPlatform {
     const messageId = `${this.idPrefix}${this.n}`;
     this.posts.push({ channel, message, key: opts?.idempotencyKey, messageId, ...(opts?.files?.length ? { files: opts.files } : {}) });
     return { messageId };
+  }
+
+  async edit(channel: ChannelRef, messageId: string, message: OutboundMessage, opts?: PostOptions): Promise<void> {
+    const fail = this.editFails.get(messageId);
+    if (fail) throw fail;
+    this.edits.push({ channel, messageId, message, key: opts?.idempotencyKey });
   }
 
   async addBookmarkHint(_channel: ChannelRef, messageId: string): Promise<void> {
