@@ -106,20 +106,21 @@ function mdLink(label: string, url: string | null): string | null {
   return safe ? `[${label}](${safe.replace(/\(/g, '%28').replace(/\)/g, '%29')})` : null;
 }
 
-function statFields(p: PaperView): APIEmbedField[] {
+function statFields(p: PaperView, comments = false): APIEmbedField[] {
   const fields: APIEmbedField[] = [{ name: 'Authors', value: escapeFit(p.authorsLine || 'Unknown', LIMITS.fieldValue), inline: true }];
-  if (p.upvotes !== null) fields.push({ name: 'Upvotes', value: `▲ ${p.upvotes}`, inline: true });
+  // A digest paper shows its comments beside the upvotes: both are kept current (core/live-messages.ts).
+  if (p.upvotes !== null) fields.push({ name: 'Upvotes', value: comments && p.comments ? `▲ ${p.upvotes} · 💬 ${p.comments}` : `▲ ${p.upvotes}`, inline: true });
   if (p.featuredDate) fields.push({ name: 'Featured', value: p.featuredDate, inline: true });
   else if (p.publishedAt) fields.push({ name: 'arXiv', value: p.publishedAt, inline: true });
   return fields;
 }
 
 /** One paper in a list or a digest: title linked to its HF page, TL;DR, authors, upvotes, day, links. */
-export function paperEmbed(p: PaperView, opts: { number?: number; footer?: string; linksField?: boolean } = {}): APIEmbed {
+export function paperEmbed(p: PaperView, opts: { number?: number; footer?: string; linksField?: boolean; comments?: boolean } = {}): APIEmbed {
   const prefix = opts.number !== undefined ? `${opts.number}. ` : '';
   const lines = [escapeFit(p.tldr, 700)];
   if (p.snippet && p.snippet !== p.tldr) lines.push(`> ${escapeFit(p.snippet.replace(/\s+/g, ' '), 300)}`);
-  const fields = statFields(p);
+  const fields = statFields(p, opts.comments);
   if (opts.linksField !== false) {
     const links = [mdLink('arXiv', p.links.arxiv), mdLink('PDF', p.links.pdf), mdLink('Code', p.links.code)].filter(Boolean);
     fields.push({ name: 'Links', value: [p.id, ...links].join(' · ') });
@@ -308,7 +309,7 @@ export function renderOutbound(msg: OutboundMessage): DiscordPayload {
       });
     }
     case 'digestPaper': {
-      const embed = paperEmbed(msg.paper, { number: msg.position, linksField: false, footer: `${msg.position} of ${msg.of} · arXiv ${msg.paper.id} · react with 🔖 to bookmark` });
+      const embed = paperEmbed(msg.paper, { number: msg.position, linksField: false, comments: true, footer: `${msg.position} of ${msg.of} · arXiv ${msg.paper.id} · react with 🔖 to bookmark` });
       if (msg.topic) embed.description = `${embed.description}\n${matchedLine(msg.topic)}`;
       return payload({ embeds: [embed], components: [paperButtons(msg.paper)], ephemeral: false });
     }
