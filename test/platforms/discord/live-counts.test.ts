@@ -75,7 +75,7 @@ describe('Discord live counts', () => {
       const was = Number(/▲ (\d+)/.exec(upvotesField(before[i]!))![1]);
       expect(upvotesField(after[i]!)).toMatch(new RegExp(`^▲ ${was + 7} · 💬 \\d+$`));
       // Everything but the counts as posted: title, TL;DR, footer ("2 of 3"), Save button (with the key), links.
-      const strip = (m: (typeof after)[number]) => ({ ...m.embeds[0], fields: m.embeds[0]!.fields!.filter((f) => f.name !== 'Upvotes') });
+      const strip = (m: (typeof after)[number]) => ({ ...m.embeds[0], fields: m.embeds[0]!.fields!.filter((f: { name: string }) => f.name !== 'Upvotes') });
       expect(strip(after[i]!)).toEqual(strip(before[i]!));
       expect(after[i]!.components).toEqual(before[i]!.components);
       expect(after[i]!.allowedMentions).toEqual({ parse: [] });
