@@ -36,8 +36,8 @@ export interface LiveMessage extends ChannelRef {
 export interface LiveMessageLog {
   /** Starts watching a posted message; a message already watched is left as it is. */
   watch(m: LiveMessage): Promise<void>;
-  /** Messages of `platform` posted at or after `postedSince` (ISO), oldest first. */
-  watched(opts: { platform: PlatformName; postedSince: string; limit?: number }): Promise<LiveMessage[]>;
+  /** Messages of `platform` posted at or after `postedSince` (ISO), oldest first (ties in record order); a page with `limit`/`offset`. */
+  watched(opts: { platform: PlatformName; postedSince: string; limit?: number; offset?: number }): Promise<LiveMessage[]>;
   /** Platforms with messages posted at or after `postedSince` (ISO): the ones an edit sweep is worth queueing for. */
   watchedPlatforms(postedSince: string): Promise<PlatformName[]>;
   /** Records the counts an edit put on the message. */

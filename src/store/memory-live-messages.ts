@@ -15,12 +15,13 @@ export class MemoryLiveMessages implements LiveMessageLog {
     if (!this.watching.has(key)) this.watching.set(key, structuredClone(m));
   }
 
-  async watched(opts: { platform: PlatformName; postedSince: string; limit?: number }): Promise<LiveMessage[]> {
+  async watched(opts: { platform: PlatformName; postedSince: string; limit?: number; offset?: number }): Promise<LiveMessage[]> {
     this.live();
     const list = [...this.watching.values()].filter((m) => m.platform === opts.platform && m.postedAt >= opts.postedSince);
     // Stable: Map order is insertion order, the tie-breaker "in record order".
     list.sort((a, b) => (a.postedAt < b.postedAt ? -1 : a.postedAt > b.postedAt ? 1 : 0));
-    return structuredClone(list.slice(0, opts.limit ?? list.length));
+    const from = opts.offset ?? 0;
+    return structuredClone(list.slice(from, opts.limit === undefined ? undefined : from + opts.limit));
   }
 
   async watchedPlatforms(postedSince: string): Promise<PlatformName[]> {

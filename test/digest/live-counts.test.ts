@@ -48,7 +48,7 @@ function setup() {
       const p = papers.find((x) => x.id === id)!;
       await store.upsertPapers([{ ...p, ...counts }]);
     },
-    sweep: (p: ChatPlatform = platform) => refreshLiveCounts({ store, clock, log }, p),
+    sweep: (p: ChatPlatform = platform, pageSize?: number) => refreshLiveCounts({ store, clock, log }, p, pageSize ? { pageSize } : {}),
   };
 }
 
@@ -104,6 +104,17 @@ describe('live counts: the edit sweep', () => {
     t.platform.editFails.clear();
     expect(await t.sweep()).toMatchObject({ watched: 1, edited: 1 });
     expect(t.platform.edits.map((e) => e.messageId)).toEqual([b]);
+  });
+
+  it('reads the messages a page at a time, missing none when one is dropped on the way', async () => {
+    const t = setup();
+    await t.deliver();
+    const [a, b, c] = t.platform.posts.filter((p) => p.message.kind === 'digestPaper').map((p) => p.messageId);
+    t.platform.editFails.set(a!, new UpstreamError('Discord refused the request.', { status: 404, retryable: false }));
+    t.at(1);
+    for (const id of ['2608.00001', '2608.00002', '2608.00003']) await t.refresh(id, { upvotes: 600 });
+    expect(await t.sweep(t.platform, 2)).toMatchObject({ watched: 3, dropped: 1, edited: 2 });
+    expect(t.platform.edits.map((e) => e.messageId)).toEqual([b, c]);
   });
 
   it('never stands in line for a turn: an edit waits until the limiter has a slot to spare, while a digest post goes first', async () => {

@@ -39,7 +39,10 @@ export function liveMessagesContract(store: () => Store): void {
       const want = liveMessage('m1');
       expect(got[0]!.message.paper.title).toMatch(/^Paper “m1”\u0000?$/);
       expect({ ...got[0]!.message, paper: { ...got[0]!.message.paper, title: '' } }).toEqual({ ...want.message, paper: { ...want.message.paper, title: '' } });
-      expect(await s.deliveries.watched({ platform: 'discord', postedSince: '2026-03-01T00:00:00.000Z', limit: 1 })).toHaveLength(1);
+      const page = (limit: number, offset: number) => s.deliveries.watched({ platform: 'discord', postedSince: '2026-03-01T00:00:00.000Z', limit, offset }).then((l) => l.map((m) => m.messageId));
+      expect(await page(1, 0)).toEqual(['m1']);
+      expect(await page(1, 1)).toEqual(['m2']);
+      expect(await page(5, 2)).toEqual([]);
       expect(await s.deliveries.watchedPlatforms('2026-03-01T00:00:00.000Z')).toEqual(['discord', 'slack']);
       expect(await s.deliveries.watchedPlatforms('2026-03-02T09:30:00.000Z')).toEqual(['discord']);
     });

@@ -34,54 +34,65 @@ export interface LiveSweepReport {
   expired: number;
 }
 
-/** At most this many messages per sweep; the rest wait for the next one. */
-const SWEEP_LIMIT = 5_000;
+/** Messages read (and their papers fetched) at a time. */
+const PAGE = 500;
 
 /** Edits the messages whose counts changed; see the file comment. */
-export async function refreshLiveCounts(deps: LiveCountsDeps, platform: ChatPlatform, opts: { signal?: AbortSignal } = {}): Promise<LiveSweepReport> {
+export async function refreshLiveCounts(deps: LiveCountsDeps, platform: ChatPlatform, opts: { signal?: AbortSignal; pageSize?: number } = {}): Promise<LiveSweepReport> {
   const report: LiveSweepReport = { watched: 0, edited: 0, unchanged: 0, dropped: 0, failed: 0, expired: 0 };
   if (!platform.edit) return report;
   const { store, clock } = deps;
+  const pageSize = opts.pageSize ?? PAGE;
   const windowStart = () => new Date(clock.now().getTime() - LIVE_WINDOW_MS).toISOString();
-  const live = await store.deliveries.watched({ platform: platform.name, postedSince: windowStart(), limit: SWEEP_LIMIT });
-  report.watched = live.length;
-  if (!live.length) return report;
-  const papers = new Map((await store.getPapers([...new Set(live.map((m) => m.paperId))])).map((p) => [p.id, p]));
-  for (const m of live) {
-    if (opts.signal?.aborted) break;
-    const paper = papers.get(m.paperId);
-    const counts = paper ? { upvotes: paper.upvotes, comments: paper.comments } : m.shown;
-    if (sameCounts(counts, m.shown)) {
-      report.unchanged++;
-      continue;
-    }
-    // A sweep waiting for spare capacity may outlast a message's window: checked again per message.
-    if (m.postedAt < windowStart()) {
-      report.expired++;
-      continue;
-    }
-    const ref: ChannelRef = { platform: m.platform, workspaceId: m.workspaceId, channelId: m.channelId };
-    try {
-      await platform.edit(ref, m.messageId, withCounts(m.message, counts), { idempotencyKey: m.idempotencyKey });
-    } catch (err) {
-      if (err instanceof RateLimitedError || (err instanceof UpstreamError && err.status === 429)) {
-        // The platform wants fewer requests than even spare capacity allowed: the next sweep goes on.
-        deps.log.warn({ err, edited: report.edited }, 'live counts: rate limited; leaving the rest to the next sweep');
-        report.failed++;
-        break;
+  // One window for the whole sweep, so pages do not shift under it (a prune running meanwhile
+  // may still shift them: what a page skips then waits for the next sweep).
+  const since = windowStart();
+  let offset = 0;
+  pages: for (;;) {
+    const page = await store.deliveries.watched({ platform: platform.name, postedSince: since, limit: pageSize, offset });
+    report.watched += page.length;
+    const papers = new Map((page.length ? await store.getPapers([...new Set(page.map((m) => m.paperId))]) : []).map((p) => [p.id, p]));
+    let droppedHere = 0;
+    for (const m of page) {
+      if (opts.signal?.aborted) break pages;
+      const paper = papers.get(m.paperId);
+      const counts = paper ? { upvotes: paper.upvotes, comments: paper.comments } : m.shown;
+      if (sameCounts(counts, m.shown)) {
+        report.unchanged++;
+        continue;
       }
-      if (refusedForGood(err)) {
-        deps.log.info({ err, messageId: m.messageId, channel: m.channelId }, 'live counts: edit refused; no longer watching the message');
-        await store.deliveries.unwatch(ref, m.messageId);
-        report.dropped++;
-      } else {
-        deps.log.warn({ err, messageId: m.messageId, channel: m.channelId }, 'live counts: edit failed; the next sweep tries again');
-        report.failed++;
+      // A sweep waiting for spare capacity may outlast a message's window: checked again per message.
+      if (m.postedAt < windowStart()) {
+        report.expired++;
+        continue;
       }
-      continue;
+      const ref: ChannelRef = { platform: m.platform, workspaceId: m.workspaceId, channelId: m.channelId };
+      try {
+        await platform.edit(ref, m.messageId, withCounts(m.message, counts), { idempotencyKey: m.idempotencyKey });
+      } catch (err) {
+        if (err instanceof RateLimitedError || (err instanceof UpstreamError && err.status === 429)) {
+          // The platform wants fewer requests than even spare capacity allowed: the next sweep goes on.
+          deps.log.warn({ err, edited: report.edited }, 'live counts: rate limited; leaving the rest to the next sweep');
+          report.failed++;
+          break pages;
+        }
+        if (refusedForGood(err)) {
+          deps.log.info({ err, messageId: m.messageId, channel: m.channelId }, 'live counts: edit refused; no longer watching the message');
+          await store.deliveries.unwatch(ref, m.messageId);
+          report.dropped++;
+          droppedHere++;
+        } else {
+          deps.log.warn({ err, messageId: m.messageId, channel: m.channelId }, 'live counts: edit failed; the next sweep tries again');
+          report.failed++;
+        }
+        continue;
+      }
+      await store.deliveries.setShown(ref, m.messageId, counts);
+      report.edited++;
     }
-    await store.deliveries.setShown(ref, m.messageId, counts);
-    report.edited++;
+    if (page.length < pageSize) break;
+    // The messages unwatched on this page no longer count in the offset.
+    offset += page.length - droppedHere;
   }
   return report;
 }

@@ -30,11 +30,12 @@ export class PostgresLiveMessages implements LiveMessageLog {
     );
   }
 
-  async watched(opts: { platform: PlatformName; postedSince: string; limit?: number }): Promise<LiveMessage[]> {
-    const { rows } = await this.pool.query<Row>('SELECT * FROM live_messages WHERE platform = $1 AND posted_at >= $2 ORDER BY posted_at, seq LIMIT $3', [
+  async watched(opts: { platform: PlatformName; postedSince: string; limit?: number; offset?: number }): Promise<LiveMessage[]> {
+    const { rows } = await this.pool.query<Row>('SELECT * FROM live_messages WHERE platform = $1 AND posted_at >= $2 ORDER BY posted_at, seq LIMIT $3 OFFSET $4', [
       opts.platform,
       opts.postedSince,
       opts.limit ?? null,
+      opts.offset ?? 0,
     ]);
     return rows.map(toLive);
   }

@@ -26,10 +26,10 @@ export class SqliteLiveMessages implements LiveMessageLog {
       .run(m.platform, m.workspaceId, m.channelId, m.messageId, m.paperId, JSON.stringify(m.message), m.idempotencyKey, m.postedAt, m.shown.upvotes, m.shown.comments);
   }
 
-  async watched(opts: { platform: PlatformName; postedSince: string; limit?: number }): Promise<LiveMessage[]> {
+  async watched(opts: { platform: PlatformName; postedSince: string; limit?: number; offset?: number }): Promise<LiveMessage[]> {
     const rows = this.db
-      .prepare('SELECT * FROM live_messages WHERE platform = ? AND posted_at >= ? ORDER BY posted_at, rowid LIMIT ?')
-      .all(opts.platform, opts.postedSince, opts.limit ?? -1) as Row[];
+      .prepare('SELECT * FROM live_messages WHERE platform = ? AND posted_at >= ? ORDER BY posted_at, rowid LIMIT ? OFFSET ?')
+      .all(opts.platform, opts.postedSince, opts.limit ?? -1, opts.offset ?? 0) as Row[];
     return rows.map(toLive);
   }
 
