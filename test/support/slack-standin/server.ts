@@ -285,7 +285,7 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
   const state = {
     workspaces,
     users,
-    messages: [] as StandinMessage[],
+    messages: new IndexedMessages(),
     ephemerals: [] as StandinEphemeral[],
     responses: [] as StandinResponse[],
     views: [] as StandinView[],
@@ -336,12 +336,9 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
     return Math.max(1, Math.ceil((1 - b.tokens) / spec.perSecond));
   };
 
-  // Indexes over state.messages (appended only): a fan-out of 60,000 messages must not make
-  // every reaction and every tally scan them all.
-  const byChannel = new Map<string, StandinMessage[]>();
-  const byTs = new Map<string, StandinMessage>();
-  const inChannel = (channel: string): StandinMessage[] => byChannel.get(channel) ?? [];
-  const tsMessage = (channel: string, ts: string) => byTs.get(`${channel}|${ts}`);
+  const messages = state.messages as IndexedMessages;
+  const inChannel = (channel: string): StandinMessage[] => messages.inChannel(channel);
+  const tsMessage = (channel: string, ts: string) => messages.byTs(channel, ts);
 
   /** The Web API methods. Each returns the body of an `ok: true` answer or throws SlackApiError. */
   const methods: Record<string, (args: Record<string, unknown>, ws: StandinWorkspace | undefined) => Record<string, unknown>> = {
@@ -367,10 +364,6 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
         args: a,
       };
       state.messages.push(msg);
-      let list = byChannel.get(channel);
-      if (!list) byChannel.set(channel, (list = []));
-      list.push(msg);
-      byTs.set(`${channel}|${msg.ts}`, msg);
       return { channel, ts: msg.ts, message: historyShape(msg, true) };
     },
 
@@ -818,6 +811,45 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
 }
 
 // ─── Helpers ─────────────────────────────────────────────────────────────────────────
+
+/**
+ * The stand-in's messages, indexed by channel and ts as they are pushed (and kept in step
+ * when a test splices one out, as a deletion): a fan-out of 60,000 messages must not make
+ * every reaction, history call and tally scan them all.
+ */
+class IndexedMessages extends Array<StandinMessage> {
+  static override get [Symbol.species]() {
+    return Array;
+  }
+  private readonly channels = new Map<string, StandinMessage[]>();
+  private readonly stamps = new Map<string, StandinMessage>();
+  override push(...items: StandinMessage[]): number {
+    for (const m of items) this.index(m);
+    return super.push(...items);
+  }
+  override splice(start: number, deleteCount?: number, ...items: StandinMessage[]): StandinMessage[] {
+    const removed = deleteCount === undefined ? super.splice(start) : super.splice(start, deleteCount, ...items);
+    for (const m of removed) {
+      const list = this.channels.get(m.channel);
+      if (list) list.splice(list.indexOf(m), 1);
+      this.stamps.delete(`${m.channel}|${m.ts}`);
+    }
+    for (const m of items) this.index(m);
+    return removed;
+  }
+  private index(m: StandinMessage): void {
+    let list = this.channels.get(m.channel);
+    if (!list) this.channels.set(m.channel, (list = []));
+    list.push(m);
+    this.stamps.set(`${m.channel}|${m.ts}`, m);
+  }
+  inChannel(channel: string): StandinMessage[] {
+    return this.channels.get(channel) ?? [];
+  }
+  byTs(channel: string, ts: string): StandinMessage | undefined {
+    return this.stamps.get(`${channel}|${ts}`);
+  }
+}
 
 /** The app's DM conversation with a user: always the same id, as conversations.open answers. */
 export function dmId(userId: string): string {
