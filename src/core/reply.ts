@@ -131,6 +131,8 @@ export type OutboundMessage =
       continuedFrom?: number;
       /** A weekly digest's chart, as data (small): DigestService.deliver draws it and posts the PNG with the header. */
       chart?: WeekChartData;
+      /** The one role (Discord) or user group (Slack) this header pings, opted into with settings --ping (ping.ts). */
+      ping?: { kind: 'role' | 'usergroup'; id: string };
     }
   | {
       kind: 'digestPaper';

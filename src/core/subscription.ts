@@ -4,6 +4,7 @@
  * words.
  */
 import { UserInputError } from './errors.js';
+import { describePing, type DigestPing } from './ping.js';
 import { clip } from './text.js';
 
 /**
@@ -54,6 +55,8 @@ export interface DigestSettings {
 }
 
 export interface Subscription extends ChannelRef, DigestSettings {
+  /** The role or user group the digest header pings (settings --ping); null or absent: none, the default. */
+  ping?: DigestPing | null;
   paused: boolean;
   /** Why it was paused (by a user, or because the channel is gone). */
   pausedReason: string | null;
@@ -246,11 +249,13 @@ export function formatTime(s: Pick<DigestSettings, 'hour' | 'minute'>): string {
 }
 
 /** One line describing a subscription, e.g. "09:00 Europe/Paris, Mon–Fri, top 5". An inbox has no order. */
-export function describeSettings(s: Omit<DigestSettings, 'order'> & { order?: DigestOrder }): string {
+export function describeSettings(s: Omit<DigestSettings, 'order'> & { order?: DigestOrder; ping?: DigestPing | null }): string {
   const parts = [`${formatTime(s)} ${s.timezone}`, s.every === 'week' ? `weekly on ${formatWeekdays(s.weekdays)}` : formatWeekdays(s.weekdays), `top ${s.topN}`];
   if (s.minUpvotes > 0) parts.push(`at least ${s.minUpvotes} upvotes`);
   if (s.topic) parts.push(`topic "${s.topic}"`);
   // Like the filters, the order is named only when it is not the default (trending).
   if (s.order === 'upvotes') parts.push('ordered by upvotes');
+  const ping = describePing(s.ping);
+  if (ping) parts.push(ping);
   return parts.join(', ');
 }

@@ -20,6 +20,10 @@ export interface SubscriptionRow {
   topic: string | null;
   /** `order` is an SQL keyword. */
   digest_order: DigestOrder;
+  /** The digest header's ping (migration 8): all three set, or all null. */
+  ping_kind: 'role' | 'usergroup' | null;
+  ping_id: string | null;
+  ping_name: string | null;
   paused: boolean;
   paused_reason: string | null;
   created_by: string;
@@ -39,7 +43,7 @@ export interface PostedRow {
 }
 
 export function rowToSubscription(r: SubscriptionRow): Subscription {
-  return {
+  const sub: Subscription = {
     platform: r.platform,
     workspaceId: r.workspace_id,
     channelId: r.channel_id,
@@ -58,6 +62,15 @@ export function rowToSubscription(r: SubscriptionRow): Subscription {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
+  // No ping is no field, as a subscription saved without one reads back.
+  if (r.ping_kind && r.ping_id) sub.ping = { kind: r.ping_kind, id: r.ping_id, name: r.ping_name ?? '' };
+  return sub;
+}
+
+/** The ping columns of a subscription being saved. */
+export function pingColumns(sub: Pick<Subscription, 'ping'>): { pingKind: string | null; pingId: string | null; pingName: string | null } {
+  const p = sub.ping;
+  return p ? { pingKind: p.kind, pingId: p.id, pingName: p.name } : { pingKind: null, pingId: null, pingName: null };
 }
 
 export function rowToPosted(r: PostedRow): PostedEntry {

@@ -271,6 +271,18 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>, o
         expect(await store.getSubscription(CHANNEL)).toBeNull();
       });
 
+      it('keeps a ping (role or user group) and clears it again; none reads back as no field', async () => {
+        const role = makeSubscription(CHANNEL, { ping: { kind: 'role', id: '900000000000000777', name: 'papers' } });
+        expect(await store.saveSubscription(role)).toEqual(role);
+        expect(await store.getSubscription(CHANNEL)).toEqual(role);
+        const group = makeSubscription(OTHER_CHANNEL, { ping: { kind: 'usergroup', id: 'S0123ABC', name: 'ml-team' } });
+        await store.saveSubscription(group);
+        expect((await store.listSubscriptions()).map((s) => s.ping)).toEqual([role.ping, group.ping]);
+        const cleared = await store.saveSubscription({ ...role, ping: null });
+        expect(cleared.ping).toBeUndefined();
+        expect((await store.getSubscription(CHANNEL))?.ping).toBeUndefined();
+      });
+
       it('saving again replaces the settings but keeps who created it and when', async () => {
         await store.saveSubscription(makeSubscription(CHANNEL));
         const replaced = await store.saveSubscription(makeSubscription(CHANNEL, {

@@ -325,6 +325,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX live_messages_by_channel ON live_messages(platform, channel_id);
     `,
   },
+  {
+    version: 8,
+    name: 'opt-in pings: the role or user group a digest header mentions',
+    // All three set or all three null (core/ping.ts); a subscription from before this version pings no one.
+    up: `
+      ALTER TABLE subscriptions ADD COLUMN ping_kind TEXT CHECK (ping_kind IN ('role', 'usergroup'));
+      ALTER TABLE subscriptions ADD COLUMN ping_id TEXT;
+      ALTER TABLE subscriptions ADD COLUMN ping_name TEXT;
+    `,
+  },
 ];
 
 /** The schema version this code writes. */
