@@ -1,12 +1,13 @@
 import type { CommandSpec } from '../src/core/command-spec/spec.js';
 import { text } from '../src/core/reply.js';
 import { describeOrder, describeSettings } from '../src/core/subscription.js';
+import { applyPing } from './ping-option.js';
 import { applySettings, channelOf, hasSettings, scheduleNote, SETTINGS_OPTIONS } from './support.js';
 
 export const settings: CommandSpec = {
   name: 'settings',
   description: "Show or change this channel's digest: time, timezone, days, top N, upvotes, topic",
-  usage: 'settings [--time HH:MM] [--timezone Area/City] [--weekdays mon-fri] [--every day|week] [--top N] [--min-upvotes N] [--topic "query"|none] [--order trending|upvotes] [--paused yes|no]',
+  usage: 'settings [--time HH:MM] [--timezone Area/City] [--weekdays mon-fri] [--every day|week] [--top N] [--min-upvotes N] [--topic "query"|none] [--order trending|upvotes] [--ping @role|none] [--paused yes|no]',
   options: [...SETTINGS_OPTIONS, { name: 'paused', description: 'Pause (yes) or resume (no) the digest', type: 'boolean' }],
   permission: 'manageChannel',
   async handler(ctx, o) {
@@ -19,10 +20,12 @@ export const settings: CommandSpec = {
     }
     const notes: string[] = [];
     const next = await applySettings(ctx, existing, o, notes);
+    const ping = await applyPing(ctx, o);
     const paused = o.paused === undefined ? existing.paused : Boolean(o.paused);
     const saved = await store.saveSubscription({
       ...existing,
       ...next,
+      ping: ping === undefined ? (existing.ping ?? null) : ping,
       paused,
       pausedReason: paused ? (o.paused === undefined ? existing.pausedReason : 'paused with /papers settings') : null,
       updatedAt: clock.now().toISOString(),

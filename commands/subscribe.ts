@@ -1,12 +1,13 @@
 import type { CommandSpec } from '../src/core/command-spec/spec.js';
 import { text } from '../src/core/reply.js';
 import { describeSettings } from '../src/core/subscription.js';
+import { applyPing } from './ping-option.js';
 import { applySettings, channelOf, defaultSettings, hasSettings, newSubscription, scheduleNote, SETTINGS_OPTIONS } from './support.js';
 
 export const subscribe: CommandSpec = {
   name: 'subscribe',
   description: "Post the day's trending papers to this channel every morning",
-  usage: 'subscribe [--time HH:MM] [--timezone Area/City] [--weekdays mon-fri] [--every day|week] [--top N] [--min-upvotes N] [--topic "query"] [--order trending|upvotes]',
+  usage: 'subscribe [--time HH:MM] [--timezone Area/City] [--weekdays mon-fri] [--every day|week] [--top N] [--min-upvotes N] [--topic "query"] [--order trending|upvotes] [--ping @role]',
   options: SETTINGS_OPTIONS,
   permission: 'manageChannel',
   async handler(ctx, o) {
@@ -18,9 +19,11 @@ export const subscribe: CommandSpec = {
     const base = existing ?? defaultSettings(ctx);
     const notes: string[] = [];
     const settings = await applySettings(ctx, base, o, notes);
+    const ping = await applyPing(ctx, o);
     const sub = existing
       ? { ...existing, ...settings, paused: false, pausedReason: null, updatedAt: ctx.services.clock.now().toISOString() }
       : newSubscription(ctx, settings);
+    if (ping !== undefined) sub.ping = ping;
     const saved = await store.saveSubscription(sub);
     await schedules?.upsert(saved);
     const verb = existing ? 'Subscription updated' : 'Subscribed';

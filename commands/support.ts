@@ -25,6 +25,7 @@ export function channelOf(ctx: CommandContext): ChannelRef {
 }
 
 import { clip } from '../src/core/text.js';
+import { PING_OPTIONS } from './ping-option.js';
 
 export { clip, quoted } from '../src/core/text.js';
 
@@ -64,6 +65,7 @@ export const SETTINGS_OPTIONS = [
   { name: 'min_upvotes', description: 'Leave out papers with fewer upvotes', type: 'integer', min: 0, max: 10000, aliases: ['upvotes'] },
   { name: 'topic', description: 'Only papers matching this search (use "none" to clear)', type: 'string', maxLength: MAX_TOPIC_LENGTH },
   ORDER_OPTION,
+  ...PING_OPTIONS,
 ] as const;
 
 export function hasSettings(o: OptionValues): boolean {

@@ -10,6 +10,7 @@ import type { Paper, PaperId } from './paper.js';
 import type { OutboundMessage, Reply } from './reply.js';
 import type { ChannelRef, PlatformName, Subscription } from './subscription.js';
 import type { LinkCardsRequest } from './linked-papers.js';
+import type { PingResolver } from './ping.js';
 
 export type { ChannelRef, PlatformName, Subscription } from './subscription.js';
 export type { PeopleStore } from './people.js';
@@ -250,6 +251,8 @@ export interface InvokerPermissions {
   manageChannel: boolean;
   /** Guild administrator / Slack workspace admin or owner. */
   workspaceAdmin: boolean;
+  /** Discord Manage Roles; Slack: a workspace admin. Needed to set a digest ping (ping.ts). */
+  manageRoles?: boolean;
 }
 
 /** A slash command, already parsed into a subcommand and typed options. */
@@ -261,6 +264,8 @@ export interface CommandInvocation extends ChannelRef {
   command: string;
   options: Record<string, string | number | boolean | undefined>;
   permissions: InvokerPermissions;
+  /** What `--ping` names, from the platform (a resolved Discord role, a Slack user group); absent: pings unsupported. */
+  pings?: PingResolver;
 }
 
 /** A reaction added or removed on a message the bot may have posted. */

@@ -3,6 +3,7 @@
  * committed sample, a real Lunr index (built on this thread), the real digest service
  * and handlers, a recording platform, and a clock the test controls.
  */
+import type { PingResolver } from '../../src/core/ping.js';
 import type { Throttle } from '../../src/core/throttle.js';
 import { commands } from '../../commands/index.js';
 import { createHandlers } from '../../src/core/bot.js';
@@ -36,7 +37,7 @@ export interface Harness {
   store: MemoryStore;
   clock: { now: () => Date; set(iso: string): void };
   /** Runs a text command as typed after /papers. */
-  run(text: string, opts?: { user?: string; permissions?: Partial<InvokerPermissions>; channel?: ChannelRef }): Promise<Reply>;
+  run(text: string, opts?: { user?: string; permissions?: Partial<InvokerPermissions>; channel?: ChannelRef; pings?: PingResolver }): Promise<Reply>;
   react(messageId: string, opts?: Partial<ReactionEvent>): Promise<void>;
 }
 
@@ -112,6 +113,7 @@ export async function makeHarness(nowIso = '2026-08-21T10:00:00Z'): Promise<Harn
         command: spec.name,
         options,
         permissions: { ...ALL, ...opts.permissions },
+        ...(opts.pings ? { pings: opts.pings } : {}),
       };
       return handlers.command(inv);
     },

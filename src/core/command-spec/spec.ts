@@ -7,7 +7,8 @@ import type { CommandInvocation } from '../ports.js';
 import type { Reply } from '../reply.js';
 import type { BotServices } from '../services.js';
 
-export type OptionType = 'string' | 'integer' | 'boolean';
+/** `role`: a Discord role picker (option type 8, the value is the role id); text platforms read it as text. */
+export type OptionType = 'string' | 'integer' | 'boolean' | 'role';
 
 export interface OptionSpec {
   /** Lowercase, [a-z0-9_]{1,32}: valid as a Discord option name and as a `--flag`. */

@@ -25,11 +25,12 @@ import type { ChartRenderer } from '../chart.js';
 import { watchPosted } from './live-counts.js';
 import { loadMomentum } from './momentum-rate.js';
 import { chartFiles } from './week-chart-files.js';
+import { withPing, type DigestPing } from '../ping.js';
 import { planPeriod, type PeriodTarget } from './period-plan.js';
 import { chooseDigestDay, composeDigest, digestedDays, qualifying, type Digest, type DigestMode } from './compose.js';
 
 /** What planning needs of a channel; a Subscription is one. */
-export type DigestTarget = ChannelRef & Pick<DigestSettings, 'timezone' | 'topN' | 'minUpvotes' | 'topic'> & Partial<Pick<DigestSettings, 'every' | 'order'>>;
+export type DigestTarget = ChannelRef & Pick<DigestSettings, 'timezone' | 'topN' | 'minUpvotes' | 'topic'> & Partial<Pick<DigestSettings, 'every' | 'order'>> & { ping?: DigestPing | null };
 
 export interface DigestPlan {
   day: string;
@@ -78,7 +79,13 @@ const TOPIC_SEARCH_LIMIT = 100;
 export class DigestService {
   constructor(private readonly deps: DigestServiceDeps) {}
 
+  /** The channel's digest; its header pings the subscription's role or group, if it has one (ping.ts). */
   async plan(sub: DigestTarget, mode: DigestMode): Promise<DigestPlan | { skip: string }> {
+    const plan = await this.planChannel(sub, mode);
+    return 'skip' in plan ? plan : { ...plan, messages: withPing(plan.messages, sub.ping) };
+  }
+
+  private async planChannel(sub: DigestTarget, mode: DigestMode): Promise<DigestPlan | { skip: string }> {
     if (sub.every === 'week') {
       const topic = sub.topic?.trim() || null;
       const label = topic ? `Trending papers on “${topic.length > 60 ? `${topic.slice(0, 59)}…` : topic}”` : 'Trending papers';

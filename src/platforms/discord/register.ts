@@ -64,6 +64,9 @@ function option(o: OptionSpec): APIApplicationCommandBasicOption {
   switch (o.type) {
     case 'boolean':
       return { ...base, type: ApplicationCommandOptionType.Boolean };
+    case 'role':
+      // A role picker: the interaction carries the role's id and, in data.resolved.roles, the role.
+      return { ...base, type: ApplicationCommandOptionType.Role };
     case 'integer':
       return {
         ...base,
