@@ -43,8 +43,11 @@ export interface DiscordPayload {
   content: string;
   embeds: APIEmbed[];
   components: ButtonRow[];
-  /** Always empty: no title, abstract or query may ping anyone. */
-  allowed_mentions: { parse: [] };
+  /**
+   * Nothing parsed: no title, abstract or query may ping anyone. Only a digest header with
+   * an opted-in ping (settings --ping) names exactly that one role.
+   */
+  allowed_mentions: { parse: []; roles?: string[] };
   /** Only the invoking user sees it (interaction replies only). */
   ephemeral: boolean;
   files: DiscordFile[];
@@ -74,7 +77,7 @@ function payload(p: Partial<DiscordPayload> & { ephemeral: boolean }): DiscordPa
     content: cut(p.content ?? '', LIMITS.content),
     embeds: fitEmbeds(p.embeds ?? []),
     components,
-    allowed_mentions: { parse: [] },
+    allowed_mentions: p.allowed_mentions?.roles?.length ? { parse: [], roles: [...p.allowed_mentions.roles] } : { parse: [] },
     ephemeral: p.ephemeral,
     files: p.files ?? [],
   };
@@ -295,7 +298,10 @@ export function renderOutbound(msg: OutboundMessage): DiscordPayload {
   switch (msg.kind) {
     case 'digestHeader': {
       const noun = msg.count === 1 ? 'paper follows' : 'papers follow';
+      // The opted-in role, and only it: a snowflake, or no ping at all.
+      const role = msg.ping?.kind === 'role' && /^\d{15,21}$/.test(msg.ping.id) ? msg.ping.id : null;
       return payload({
+        ...(role ? { content: `<@&${role}>`, allowed_mentions: { parse: [], roles: [role] } } : {}),
         embeds: [
           {
             title: escapeFit(msg.title, LIMITS.embedTitle),
@@ -351,7 +357,7 @@ export function messageBody(p: DiscordPayload, nonce?: string): RESTPostAPIChann
   const body: RESTPostAPIChannelMessageJSONBody = {
     embeds: p.embeds,
     components: p.components,
-    allowed_mentions: { parse: [] },
+    allowed_mentions: p.allowed_mentions.roles?.length ? { parse: [], roles: [...p.allowed_mentions.roles] } : { parse: [] },
   };
   if (p.content) body.content = p.content;
   if (nonce) {

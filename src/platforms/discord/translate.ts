@@ -8,11 +8,12 @@ import { inboxRef } from '../../core/people.js';
 import type { LinkCardsRequest } from '../../core/linked-papers.js';
 import type { ActionEvent, CommandInvocation, InvokerPermissions, ReactionEvent } from '../../core/ports.js';
 import { withoutKey } from './message-key.js';
+import { rolePings, type RoleLike } from './ping-roles.js';
 
 /** The workspace of an interaction outside a guild: a DM with the bot, a group DM (user installs). */
 export const NO_GUILD = '@me';
 
-const NO_PERMISSIONS: InvokerPermissions = { manageChannel: false, workspaceAdmin: false };
+const NO_PERMISSIONS: InvokerPermissions = { manageChannel: false, workspaceAdmin: false, manageRoles: false };
 
 /** What discord.js gives for an option (CommandInteractionOption). */
 export interface OptionLike {
@@ -21,6 +22,8 @@ export interface OptionLike {
   value?: string | number | boolean | undefined;
   focused?: boolean | undefined;
   options?: readonly OptionLike[] | undefined;
+  /** A role option's role, from data.resolved.roles (ping-roles.ts). */
+  role?: RoleLike | null | undefined;
 }
 
 export interface PermissionsLike {
@@ -41,6 +44,8 @@ export interface InteractionLike {
    * Absent: treated as a guild install (interactions from before user installs).
    */
   authorizingIntegrationOwners?: Partial<Record<ApplicationIntegrationType, string>>;
+  /** The bot's permissions in the channel (app_permissions). */
+  appPermissions?: PermissionsLike | null;
 }
 
 /**
@@ -56,9 +61,13 @@ export function botInGuild(i: Pick<InteractionLike, 'guildId' | 'authorizingInte
 
 /** Manage Channels and Administrator, as resolved by Discord for this channel (null outside a guild). */
 export function permissionsOf(perms: PermissionsLike | null): InvokerPermissions {
-  if (!perms) return { manageChannel: false, workspaceAdmin: false };
+  if (!perms) return { ...NO_PERMISSIONS };
   // PermissionsBitField#has counts Administrator as every permission, as Discord does.
-  return { manageChannel: perms.has(PermissionFlagsBits.ManageChannels), workspaceAdmin: perms.has(PermissionFlagsBits.Administrator) };
+  return {
+    manageChannel: perms.has(PermissionFlagsBits.ManageChannels),
+    workspaceAdmin: perms.has(PermissionFlagsBits.Administrator),
+    manageRoles: perms.has(PermissionFlagsBits.ManageRoles),
+  };
 }
 
 /** The subcommand and its options (a subcommand group's name counts as the command). */
@@ -97,6 +106,7 @@ export function toInvocation(i: InteractionLike & { commandName: string }, data:
     // Another root command (never registered by us) is shown as an unknown command.
     command: i.commandName === root ? (command ?? 'help') : i.commandName,
     options: values,
+    pings: rolePings(options, i.appPermissions ?? null),
   };
 }
 

@@ -22,6 +22,7 @@ import {
   apiDmChannel,
   apiMember,
   apiMessage,
+  apiRole,
   apiUser,
   nextId,
   type InteractionRecord,
@@ -29,13 +30,15 @@ import {
   type RecordedRequest,
   type StandinChannel,
   type StandinGuild,
+  type StandinRole,
   type StandinUser,
   type StoredAttachment,
   type StoredMessage,
 } from './model.js';
 import { validateChoices, validateCommand, validateMessage } from './validate.js';
 
-export type { InteractionRecord, RecordedRequest, StandinGuild, StandinUser, StoredMessage } from './model.js';
+export type { InteractionRecord, RecordedRequest, StandinGuild, StandinRole, StandinUser, StoredMessage } from './model.js';
+export { pingsOf } from './model.js';
 export { INTENTS, shardOf } from './gateway.js';
 
 /** Permission bits as Discord sends them in interactions (decimal strings). */
@@ -48,6 +51,8 @@ const P = {
   EmbedLinks: 1n << 14n,
   AttachFiles: 1n << 15n,
   ReadMessageHistory: 1n << 16n,
+  MentionEveryone: 1n << 17n,
+  ManageRoles: 1n << 28n,
   UseApplicationCommands: 1n << 31n,
 };
 const MEMBER = P.ViewChannel | P.SendMessages | P.AddReactions | P.ReadMessageHistory | P.UseApplicationCommands;
@@ -57,8 +62,12 @@ export const PERMISSIONS = {
   /** A member with Manage Channels in the channel. */
   manager: (MEMBER | P.ManageChannels).toString(),
   admin: (MEMBER | P.Administrator).toString(),
+  /** A member with Manage Roles (who may set a digest ping). */
+  roleManager: (MEMBER | P.ManageChannels | P.ManageRoles).toString(),
   /** What the bot is granted in channels (app_permissions). */
   bot: (P.ViewChannel | P.SendMessages | P.EmbedLinks | P.AttachFiles | P.AddReactions | P.ReadMessageHistory).toString(),
+  /** The bot with Mention Everyone: it may mention any role, mentionable or not. */
+  botMentionEveryone: (P.ViewChannel | P.SendMessages | P.EmbedLinks | P.AttachFiles | P.AddReactions | P.ReadMessageHistory | P.MentionEveryone).toString(),
 } as const;
 
 export const DEFAULT_GUILD = '900000000000000001';
@@ -330,6 +339,10 @@ export class DiscordStandin {
     focused?: string;
     /** Where the user typed it (default: a channel of a guild the bot is in). See `Where`. */
     where?: Where;
+    /** Role options (type 8): the role picked, sent as its id with the role in data.resolved.roles. */
+    roles?: Record<string, StandinRole>;
+    /** The bot's permissions in the channel (app_permissions; default PERMISSIONS.bot). */
+    appPermissions?: string;
   }): InteractionRecord {
     const opts = Object.entries(o.options ?? {}).map(([name, value]) => ({
       name,
@@ -337,6 +350,8 @@ export class DiscordStandin {
       value,
       ...(o.focused === name ? { focused: true } : {}),
     }));
+    for (const [name, role] of Object.entries(o.roles ?? {})) opts.push({ name, type: 8, value: role.id });
+    const resolvedRoles = Object.fromEntries(Object.values(o.roles ?? {}).map((r) => [r.id, apiRole(r)]));
     const name = o.name ?? 'papers';
     const channelId = o.channelId ?? DEFAULT_CHANNEL;
     const registered = [...this.commands.global, ...(this.commands.guild.get(this.channel(channelId)?.guildId ?? '') ?? [])].find((c) => c.name === name);
@@ -353,8 +368,9 @@ export class DiscordStandin {
       name,
       type: 1,
       options: o.subcommand === null ? opts : [{ type: 1, name: o.subcommand, options: opts }],
+      ...(o.roles ? { resolved: { roles: resolvedRoles } } : {}),
     };
-    return this.interact(o.focused ? 4 : 2, { data }, o);
+    return this.interact(o.focused ? 4 : 2, { data, ...(o.appPermissions !== undefined ? { app_permissions: o.appPermissions } : {}) }, o);
   }
 
   /** A user typing in an option that has autocomplete. */

@@ -236,3 +236,28 @@ export function apiMessage(m: StoredMessage, appId: string): Json {
     })),
   };
 }
+
+/** A role a test offers in a role option (data.resolved.roles); the rest of APIRole is filled in. */
+export interface StandinRole {
+  id: string;
+  name: string;
+  mentionable: boolean;
+}
+
+export function apiRole(r: StandinRole): Json {
+  return { id: r.id, name: r.name, color: 0, colors: { primary_color: 0, secondary_color: null, tertiary_color: null }, hoist: false, icon: null, unicode_emoji: null, position: 1, permissions: '0', managed: false, mentionable: r.mentionable, flags: 0 };
+}
+
+/**
+ * Whom a message pings, as Discord decides it: the role mentions (`<@&id>`) and @everyone /
+ * @here in its content that its allowed_mentions permits (none sent: Discord parses all).
+ * Embeds never ping.
+ */
+export function pingsOf(m: Pick<StoredMessage, 'content' | 'allowedMentions'>): { roles: string[]; users: string[]; everyone: boolean } {
+  const am = m.allowedMentions as { parse?: string[]; roles?: string[]; users?: string[] } | undefined | null;
+  const parse = am ? (am.parse ?? []) : ['roles', 'users', 'everyone'];
+  const inContent = (re: RegExp) => [...new Set([...m.content.matchAll(re)].map((x) => x[1]!))];
+  const roles = inContent(/<@&(\d+)>/g).filter((id) => parse.includes('roles') || (am?.roles ?? []).includes(id));
+  const users = inContent(/<@!?(\d+)>/g).filter((id) => parse.includes('users') || (am?.users ?? []).includes(id));
+  return { roles, users, everyone: parse.includes('everyone') && /@(everyone|here)\b/.test(m.content) };
+}

@@ -99,6 +99,15 @@ export function validateAllowedMentions(am: unknown, problems: string[]): void {
   for (const p of a.parse ?? []) if (!['roles', 'users', 'everyone'].includes(p)) problems.push(`allowed_mentions.parse: unknown "${p}"`);
   if (a.parse?.includes('users') && a.users?.length) problems.push('allowed_mentions: parse users and users are mutually exclusive');
   if (a.parse?.includes('roles') && a.roles?.length) problems.push('allowed_mentions: parse roles and roles are mutually exclusive');
+  for (const k of ['roles', 'users'] as const) {
+    const ids = a[k];
+    if (ids === undefined) continue;
+    if (!Array.isArray(ids)) problems.push(`allowed_mentions.${k}: must be an array`);
+    else {
+      if (ids.length > 100) problems.push(`allowed_mentions.${k}: at most 100`);
+      for (const id of ids) if (typeof id !== 'string' || !/^\d{15,21}$/.test(id)) problems.push(`allowed_mentions.${k}: ${JSON.stringify(id)} is not a snowflake`);
+    }
+  }
 }
 
 /**
