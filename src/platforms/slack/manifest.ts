@@ -16,6 +16,7 @@ export const BOT_SCOPES: readonly { scope: string; why: string }[] = [
   { scope: 'channels:history', why: 'find a digest message already posted (by its message metadata) before re-posting after a crash' },
   { scope: 'groups:history', why: 'the same, in private channels the bot was invited to' },
   { scope: 'users:read', why: 'tell workspace admins and owners apart (who may subscribe)' },
+  { scope: 'usergroups:read', why: 'find the user group a digest header pings (settings --ping @group), set by an admin' },
   { scope: 'im:write', why: 'open a direct message: personal inbox digests, instant alerts, bookmark exports' },
   { scope: 'im:history', why: 'find an inbox message already posted in a person\'s direct message before re-posting after a crash' },
   { scope: 'files:write', why: 'upload the BibTeX / Markdown export into that direct message, and a weekly digest’s chart under its header' },

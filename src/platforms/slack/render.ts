@@ -373,10 +373,12 @@ export function renderReply(reply: Reply, opts: { surface?: Surface } = {}): Sla
 export function renderOutbound(msg: OutboundMessage): SlackMessage {
   switch (msg.kind) {
     case 'digestHeader': {
-      const blocks: Block[] = [header(msg.title)];
+      // The opted-in user group, and only it: Slack pings a group only through <!subteam^ID>.
+      const group = msg.ping?.kind === 'usergroup' && /^S[A-Z0-9]{1,30}$/.test(msg.ping.id) ? `<!subteam^${msg.ping.id}>` : null;
+      const blocks: Block[] = [...(group ? [section(group)] : []), header(msg.title)];
       if (msg.themesLine) blocks.push(section(fitMrkdwn(msg.themesLine, LIMITS.sectionText)));
       blocks.push(context(`${msg.count} paper${msg.count === 1 ? '' : 's'} below · react with 🔖 to save one to your bookmarks · \`/papers bookmarks\` lists them`));
-      return { text: fallback(`${msg.title}. ${msg.themesLine}`), blocks };
+      return { text: `${group ? `${group} ` : ''}${fallback(`${msg.title}. ${msg.themesLine}`)}`, blocks };
     }
     case 'digestPaper':
       return { text: fallback(`${msg.position}/${msg.of} ${msg.paper.title} — ${msg.paper.tldr}`), blocks: paperBlocks(msg.paper, { number: msg.position, ...(msg.topic ? { topic: msg.topic } : {}) }) };

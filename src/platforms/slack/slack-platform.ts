@@ -34,6 +34,7 @@ import { StoreInstallationStore } from './install-store.js';
 import { AppHome } from './app-home.js';
 import { SubscribePolicyService } from './policy.js';
 import { escapeMrkdwn, LINK_ACTION_PREFIX, METADATA_EVENT_TYPE, postArgs, renderReply, updateArgs } from './render.js';
+import { withUsergroupPings } from './usergroup-pings.js';
 import { actionSurface, actionTeam, parseSlash, toActionEvent, toInvocation, toReactionEvent, type BlockActionsBody, type ReactionEventBody, type SlashCommandBody } from './translate.js';
 import { httpReceiver, socketReceiver } from './slack-receivers.js';
 import { slackSdkLogger, SlackWeb } from './web.js';
@@ -282,7 +283,11 @@ export class SlackPlatform implements ChatPlatform {
       if (!parsed.ok) reply = parsed.reply;
       else {
         const perms = await this.policy.permissions(body.team_id, body.user_id, parsed.spec.permission === 'manageChannel');
-        reply = await this.handlers!.command(toInvocation(body, parsed, perms));
+        const inv = await withUsergroupPings(toInvocation(body, parsed, perms), {
+          list: () => this.web.call(body.team_id, 'usergroups.list', {}),
+          isAdmin: () => this.policy.isAdmin(body.team_id, body.user_id),
+        });
+        reply = await this.handlers!.command(inv);
       }
     } catch (err) {
       log.error({ err }, 'slash command failed');

@@ -34,6 +34,17 @@ export interface StandinUser {
   isBot?: boolean;
 }
 
+/** A user group (usergroups.list): pinged only as `<!subteam^ID>`. */
+export interface StandinUsergroup {
+  id: string;
+  teamId: string;
+  /** What people type after @, e.g. "ml-team". */
+  handle: string;
+  name?: string;
+  /** Disabled groups are listed only with include_disabled. */
+  disabled?: boolean;
+}
+
 /** One answer to impose on the next call of a method (see `fail`). */
 export type StandinFault =
   /** 429 with Retry-After (seconds, default 1); Slack did nothing. */
@@ -157,6 +168,8 @@ export interface SocketModeStandin {
 export interface SlackStandinOptions {
   workspaces?: StandinWorkspace[];
   users?: StandinUser[];
+  /** User groups usergroups.list answers with (per workspace). */
+  usergroups?: StandinUsergroup[];
   /** App-level token accepted by apps.connections.open. */
   appToken?: string;
   /** Client credentials accepted by oauth.v2.access. */
@@ -174,6 +187,8 @@ export interface SlackStandin {
   readonly apiUrl: string;
   readonly workspaces: Map<string, StandinWorkspace>;
   readonly users: Map<string, StandinUser>;
+  /** Mutable: usergroups.list answers from it. */
+  readonly usergroups: StandinUsergroup[];
   readonly messages: StandinMessage[];
   readonly ephemerals: StandinEphemeral[];
   readonly responses: StandinResponse[];
@@ -285,6 +300,7 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
   const state = {
     workspaces,
     users,
+    usergroups: [...(opts.usergroups ?? [])],
     messages: new IndexedMessages(),
     ephemerals: [] as StandinEphemeral[],
     responses: [] as StandinResponse[],
@@ -456,6 +472,14 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
       const id = `V${++seq}`;
       state.views.push({ teamId: ws!.teamId, userId, id, view });
       return { view: { id, ...view } };
+    },
+
+    'usergroups.list': (a, ws) => {
+      const all = a.include_disabled === true || a.include_disabled === 'true';
+      const usergroups = state.usergroups
+        .filter((g) => g.teamId === ws!.teamId && (all || !g.disabled))
+        .map((g) => ({ id: g.id, team_id: g.teamId, is_usergroup: true, name: g.name ?? g.handle, handle: g.handle, date_delete: g.disabled ? 1_700_000_000 : 0 }));
+      return { usergroups };
     },
 
     'users.info': (a, ws) => {
