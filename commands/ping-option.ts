@@ -7,7 +7,7 @@ import type { CommandContext, OptionValues } from '../src/core/command-spec/spec
 import { resolvePingSetting, type DigestPing } from '../src/core/ping.js';
 
 export const PING_OPTIONS = [
-  { name: 'ping', description: 'Role (Slack: @user-group) the digest header pings; none to stop', type: 'role' },
+  { name: 'ping', description: 'Role to ping on the digest header (Slack: @user-group; typed: none to stop)', type: 'role' },
   { name: 'no_ping', description: 'yes: stop pinging a role on the digest header', type: 'boolean' },
 ] as const;
 

@@ -7,6 +7,8 @@ import type { Subscription } from '../../core/subscription.js';
 import { rowToInbox, type InboxRow } from '../people-rows.js';
 import { rowToSubscription, type SubscriptionRow } from '../rows.js';
 
+export { pingColumns } from '../rows.js';
+
 export interface SqliteSubscriptionRow extends Omit<SubscriptionRow, 'weekdays' | 'paused'> {
   weekdays: string;
   paused: number;

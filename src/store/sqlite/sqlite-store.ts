@@ -20,8 +20,7 @@ import { SqlitePeopleStore } from './sqlite-people.js';
 import { SqliteUpvoteHistory } from './sqlite-upvotes.js';
 import { rowToPosted, type PostedRow } from '../rows.js';
 import { paperParams, rowToPaper, type PaperRow } from './sqlite-paper-rows.js';
-import { pingColumns } from '../rows.js';
-import { sqliteRowToSubscription as rowToSubscription, weekdaysText, type SqliteSubscriptionRow } from './sqlite-rows.js';
+import { pingColumns, sqliteRowToSubscription as rowToSubscription, weekdaysText, type SqliteSubscriptionRow } from './sqlite-rows.js';
 import { assertNotFromFuture, LATEST_VERSION, migrate, schemaVersion } from './sqlite-migrations.js';
 
 export interface SqliteStoreOptions {

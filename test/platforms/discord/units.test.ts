@@ -49,7 +49,7 @@ describe('Discord inboxes and user installs → core types', () => {
     expect(userInstalled).toMatchObject({ workspaceId: 'g', permissions: { manageChannel: false, workspaceAdmin: false } });
     const inDm = toInvocation({ ...base, guildId: null, memberPermissions: null, authorizingIntegrationOwners: { 1: 'u1' } }, [], 'papers');
     expect(inDm).toMatchObject({ workspaceId: '@me', permissions: { manageChannel: false, workspaceAdmin: false } });
-    expect(toInvocation({ ...base, guildId: 'g', authorizingIntegrationOwners: { 0: 'g' } }, [], 'papers').permissions).toEqual({ manageChannel: true, workspaceAdmin: true });
+    expect(toInvocation({ ...base, guildId: 'g', authorizingIntegrationOwners: { 0: 'g' } }, [], 'papers').permissions).toEqual({ manageChannel: true, workspaceAdmin: true, manageRoles: true });
   });
 
   it('puts a reaction in a DM on the reactor\'s inbox, read from the raw packet', () => {
@@ -74,10 +74,24 @@ describe('Discord events → core types', () => {
   const base = { id: 'i1', guildId: 'g1', channelId: 'c1', user: { id: 'u1', username: 'ada' } };
 
   it('reads Manage Channels (and Administrator, which implies it) from the resolved permissions', () => {
-    expect(permissionsOf(member)).toEqual({ manageChannel: false, workspaceAdmin: false });
-    expect(permissionsOf(manager)).toEqual({ manageChannel: true, workspaceAdmin: false });
-    expect(permissionsOf(admin)).toEqual({ manageChannel: true, workspaceAdmin: true });
-    expect(permissionsOf(null)).toEqual({ manageChannel: false, workspaceAdmin: false });
+    expect(permissionsOf(member)).toEqual({ manageChannel: false, workspaceAdmin: false, manageRoles: false });
+    expect(permissionsOf(manager)).toEqual({ manageChannel: true, workspaceAdmin: false, manageRoles: false });
+    expect(permissionsOf(admin)).toEqual({ manageChannel: true, workspaceAdmin: true, manageRoles: true });
+    expect(permissionsOf(null)).toEqual({ manageChannel: false, workspaceAdmin: false, manageRoles: false });
+    expect(permissionsOf(new PermissionsBitField([PermissionFlagsBits.ManageRoles]))).toEqual({ manageChannel: false, workspaceAdmin: false, manageRoles: true });
+  });
+
+  it('resolves a role option from the interaction (by id or <@&id>), and Mention Everyone from app_permissions', async () => {
+    const role = { id: '777', name: 'papers', mentionable: false };
+    const data = [{ name: 'settings', type: 1, options: [{ name: 'ping', type: 8, value: '777', role }] }];
+    const plain = toInvocation({ ...base, commandName: 'papers', memberPermissions: member }, data, 'papers');
+    expect(plain.options).toEqual({ ping: '777' });
+    expect(plain.pings!.botCanMentionAll).toBe(false);
+    expect(await plain.pings!.resolve('777')).toEqual({ kind: 'role', id: '777', name: 'papers', mentionable: false });
+    expect(await plain.pings!.resolve('<@&777>')).toMatchObject({ id: '777' });
+    expect(await plain.pings!.resolve('778')).toBeNull(); // only roles this interaction resolved
+    const withEveryone = toInvocation({ ...base, commandName: 'papers', memberPermissions: member, appPermissions: new PermissionsBitField([PermissionFlagsBits.MentionEveryone]) }, data, 'papers');
+    expect(withEveryone.pings!.botCanMentionAll).toBe(true);
   });
 
   it('turns a subcommand and its options into an invocation, passing unknown ones on', () => {
@@ -91,7 +105,8 @@ describe('Discord events → core types', () => {
       userName: 'ada',
       command: 'search',
       options: { query: 'mamba', top: 5, zzz: true },
-      permissions: { manageChannel: false, workspaceAdmin: false },
+      permissions: { manageChannel: false, workspaceAdmin: false, manageRoles: false },
+      pings: expect.objectContaining({ botCanMentionAll: false }),
     });
     // No subcommand: help; another root command: shown as unknown by the core.
     expect(toInvocation({ ...base, commandName: 'papers', memberPermissions: null }, [], 'papers').command).toBe('help');
