@@ -3,7 +3,7 @@ import { addDays } from '../src/core/dates.js';
 import { UserInputError } from '../src/core/errors.js';
 import { cleanTopic, FOLLOW_LOOKBACK_DAYS, MAX_FOLLOWS, sameTopic } from '../src/core/people.js';
 import { text } from '../src/core/reply.js';
-import { personalToday, inboxHint } from './inbox-support.js';
+import { inboxHint, latestFeaturedDay } from './inbox-support.js';
 import { clip } from './support.js';
 
 export const follow: CommandSpec = {
@@ -19,7 +19,7 @@ export const follow: CommandSpec = {
     if (follows.some((f) => sameTopic(f.topic, topic))) return text(`You already follow "${clip(topic, 80)}". See your topics with /papers following.`);
     if (follows.length >= MAX_FOLLOWS) throw new UserInputError(`You follow ${follows.length} topics, the most I keep. Unfollow one first (/papers following lists them).`);
     // The same parser as searches: a topic that cannot be searched is refused now, with the reason.
-    const today = await personalToday(ctx);
+    const today = await latestFeaturedDay(ctx);
     const since = addDays(today, -FOLLOW_LOOKBACK_DAYS);
     const res = await index.search(topic, { limit: 1, filters: { featuredFrom: since, featuredTo: today } });
     if (res.total === 0) {

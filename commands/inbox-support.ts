@@ -11,9 +11,20 @@ export async function personalToday(ctx: CommandContext): Promise<string> {
   return dayInZone(ctx.services.clock.now(), inbox?.timezone ?? ctx.services.defaults.timezone);
 }
 
-/** Per topic, how many papers it matched in the last 7 days (null: the parser refuses it now). */
-export async function weeklyCounts(ctx: CommandContext, follows: readonly Follow[]): Promise<(number | null)[]> {
+/**
+ * The newest featured day up to the person's today: "the last 90 days" and "this week" are
+ * counted back from it, as /papers trending anchors on it, so a bot whose store is behind
+ * (offline, the embedded sample) still measures topics against the papers it has.
+ */
+export async function latestFeaturedDay(ctx: CommandContext): Promise<string> {
   const today = await personalToday(ctx);
+  const [latest] = await ctx.services.store.featuredDays({ onOrBefore: today, limit: 1 });
+  return latest ?? today;
+}
+
+/** Per topic, how many papers it matched in the 7 days to the latest featured day (null: the parser refuses it now). */
+export async function weeklyCounts(ctx: CommandContext, follows: readonly Follow[]): Promise<(number | null)[]> {
+  const today = await latestFeaturedDay(ctx);
   const filters = { featuredFrom: addDays(today, -6), featuredTo: today };
   return Promise.all(
     follows.map(async (f) => {

@@ -189,3 +189,11 @@ describe('an inbox set up in one place', () => {
     expect(await inbox()).toMatchObject({ workspaceId: 'w-first', topN: 3 });
   });
 });
+
+describe('a store that is behind', () => {
+  it('counts "the last 90 days" and "this week" back from the newest featured day it has, not the calendar', async () => {
+    h.clock.set('2026-12-04T10:00:00Z'); // months after the sample's last day (2026-08-21)
+    expect((await say('follow diffusion')).text).toMatch(/^Following "diffusion": \d+ papers? matched/);
+    expect((await say('following')).text).toMatch(/1\. diffusion — [1-9]\d* papers? in the last 7 days/);
+  });
+});
