@@ -2,8 +2,9 @@ import type { CommandContext, CommandSpec, OptionValues } from '../src/core/comm
 import { UserInputError } from '../src/core/errors.js';
 import { DEFAULT_INBOX, validateInboxTop, weeklyDay, type Inbox, type InboxSettings } from '../src/core/people.js';
 import { text } from '../src/core/reply.js';
-import { describeSettings, parseCadence, parseTimeOfDay, parseWeekdays, resolveTimezone, validateMinUpvotes } from '../src/core/subscription.js';
+import { describeSettings, validateMinUpvotes } from '../src/core/subscription.js';
 import { nextDelivery } from './inbox-support.js';
+import { applySchedule } from './support.js';
 
 const SETTING_NAMES = ['time', 'timezone', 'weekdays', 'every', 'top', 'min_upvotes', 'instant'] as const;
 
@@ -60,21 +61,7 @@ export const inbox: CommandSpec = {
 
 /** Applies typed options to `base`, validating each (the same words as a channel's settings). */
 function applyInboxSettings(base: InboxSettings, o: OptionValues, notes: string[]): InboxSettings {
-  const next: InboxSettings = { ...base, weekdays: [...base.weekdays] };
-  if (o.time !== undefined) Object.assign(next, parseTimeOfDay(String(o.time)));
-  if (o.timezone !== undefined) {
-    const tz = resolveTimezone(String(o.timezone));
-    next.timezone = tz.zone;
-    if (tz.note) notes.push(tz.note);
-  }
-  if (o.weekdays !== undefined) next.weekdays = parseWeekdays(String(o.weekdays));
-  if (o.every !== undefined) {
-    const every = parseCadence(String(o.every));
-    // Switching to weekly without naming a day: Monday, the start of most people's week.
-    if (every === 'week' && base.every !== 'week' && o.weekdays === undefined) next.weekdays = [1];
-    if (every === 'day' && base.every === 'week' && o.weekdays === undefined) next.weekdays = [1, 2, 3, 4, 5];
-    next.every = every;
-  }
+  const next = applySchedule(base, o, notes);
   if (next.every === 'week') next.weekdays = weeklyDay(next.weekdays);
   if (o.top !== undefined) next.topN = validateInboxTop(Number(o.top));
   if (o.min_upvotes !== undefined) next.minUpvotes = validateMinUpvotes(Number(o.min_upvotes));

@@ -73,11 +73,12 @@ export function hasSettings(o: OptionValues): boolean {
 }
 
 /**
- * Applies the typed options to `base`, validating each; the topic is checked against the
- * search parser. `notes` says how an input was read (a timezone abbreviation).
+ * The schedule options a channel's digest and a person's inbox share (--time, --timezone,
+ * --weekdays, --every), applied to a copy of `base`; `notes` says how an input was read.
+ * Switching to weekly without naming a day means Monday; back to daily, Mon–Fri.
  */
-export async function applySettings(ctx: CommandContext, base: DigestSettings, o: OptionValues, notes: string[] = []): Promise<DigestSettings> {
-  const next: DigestSettings = { ...base, weekdays: [...base.weekdays] };
+export function applySchedule<T extends Pick<DigestSettings, 'hour' | 'minute' | 'timezone' | 'weekdays' | 'every'>>(base: T, o: OptionValues, notes: string[]): T {
+  const next: T = { ...base, weekdays: [...base.weekdays] };
   if (o.time !== undefined) Object.assign(next, parseTimeOfDay(String(o.time)));
   if (o.timezone !== undefined) {
     const tz = resolveTimezone(String(o.timezone));
@@ -87,11 +88,19 @@ export async function applySettings(ctx: CommandContext, base: DigestSettings, o
   if (o.weekdays !== undefined) next.weekdays = parseWeekdays(String(o.weekdays));
   if (o.every !== undefined) {
     const every = parseCadence(String(o.every));
-    // Weekly without a day named: Monday; back to daily without days named: Mon–Fri.
     if (every === 'week' && base.every !== 'week' && o.weekdays === undefined) next.weekdays = [1];
     if (every === 'day' && base.every === 'week' && o.weekdays === undefined) next.weekdays = [1, 2, 3, 4, 5];
     next.every = every;
   }
+  return next;
+}
+
+/**
+ * Applies the typed options to `base`, validating each; the topic is checked against the
+ * search parser. `notes` says how an input was read (a timezone abbreviation).
+ */
+export async function applySettings(ctx: CommandContext, base: DigestSettings, o: OptionValues, notes: string[] = []): Promise<DigestSettings> {
+  const next: DigestSettings = applySchedule(base, o, notes);
   if (next.every === 'week' && next.weekdays.length !== 1) throw new UserInputError('A weekly digest posts on one day: give one weekday, e.g. --weekdays mon.');
   if (o.top !== undefined) next.topN = validateTopN(Number(o.top));
   if (o.min_upvotes !== undefined) next.minUpvotes = validateMinUpvotes(Number(o.min_upvotes));

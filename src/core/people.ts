@@ -11,7 +11,7 @@
  */
 import { UserInputError } from './errors.js';
 import type { PaperId } from './paper.js';
-import type { ChannelRef, DigestSettings, PlatformName, Weekday } from './subscription.js';
+import { DEFAULT_SETTINGS, type ChannelRef, type DigestSettings, type PlatformName, type Weekday } from './subscription.js';
 import { clip } from './text.js';
 
 export type { Cadence } from './subscription.js';
@@ -79,16 +79,8 @@ export interface ForgetReport {
   pendingAlerts: number;
 }
 
-export const DEFAULT_INBOX: InboxSettings = {
-  hour: 8,
-  minute: 0,
-  timezone: 'UTC',
-  weekdays: [1, 2, 3, 4, 5],
-  every: 'day',
-  topN: 5,
-  minUpvotes: 0,
-  instant: false,
-};
+/** A channel's defaults, an hour earlier (before the working day), and no instant alerts. */
+export const DEFAULT_INBOX: InboxSettings = (({ topic: _topic, order: _order, ...schedule }) => ({ ...schedule, hour: 8, instant: false }))(DEFAULT_SETTINGS);
 
 const DM_PREFIX = 'dm:';
 
