@@ -7,7 +7,7 @@ import { applySettings, channelOf, hasSettings, scheduleNote, SETTINGS_OPTIONS }
 export const settings: CommandSpec = {
   name: 'settings',
   description: "Show or change this channel's digest: time, timezone, days, top N, upvotes, topic",
-  usage: 'settings [--time HH:MM] [--timezone Area/City] [--weekdays mon-fri] [--every day|week] [--top N] [--min-upvotes N] [--topic "query"|none] [--order trending|upvotes] [--ping @role|none] [--paused yes|no]',
+  usage: 'settings [--time HH:MM] [--timezone Area/City] [--weekdays mon-fri] [--every day|week] [--top N] [--min-upvotes N] [--topic "query"|none] [--order trending|upvotes] [--threads on|off] [--ping @role|none] [--paused yes|no]',
   options: [...SETTINGS_OPTIONS, { name: 'paused', description: 'Pause (yes) or resume (no) the digest', type: 'boolean' }],
   permission: 'manageChannel',
   async handler(ctx, o) {
@@ -26,6 +26,7 @@ export const settings: CommandSpec = {
       ...existing,
       ...next,
       ping: ping === undefined ? (existing.ping ?? null) : ping,
+      threads: o.threads === undefined ? existing.threads === true : o.threads === true,
       paused,
       pausedReason: paused ? (o.paused === undefined ? existing.pausedReason : 'paused with /papers settings') : null,
       updatedAt: clock.now().toISOString(),

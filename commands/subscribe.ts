@@ -7,7 +7,7 @@ import { applySettings, channelOf, defaultSettings, hasSettings, newSubscription
 export const subscribe: CommandSpec = {
   name: 'subscribe',
   description: "Post the day's trending papers to this channel every morning",
-  usage: 'subscribe [--time HH:MM] [--timezone Area/City] [--weekdays mon-fri] [--every day|week] [--top N] [--min-upvotes N] [--topic "query"] [--order trending|upvotes] [--ping @role]',
+  usage: 'subscribe [--time HH:MM] [--timezone Area/City] [--weekdays mon-fri] [--every day|week] [--top N] [--min-upvotes N] [--topic "query"] [--order trending|upvotes] [--threads on|off] [--ping @role]',
   options: SETTINGS_OPTIONS,
   permission: 'manageChannel',
   async handler(ctx, o) {
@@ -24,6 +24,7 @@ export const subscribe: CommandSpec = {
       ? { ...existing, ...settings, paused: false, pausedReason: null, updatedAt: ctx.services.clock.now().toISOString() }
       : newSubscription(ctx, settings);
     if (ping !== undefined) sub.ping = ping;
+    if (o.threads !== undefined) sub.threads = o.threads === true;
     const saved = await store.saveSubscription(sub);
     await schedules?.upsert(saved);
     const verb = existing ? 'Subscription updated' : 'Subscribed';

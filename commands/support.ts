@@ -65,6 +65,7 @@ export const SETTINGS_OPTIONS = [
   { name: 'min_upvotes', description: 'Leave out papers with fewer upvotes', type: 'integer', min: 0, max: 10000, aliases: ['upvotes'] },
   { name: 'topic', description: 'Only papers matching this search (use "none" to clear)', type: 'string', maxLength: MAX_TOPIC_LENGTH },
   ORDER_OPTION,
+  { name: 'threads', description: 'on: the header in the channel, its papers in a thread under it (default off)', type: 'boolean' },
   ...PING_OPTIONS,
 ] as const;
 

@@ -92,7 +92,8 @@ export async function processDigestDeliver(job: JobLike, ctx: JobContext): Promi
         await job.updateProgress?.({ sending: key });
       },
       // Hints go to their own queue: they wait for spare capacity, the next digest does not wait for them.
-      onHints: (messageIds) => enqueueHints(ctx.queue, { ...ref, messageIds }, deliveryId),
+      // Papers in a thread (thread mode) are hinted there, by a job of their own.
+      onHints: (messageIds, channelId) => enqueueHints(ctx.queue, { ...ref, ...(channelId ? { channelId } : {}), messageIds }, deliveryId, channelId),
     });
     await finish('delivered');
     return { status: 'delivered', day: p.day, posted: out.posted };

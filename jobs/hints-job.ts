@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { ChannelRef } from '../src/core/subscription.js';
 import type { PlatformName } from '../src/core/ports.js';
-import { channelPayload } from './job-ids.js';
+import { channelPayload, jobKey } from './job-ids.js';
 import type { JobContext, JobLike, JobQueue } from './job-ports.js';
 import { parsePayload } from './parse-payload.js';
 
@@ -19,11 +19,15 @@ export const hintsPayload = channelPayload.extend({
 });
 export type HintsPayload = z.infer<typeof hintsPayload>;
 
-/** The hints of one delivery: the delivery's id says which digest they belong to. */
-export const hintsJobId = (deliverJobId: string): string => `hints${deliverJobId.slice('deliver'.length)}`;
+/**
+ * The hints of one delivery: the delivery's id says which digest they belong to; `place`
+ * names the thread when its papers are in one (thread mode), so each place has its own job.
+ */
+export const hintsJobId = (deliverJobId: string, place?: string): string => `hints${deliverJobId.slice('deliver'.length)}${place ? jobKey('', place) : ''}`;
 
-export async function enqueueHints(queue: JobQueue, payload: HintsPayload, deliverJobId: string): Promise<void> {
-  await queue.add(hintQueue(payload.platform), HINTS_JOB, payload, { jobId: hintsJobId(deliverJobId), attempts: 3, revive: true });
+/** `place`: the channel the messages are in when it is not the subscription's (payload.channelId is then that one). */
+export async function enqueueHints(queue: JobQueue, payload: HintsPayload, deliverJobId: string, place?: string): Promise<void> {
+  await queue.add(hintQueue(payload.platform), HINTS_JOB, payload, { jobId: hintsJobId(deliverJobId, place), attempts: 3, revive: true });
 }
 
 export async function processHints(job: JobLike, ctx: JobContext): Promise<{ status: 'hinted'; count: number }> {

@@ -42,7 +42,7 @@ const weekChart = z.object({
 }) satisfies z.ZodType<WeekChartData>;
 
 export const outboundMessage = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('digestHeader'), date: text(10), title: text(500), themesLine: text(2_000), count: z.number().int().nonnegative(), continuedFrom: z.number().int().positive().optional(), chart: weekChart.optional(), ping: z.object({ kind: z.enum(['role', 'usergroup']), id: z.string().regex(/^[A-Za-z0-9]{1,40}$/) }).optional() }),
+  z.object({ kind: z.literal('digestHeader'), date: text(10), title: text(500), themesLine: text(2_000), count: z.number().int().nonnegative(), continuedFrom: z.number().int().positive().optional(), chart: weekChart.optional(), ping: z.object({ kind: z.enum(['role', 'usergroup']), id: z.string().regex(/^[A-Za-z0-9]{1,40}$/) }).optional(), threads: z.boolean().optional() }),
   z.object({ kind: z.literal('digestPaper'), date: text(10), paper: paperView, position: z.number().int().positive(), of: z.number().int().positive(), topic: text(200).optional() }),
   z.object({ kind: z.literal('alert'), batch: text(40), title: text(500), items: z.array(z.object({ paper: paperView, topic: text(200) })).min(1).max(25) }),
   z.object({ kind: z.literal('notice'), text: text(4_000) }),

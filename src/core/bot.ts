@@ -112,7 +112,8 @@ export function createHandlers(given: BotServices, specs: readonly CommandSpec[]
 
     async reaction(ev: ReactionEvent) {
       if (ev.byBot || !isBookmarkEmoji(ev.emoji)) return;
-      const paperId = ev.paperId ?? (await store.findPostedByMessage(ev.platform, ev.channelId, ev.messageId))?.paperId;
+      const found = ev.paperId ? null : ((await store.findPostedByMessage(ev.platform, ev.channelId, ev.messageId)) ?? (ev.threadParentId ? await store.findPostedByMessage(ev.platform, ev.threadParentId, ev.messageId) : null));
+      const paperId = ev.paperId ?? found?.paperId;
       if (!paperId) return; // a reaction on some other message
       const rlog = log.child({ platform: ev.platform, channel: ev.channelId, message: ev.messageId, paper: paperId });
       try {

@@ -277,6 +277,8 @@ export interface ReactionEvent extends ChannelRef {
   added: boolean;
   /** Set by adapters that know which paper a message shows (message metadata). */
   paperId?: PaperId;
+  /** The channel a thread belongs to, when the reaction is in a thread (thread mode posts papers there; the posted log names the channel). */
+  threadParentId?: string;
   /** Reactions by bots (ours included) are ignored by the core. */
   byBot?: boolean;
 }
@@ -309,10 +311,30 @@ export interface PostOptions {
   idempotencyKey?: string;
   /** Files posted with the message (a weekly digest header's chart PNG); a platform that cannot attach them posts without. */
   files?: { name: string; data: Uint8Array; contentType: string }[];
+  /**
+   * Thread mode (settings --threads on, digest/thread-mode.ts). On a header: it heads a
+   * thread of this name (a Discord forum channel makes it the forum post's first message).
+   * On a paper, with `parentMessageId` (the header's id): the paper goes in that thread,
+   * which the platform creates on first use; where it cannot (no permission, a channel that
+   * takes no threads), the paper goes in the channel itself.
+   */
+  thread?: ThreadPlacement;
+}
+
+export interface ThreadPlacement {
+  /** The thread's name (≤ 100 characters), from the header. */
+  name: string;
+  parentMessageId?: string;
 }
 
 export interface PostedRef {
   messageId: string;
+  /**
+   * Where the message landed when that is not the channel it was posted to: a Discord
+   * thread's channel id (a Slack thread reply stays in its channel). Reactions, edits and
+   * lookups of the message go there.
+   */
+  channelId?: string;
 }
 
 /**
@@ -332,7 +354,7 @@ export interface ChatPlatform {
    * (Slack: the key in message metadata, found in recent history), or null. Called before
    * re-sending after an attempt that may have posted without recording it.
    */
-  findPosted?(channel: ChannelRef, idempotencyKey: string): Promise<PostedRef | null>;
+  findPosted?(channel: ChannelRef, idempotencyKey: string, opts?: Pick<PostOptions, 'thread'>): Promise<PostedRef | null>;
   /**
    * Optional, for inboxes (`dm:<user>` refs): false while posting would first need a
    * request of its own to open the DM; `openInbox` makes it, so a pacing caller can give

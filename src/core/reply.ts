@@ -133,6 +133,8 @@ export type OutboundMessage =
       chart?: WeekChartData;
       /** The one role (Discord) or user group (Slack) this header pings, opted into with settings --ping (ping.ts). */
       ping?: { kind: 'role' | 'usergroup'; id: string };
+      /** settings --threads on: the papers go in a thread under this header (digest/thread-mode.ts). */
+      threads?: boolean;
     }
   | {
       kind: 'digestPaper';

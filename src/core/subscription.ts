@@ -57,6 +57,8 @@ export interface DigestSettings {
 export interface Subscription extends ChannelRef, DigestSettings {
   /** The role or user group the digest header pings (settings --ping); null or absent: none, the default. */
   ping?: DigestPing | null;
+  /** settings --threads on: the header in the channel, the papers in a thread under it; absent: off, the default. */
+  threads?: boolean;
   paused: boolean;
   /** Why it was paused (by a user, or because the channel is gone). */
   pausedReason: string | null;
@@ -249,12 +251,13 @@ export function formatTime(s: Pick<DigestSettings, 'hour' | 'minute'>): string {
 }
 
 /** One line describing a subscription, e.g. "09:00 Europe/Paris, Mon–Fri, top 5". An inbox has no order. */
-export function describeSettings(s: Omit<DigestSettings, 'order'> & { order?: DigestOrder; ping?: DigestPing | null }): string {
+export function describeSettings(s: Omit<DigestSettings, 'order'> & { order?: DigestOrder; ping?: DigestPing | null; threads?: boolean }): string {
   const parts = [`${formatTime(s)} ${s.timezone}`, s.every === 'week' ? `weekly on ${formatWeekdays(s.weekdays)}` : formatWeekdays(s.weekdays), `top ${s.topN}`];
   if (s.minUpvotes > 0) parts.push(`at least ${s.minUpvotes} upvotes`);
   if (s.topic) parts.push(`topic "${s.topic}"`);
   // Like the filters, the order is named only when it is not the default (trending).
   if (s.order === 'upvotes') parts.push('ordered by upvotes');
+  if (s.threads) parts.push('papers in a thread');
   const ping = describePing(s.ping);
   if (ping) parts.push(ping);
   return parts.join(', ');

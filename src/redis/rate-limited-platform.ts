@@ -35,7 +35,7 @@ const UNPACED: PlatformRates = platformRates();
 export class RateLimitedPlatform implements ChatPlatform {
   readonly name: ChatPlatform['name'];
   readonly addBookmarkHint?: (channel: ChannelRef, messageId: string) => Promise<void>;
-  readonly findPosted?: (channel: ChannelRef, key: string) => Promise<PostedRef | null>;
+  readonly findPosted?: (channel: ChannelRef, key: string, opts?: Pick<PostOptions, 'thread'>) => Promise<PostedRef | null>;
   readonly edit?: (channel: ChannelRef, messageId: string, message: OutboundMessage, opts?: PostOptions) => Promise<void>;
 
   constructor(
@@ -50,7 +50,7 @@ export class RateLimitedPlatform implements ChatPlatform {
       this.addBookmarkHint = (channel, messageId) => this.paced(channel, 'hint', () => hint(channel, messageId));
     }
     const find = inner.findPosted?.bind(inner);
-    if (find) this.findPosted = (channel, key) => this.paced(channel, 'lookup', () => find(channel, key));
+    if (find) this.findPosted = (channel, key, opts) => this.paced(channel, 'lookup', () => find(channel, key, opts));
     const edit = inner.edit?.bind(inner);
     // Live counts, like hints, only take capacity nothing else wants; so does a DM opened for one.
     if (edit) this.edit = async (channel, messageId, message, opts) => {

@@ -149,8 +149,9 @@ export class MemoryStore implements Store {
     const prev = this.subscriptions.get(key);
     // Re-subscribing a channel keeps who created it and when, as SqliteStore does.
     const stored = prev ? { ...clone(sub), createdBy: prev.createdBy, createdAt: prev.createdAt } : clone(sub);
-    // No ping is no field, as the SQL stores read it back.
+    // No ping and threads off are no fields, as the SQL stores read them back.
     if (!stored.ping) delete stored.ping;
+    if (!stored.threads) delete stored.threads;
     this.subscriptions.set(key, stored);
     return clone(stored);
   }

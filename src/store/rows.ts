@@ -24,6 +24,8 @@ export interface SubscriptionRow {
   ping_kind: 'role' | 'usergroup' | null;
   ping_id: string | null;
   ping_name: string | null;
+  /** settings --threads (migration 9). */
+  threads: boolean;
   paused: boolean;
   paused_reason: string | null;
   created_by: string;
@@ -64,6 +66,8 @@ export function rowToSubscription(r: SubscriptionRow): Subscription {
   };
   // No ping is no field, as a subscription saved without one reads back.
   if (r.ping_kind && r.ping_id) sub.ping = { kind: r.ping_kind, id: r.ping_id, name: r.ping_name ?? '' };
+  // Likewise threads off is no field.
+  if (r.threads) sub.threads = true;
   return sub;
 }
 

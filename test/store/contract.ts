@@ -283,6 +283,16 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>, o
         expect((await store.getSubscription(CHANNEL))?.ping).toBeUndefined();
       });
 
+      it('keeps thread mode on and turns it off again; off reads back as no field', async () => {
+        const on = makeSubscription(CHANNEL, { threads: true });
+        expect(await store.saveSubscription(on)).toEqual(on);
+        expect((await store.getSubscription(CHANNEL))?.threads).toBe(true);
+        const off = await store.saveSubscription({ ...on, threads: false });
+        expect(off).not.toHaveProperty('threads');
+        expect(await store.getSubscription(CHANNEL)).not.toHaveProperty('threads');
+        expect(await store.saveSubscription(makeSubscription(OTHER_CHANNEL))).not.toHaveProperty('threads');
+      });
+
       it('saving again replaces the settings but keeps who created it and when', async () => {
         await store.saveSubscription(makeSubscription(CHANNEL));
         const replaced = await store.saveSubscription(makeSubscription(CHANNEL, {

@@ -16,7 +16,7 @@
 import { dayInZone } from '../dates.js';
 import { UserInputError } from '../errors.js';
 import type { PaperId } from '../paper.js';
-import type { ChatPlatform, Clock, DigestRunOutcome, Logger, PaperIndex, PostedEntry, Store } from '../ports.js';
+import type { ChatPlatform, Clock, DigestRunOutcome, Logger, PaperIndex, PostedEntry, PostedRef, Store } from '../ports.js';
 import type { OutboundMessage } from '../reply.js';
 import { channelKey, DEFAULT_SETTINGS, type ChannelRef, type DigestSettings } from '../subscription.js';
 import { toPaperView } from '../views.js';
@@ -26,11 +26,12 @@ import { watchPosted } from './live-counts.js';
 import { loadMomentum } from './momentum-rate.js';
 import { chartFiles } from './week-chart-files.js';
 import { withPing, type DigestPing } from '../ping.js';
+import { DigestThread, withThreads } from './thread-mode.js';
 import { planPeriod, type PeriodTarget } from './period-plan.js';
 import { chooseDigestDay, composeDigest, digestedDays, qualifying, type Digest, type DigestMode } from './compose.js';
 
 /** What planning needs of a channel; a Subscription is one. */
-export type DigestTarget = ChannelRef & Pick<DigestSettings, 'timezone' | 'topN' | 'minUpvotes' | 'topic'> & Partial<Pick<DigestSettings, 'every' | 'order'>> & { ping?: DigestPing | null };
+export type DigestTarget = ChannelRef & Pick<DigestSettings, 'timezone' | 'topN' | 'minUpvotes' | 'topic'> & Partial<Pick<DigestSettings, 'every' | 'order'>> & { ping?: DigestPing | null; threads?: boolean };
 
 export interface DigestPlan {
   day: string;
@@ -79,10 +80,13 @@ const TOPIC_SEARCH_LIMIT = 100;
 export class DigestService {
   constructor(private readonly deps: DigestServiceDeps) {}
 
-  /** The channel's digest; its header pings the subscription's role or group, if it has one (ping.ts). */
+  /**
+   * The channel's digest; its header pings the subscription's role or group, if it has one
+   * (ping.ts), and heads a thread of its papers in thread mode (thread-mode.ts).
+   */
   async plan(sub: DigestTarget, mode: DigestMode): Promise<DigestPlan | { skip: string }> {
     const plan = await this.planChannel(sub, mode);
-    return 'skip' in plan ? plan : { ...plan, messages: withPing(plan.messages, sub.ping) };
+    return 'skip' in plan ? plan : { ...plan, messages: withThreads(withPing(plan.messages, sub.ping), sub.threads) };
   }
 
   private async planChannel(sub: DigestTarget, mode: DigestMode): Promise<DigestPlan | { skip: string }> {
@@ -204,8 +208,12 @@ export class DigestService {
        */
       recovered?: boolean;
       onSending?: (idempotencyKey: string) => Promise<void>;
-      /** Where the 🔖 hints go; by default they are added here, after the messages. A worker queues them. */
-      onHints?: (messageIds: string[]) => Promise<void>;
+      /**
+       * Where the 🔖 hints go; by default they are added here, after the messages. A worker
+       * queues them. `channelId` is where the messages are when not the subscription's
+       * channel (a Discord thread): one call per place.
+       */
+      onHints?: (messageIds: string[], channelId?: string) => Promise<void>;
     } = {},
   ): Promise<DigestRunOutcome> {
     const { store, clock } = this.deps;
@@ -224,7 +232,10 @@ export class DigestService {
     let posted = 0;
     let skipped = 0;
     let lookUpNext = opts.recovered === true;
-    const hints: string[] = [];
+    // Thread mode: the papers go under the header (thread-mode.ts).
+    const thread = DigestThread.of(plan.messages, entries);
+    // The 🔖 hints by the channel their messages are in (a thread's, or the subscription's).
+    const hints = new Map<string, string[]>();
     for (const message of plan.messages) {
       const idempotencyKey = digestMessageKey(ref, message);
       const record = recordOf(message);
@@ -234,35 +245,48 @@ export class DigestService {
         skipped++;
         continue;
       }
-      let messageId: string;
+      let sent: PostedRef;
       try {
+        // A paper of a continued header that an earlier attempt sent: its id is asked for once.
+        if (thread?.unresolved && message.kind === 'digestPaper') {
+          const header = plan.messages.find((m) => m.kind === 'digestHeader')!;
+          await thread.resolve(async () => (platform.findPosted ? platform.findPosted(ref, digestMessageKey(ref, header), thread.optionsFor(header)) : null));
+        }
+        const place = thread?.optionsFor(message) ?? {};
         const mayHaveGone = opts.inFlightKey === idempotencyKey || lookUpNext;
         lookUpNext = false;
-        const found = mayHaveGone && platform.findPosted ? await platform.findPosted(ref, idempotencyKey) : null;
+        const found = mayHaveGone && platform.findPosted ? await platform.findPosted(ref, idempotencyKey, place) : null;
         if (found) log.info({ idempotencyKey, messageId: found.messageId }, 'message found already posted; recording it');
         // A weekly header's chart, drawn only when the header is about to go (never for one already posted).
         const files = found ? [] : await chartFiles(this.deps.charts, message, log);
         if (!found) await opts.onSending?.(idempotencyKey);
-        ({ messageId } = found ?? (await platform.post(ref, message, files.length ? { idempotencyKey, files } : { idempotencyKey })));
+        sent = found ?? (await platform.post(ref, message, { idempotencyKey, ...place, ...(files.length ? { files } : {}) }));
       } catch (err) {
         // Stop here: what was posted is recorded, and a retry resumes with this message.
         log.warn({ err, idempotencyKey, posted }, 'digest post failed');
         throw err;
       }
+      const { messageId } = sent;
+      if (message.kind === 'digestHeader') thread?.headerAt(sent);
+      // Where the message is: its hint and live edits go there.
+      const placed: ChannelRef = { ...ref, channelId: sent.channelId ?? ref.channelId };
       if (record) {
         const entry: PostedEntry = { ...ref, date: plan.day, ...record, messageId, postedAt: clock.now().toISOString() };
         await store.recordPosted(entry);
         // Its counts are kept current for 48 hours (live-counts.ts).
-        if (message.kind === 'digestPaper') await watchPosted(this.deps, ref, message, { messageId, idempotencyKey, postedAt: entry.postedAt });
+        if (message.kind === 'digestPaper') await watchPosted(this.deps, placed, message, { messageId, idempotencyKey, postedAt: entry.postedAt });
       }
       if (record?.kind === 'paper') {
         posted++;
-        hints.push(messageId);
+        hints.set(placed.channelId, [...(hints.get(placed.channelId) ?? []), messageId]);
       }
     }
-    if (hints.length && platform.addBookmarkHint) {
-      if (opts.onHints) await opts.onHints(hints);
-      else for (const messageId of hints) await this.addHint(platform, ref, messageId, log);
+    if (hints.size && platform.addBookmarkHint) {
+      for (const [channelId, ids] of hints) {
+        const there = channelId === ref.channelId ? undefined : channelId;
+        if (opts.onHints) await opts.onHints(ids, there);
+        else for (const messageId of ids) await this.addHint(platform, { ...ref, channelId }, messageId, log);
+      }
     }
     log.info({ posted, alreadyPosted: skipped }, 'digest delivered');
     const outcome: DigestRunOutcome = { date: plan.day, posted };

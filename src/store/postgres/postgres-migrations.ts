@@ -285,6 +285,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE subscriptions ADD COLUMN ping_name text;
     `,
   },
+  {
+    version: 9,
+    name: 'thread mode: the papers of a digest in a thread under its header',
+    // Off for every subscription from before this version: it posts as it did.
+    up: `
+      ALTER TABLE subscriptions ADD COLUMN threads boolean NOT NULL DEFAULT false;
+    `,
+  },
 ];
 
 /** The schema version this code writes. */

@@ -224,17 +224,17 @@ export class PostgresStore implements Store {
     const { rows } = await this.query<SubscriptionRow>(`
       INSERT INTO subscriptions (platform, workspace_id, channel_id, hour, minute, timezone, weekdays, top_n,
         min_upvotes, topic, paused, paused_reason, created_by, created_at, updated_at, every, digest_order,
-        ping_kind, ping_id, ping_name)
-      VALUES ($1, $2, $3, $4, $5, $6, $7::smallint[], $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+        ping_kind, ping_id, ping_name, threads)
+      VALUES ($1, $2, $3, $4, $5, $6, $7::smallint[], $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
       ON CONFLICT (platform, workspace_id, channel_id) DO UPDATE SET hour = excluded.hour, every = excluded.every, digest_order = excluded.digest_order,
-        ping_kind = excluded.ping_kind, ping_id = excluded.ping_id, ping_name = excluded.ping_name,
+        ping_kind = excluded.ping_kind, ping_id = excluded.ping_id, ping_name = excluded.ping_name, threads = excluded.threads,
         minute = excluded.minute, timezone = excluded.timezone, weekdays = excluded.weekdays,
         top_n = excluded.top_n, min_upvotes = excluded.min_upvotes, topic = excluded.topic,
         paused = excluded.paused, paused_reason = excluded.paused_reason, updated_at = excluded.updated_at
       RETURNING *`, [
       sub.platform, sub.workspaceId, sub.channelId, sub.hour, sub.minute, sub.timezone, [...sub.weekdays], sub.topN,
       sub.minUpvotes, sub.topic, sub.paused, sub.pausedReason, sub.createdBy, sub.createdAt, sub.updatedAt, sub.every, sub.order,
-      pingColumns(sub).pingKind, pingColumns(sub).pingId, pingColumns(sub).pingName,
+      pingColumns(sub).pingKind, pingColumns(sub).pingId, pingColumns(sub).pingName, sub.threads === true,
     ]);
     return rowToSubscription(rows[0]!);
   }

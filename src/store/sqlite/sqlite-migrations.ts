@@ -335,6 +335,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE subscriptions ADD COLUMN ping_name TEXT;
     `,
   },
+  {
+    version: 9,
+    name: 'thread mode: the papers of a digest in a thread under its header',
+    // Off for every subscription from before this version: it posts as it did.
+    up: `
+      ALTER TABLE subscriptions ADD COLUMN threads INTEGER NOT NULL DEFAULT 0 CHECK (threads IN (0, 1));
+    `,
+  },
 ];
 
 /** The schema version this code writes. */

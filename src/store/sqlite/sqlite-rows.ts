@@ -9,9 +9,10 @@ import { rowToSubscription, type SubscriptionRow } from '../rows.js';
 
 export { pingColumns } from '../rows.js';
 
-export interface SqliteSubscriptionRow extends Omit<SubscriptionRow, 'weekdays' | 'paused'> {
+export interface SqliteSubscriptionRow extends Omit<SubscriptionRow, 'weekdays' | 'paused' | 'threads'> {
   weekdays: string;
   paused: number;
+  threads: number;
 }
 
 export interface SqliteInboxRow extends Omit<InboxRow, 'weekdays' | 'instant' | 'enabled' | 'pause_notice_shown'> {
@@ -25,7 +26,7 @@ export const weekdaysText = (days: readonly number[]): string => days.join(',');
 const weekdaysOf = (text: string): number[] => (text ? text.split(',').map(Number) : []);
 
 export function sqliteRowToSubscription(r: SqliteSubscriptionRow): Subscription {
-  return rowToSubscription({ ...r, weekdays: weekdaysOf(r.weekdays), paused: r.paused === 1 });
+  return rowToSubscription({ ...r, weekdays: weekdaysOf(r.weekdays), paused: r.paused === 1, threads: r.threads === 1 });
 }
 
 export function sqliteRowToInbox(r: SqliteInboxRow): Inbox {

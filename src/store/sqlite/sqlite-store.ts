@@ -222,11 +222,11 @@ export class SqliteStore implements Store {
     // created_by/created_at are left alone on conflict: re-subscribing keeps the original author.
     const row = this.stmt(`
       INSERT INTO subscriptions (platform, workspace_id, channel_id, hour, minute, timezone, weekdays, every, top_n,
-        min_upvotes, topic, paused, paused_reason, created_by, created_at, updated_at, digest_order, ping_kind, ping_id, ping_name)
+        min_upvotes, topic, paused, paused_reason, created_by, created_at, updated_at, digest_order, ping_kind, ping_id, ping_name, threads)
       VALUES (@platform, @workspaceId, @channelId, @hour, @minute, @timezone, @weekdays, @every, @topN,
-        @minUpvotes, @topic, @paused, @pausedReason, @createdBy, @createdAt, @updatedAt, @order, @pingKind, @pingId, @pingName)
+        @minUpvotes, @topic, @paused, @pausedReason, @createdBy, @createdAt, @updatedAt, @order, @pingKind, @pingId, @pingName, @threads)
       ON CONFLICT (platform, workspace_id, channel_id) DO UPDATE SET hour = excluded.hour, every = excluded.every, digest_order = excluded.digest_order,
-        ping_kind = excluded.ping_kind, ping_id = excluded.ping_id, ping_name = excluded.ping_name,
+        ping_kind = excluded.ping_kind, ping_id = excluded.ping_id, ping_name = excluded.ping_name, threads = excluded.threads,
         minute = excluded.minute, timezone = excluded.timezone, weekdays = excluded.weekdays,
         top_n = excluded.top_n, min_upvotes = excluded.min_upvotes, topic = excluded.topic,
         paused = excluded.paused, paused_reason = excluded.paused_reason, updated_at = excluded.updated_at
@@ -240,6 +240,7 @@ export class SqliteStore implements Store {
       weekdays: weekdaysText(sub.weekdays),
       every: sub.every, order: sub.order,
       ...pingColumns(sub),
+      threads: sub.threads ? 1 : 0,
       topN: sub.topN,
       minUpvotes: sub.minUpvotes,
       topic: sub.topic,

@@ -6,7 +6,7 @@
  */
 import { ChannelUnavailableError } from '../../../src/core/errors.js';
 import { inboxUser, isInboxChannel } from '../../../src/core/people.js';
-import type { ChannelRef, ChatPlatform, PlatformName, PostOptions } from '../../../src/core/ports.js';
+import type { ChannelRef, ChatPlatform, PlatformName, PostedRef, PostOptions } from '../../../src/core/ports.js';
 import type { OutboundMessage } from '../../../src/core/reply.js';
 
 export interface PostCall {
@@ -16,6 +16,8 @@ export interface PostCall {
   messageId: string;
   /** Files posted with it (a weekly chart), when there were any. */
   files?: NonNullable<PostOptions['files']>;
+  /** Its thread options (thread mode), when it had any. */
+  thread?: PostOptions['thread'];
 }
 
 export interface EditCall {
@@ -30,6 +32,8 @@ export interface FakePlatformOptions {
   name?: PlatformName;
   /** Message ids are `${idPrefix}${n}`, n counting every post attempt from 1. Default 'm'. */
   idPrefix?: string;
+  /** Threads with channels of their own (as Discord's): a paper posted under a header lands in `thread-<header id>`. */
+  threadChannels?: boolean;
 }
 
 export class FakePlatform implements ChatPlatform {
@@ -55,19 +59,23 @@ export class FakePlatform implements ChatPlatform {
   constructor(opts: FakePlatformOptions = {}) {
     this.name = opts.name ?? 'console';
     this.idPrefix = opts.idPrefix ?? 'm';
+    this.threadChannels = opts.threadChannels === true;
   }
+
+  private readonly threadChannels: boolean;
 
   async start(): Promise<void> {}
   async stop(): Promise<void> {}
 
-  async post(channel: ChannelRef, message: OutboundMessage, opts?: PostOptions): Promise<{ messageId: string }> {
+  async post(channel: ChannelRef, message: OutboundMessage, opts?: PostOptions): Promise<PostedRef> {
     this.n++;
     if (this.failOnPost === this.n) throw new Error('upstream 503');
     const refused = isInboxChannel(channel.channelId) ? this.unreachable.get(inboxUser(channel.channelId)) : undefined;
     if (refused) throw new ChannelUnavailableError(refused, `fake: no direct message reaches ${inboxUser(channel.channelId)}`);
     const messageId = `${this.idPrefix}${this.n}`;
-    this.posts.push({ channel, message, key: opts?.idempotencyKey, messageId, ...(opts?.files?.length ? { files: opts.files } : {}) });
-    return { messageId };
+    this.posts.push({ channel, message, key: opts?.idempotencyKey, messageId, ...(opts?.files?.length ? { files: opts.files } : {}), ...(opts?.thread ? { thread: opts.thread } : {}) });
+    const parent = opts?.thread?.parentMessageId;
+    return this.threadChannels && parent ? { messageId, channelId: `thread-${parent}` } : { messageId };
   }
 
   async edit(channel: ChannelRef, messageId: string, message: OutboundMessage, opts?: PostOptions): Promise<void> {
@@ -76,9 +84,13 @@ export class FakePlatform implements ChatPlatform {
     this.edits.push({ channel, messageId, message, key: opts?.idempotencyKey });
   }
 
-  async addBookmarkHint(_channel: ChannelRef, messageId: string): Promise<void> {
+  /** The channel of each hint, in order (a thread's, in thread mode). */
+  readonly hintChannels: string[] = [];
+
+  async addBookmarkHint(channel: ChannelRef, messageId: string): Promise<void> {
     if (this.hintFails) throw new Error('Missing Permissions');
     this.hints.push(messageId);
+    this.hintChannels.push(channel.channelId);
   }
 
   /** What was posted to a person's inbox (`dm:<user>`, any workspace), in order. */
