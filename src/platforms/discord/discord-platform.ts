@@ -44,6 +44,7 @@ import { noMetrics, type Metrics } from '../../core/metrics.js';
 import type { ChannelRef, ChatPlatform, Logger, PlatformHandlers, PostedRef, PostOptions, TurnGate } from '../../core/ports.js';
 import { errorReply, type OutboundMessage, type Reply } from '../../core/reply.js';
 import { DiscordPoster } from './discord-poster.js';
+import { isBookmarkEmoji } from '../../core/actions.js';
 import { forLog, fromDiscordError } from './errors.js';
 import { InvalidRequestBreaker } from './invalid-requests.js';
 import { answerMessageCommand } from './message-cards.js';
@@ -134,7 +135,11 @@ export class DiscordPlatform implements ChatPlatform {
     }
     // Posts work before (or without) login.
     this.rest.setToken(opts.token);
-    this.poster = new DiscordPoster(this.rest, () => this.botUserId, this.log);
+    // Forum posts take no nonce: a 5xx retried by the library could open a second one, so
+    // they go through a client that never retries (the delivery's own retry looks first).
+    const unretried = new REST({ ...restOptions, retries: 0 });
+    unretried.setToken(opts.token);
+    this.poster = new DiscordPoster(this.rest, () => this.botUserId, this.log, unretried);
     this.rest.on('rateLimited', (info) => {
       this.log.warn({ route: info.route, global: info.global, retryAfterMs: info.retryAfter, scope: info.scope }, 'discord rate limit: waiting');
     });
@@ -248,8 +253,8 @@ export class DiscordPlatform implements ChatPlatform {
     return this.poster.edit(channel, messageId, message, opts);
   }
 
-  findPosted(channel: ChannelRef, idempotencyKey: string): Promise<PostedRef | null> {
-    return this.poster.findPosted(channel, idempotencyKey);
+  findPosted(channel: ChannelRef, idempotencyKey: string, opts?: Pick<PostOptions, 'thread'>): Promise<PostedRef | null> {
+    return this.poster.findPosted(channel, idempotencyKey, opts);
   }
 
   addBookmarkHint(channel: ChannelRef, messageId: string): Promise<void> {
@@ -376,7 +381,22 @@ export class DiscordPlatform implements ChatPlatform {
       added,
       this.botUserId,
     );
-    await this.handlers?.reaction(ev);
+    // A paper posted in a digest's thread (thread mode) is logged under the channel.
+    const parent = !ev.byBot && isBookmarkEmoji(ev.emoji) ? await this.threadParentOf(message.channelId) : undefined;
+    await this.handlers?.reaction(parent ? { ...ev, threadParentId: parent } : ev);
+  }
+
+  /** The channel a thread belongs to (from the gateway's cache, else asked once); undefined for any other channel. */
+  private async threadParentOf(channelId: string): Promise<string | undefined> {
+    const client = this.client;
+    if (!client) return undefined;
+    try {
+      const channel = client.channels.cache.get(channelId) ?? (await client.channels.fetch(channelId));
+      return channel?.isThread() ? (channel.parentId ?? undefined) : undefined;
+    } catch (err) {
+      this.log.warn({ err: forLog(err), channel: channelId }, 'could not tell whether a reaction was in a thread');
+      return undefined;
+    }
   }
 
   /** The core's handlers catch their own errors; this guards against anything that slips past. */

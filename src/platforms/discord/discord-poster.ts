@@ -9,10 +9,12 @@
  * messages however long the retry took.
  */
 import { createHash } from 'node:crypto';
-import { DiscordAPIError, Routes, type APIMessage, type REST } from 'discord.js';
+import { DiscordAPIError, Routes, type APIMessage, type REST, type RESTPostAPIChannelMessageJSONBody } from 'discord.js';
+import { isInboxChannel } from '../../core/people.js';
 import type { ChannelRef, Logger, PostedRef, PostOptions } from '../../core/ports.js';
 import type { OutboundMessage } from '../../core/reply.js';
-import { withFiles } from './attach-files.js';
+import { withFiles, type RawUpload } from './attach-files.js';
+import { DigestThreads } from './digest-threads.js';
 import { DmChannels } from './dm-channels.js';
 import { forLog, fromDiscordError } from './errors.js';
 import { LIMITS } from './limits.js';
@@ -38,6 +40,8 @@ function refusedForFiles(err: unknown): boolean {
 export class DiscordPoster {
   /** People's inboxes: `dm:<user>` refs → the bot's DM channels. */
   readonly dms: DmChannels;
+  /** Thread mode's threads and forum posts. */
+  readonly threads: DigestThreads;
   private selfIdCache: string | undefined;
 
   constructor(
@@ -45,8 +49,11 @@ export class DiscordPoster {
     /** The bot's user id when a gateway session knows it. */
     private readonly sessionUserId: () => string | null,
     private readonly log?: Logger,
+    /** A client without the library's own retries, for requests a retry could double (forum posts). */
+    unretried: REST = rest,
   ) {
     this.dms = new DmChannels(rest);
+    this.threads = new DigestThreads(rest, log, unretried);
   }
 
   /**
@@ -62,30 +69,47 @@ export class DiscordPoster {
     return this.dms.isOpen(channel.channelId);
   }
 
-  /** A `dm:<user>` ref (a person's inbox) posts in the bot's DM channel with that user (dm-channels.ts). */
+  /**
+   * A `dm:<user>` ref (a person's inbox) posts in the bot's DM channel with that user
+   * (dm-channels.ts). In thread mode (`opts.thread`) a paper goes in its header's thread and
+   * a header in a forum channel opens a forum post (digest-threads.ts); the answer then
+   * names the thread the message is in.
+   */
   async post(channel: ChannelRef, message: OutboundMessage, opts: PostOptions = {}): Promise<PostedRef> {
     // With files (a weekly chart) the same body goes as multipart, the image shown in the header's embed.
     const plain = messageBody(renderOutbound(message), opts.idempotencyKey ? nonceFor(opts.idempotencyKey) : undefined);
-    const { body, files } = withFiles(plain, opts.files);
+    const thread = isInboxChannel(channel.channelId) ? undefined : opts.thread;
     return this.dms.on(channel.channelId, async (id) => {
       try {
-        if (files.length) {
-          try {
-            return { messageId: ((await this.rest.post(Routes.channelMessages(id), { body, files })) as APIMessage).id };
-          } catch (err) {
-            // Refused for its files (no Attach Files: 403 50013; too large: 413; a form Discord
-            // would not take: 400): nothing was created, so it goes again without them, under
-            // the same nonce. A channel or DM that is gone answers the same either way: thrown.
-            if (!refusedForFiles(err)) throw err;
-            this.log?.warn({ err: forLog(err), channel: id }, 'discord refused a digest message with its files; posting it without them');
-          }
+        if (thread && message.kind === 'digestHeader' && (await this.threads.isForum(id))) {
+          return await this.withoutFilesIfRefused(opts.files, id, (b, f) => this.threads.forumPost(id, thread.name, b, f), plain);
         }
-        const sent = (await this.rest.post(Routes.channelMessages(id), { body: plain })) as APIMessage;
-        return { messageId: sent.id };
+        const target = thread?.parentMessageId ? await this.threads.placeFor(id, { ...thread, parentMessageId: thread.parentMessageId }) : id;
+        const sent = await this.withoutFilesIfRefused(opts.files, id, async (b, f) => ({ messageId: ((await this.rest.post(Routes.channelMessages(target), f.length ? { body: b, files: f } : { body: b })) as APIMessage).id }), plain);
+        return target === id ? sent : { ...sent, channelId: target };
       } catch (err) {
         throw fromDiscordError(err, `post to channel ${id}`);
       }
     });
+  }
+
+  /**
+   * Sends `plain` with the files; refused for its files (no Attach Files: 403 50013; too
+   * large: 413; a form Discord would not take: 400), nothing was created, so it goes again
+   * without them, under the same nonce. A channel or DM that is gone answers the same
+   * either way: thrown.
+   */
+  private async withoutFilesIfRefused(files: PostOptions['files'], id: string, send: (body: RESTPostAPIChannelMessageJSONBody, files: RawUpload[]) => Promise<PostedRef>, plain: RESTPostAPIChannelMessageJSONBody): Promise<PostedRef> {
+    const attached = withFiles(plain, files);
+    if (attached.files.length) {
+      try {
+        return await send(attached.body, attached.files);
+      } catch (err) {
+        if (!refusedForFiles(err)) throw err;
+        this.log?.warn({ err: forLog(err), channel: id }, 'discord refused a digest message with its files; posting it without them');
+      }
+    }
+    return send(plain, []);
   }
 
   /**
@@ -107,27 +131,42 @@ export class DiscordPoster {
 
   /**
    * Our message carrying this key among the channel's last 200, or null. Only the bot's
-   * own messages count: a member could paste a link with the same fragment.
+   * own messages count: a member could paste a link with the same fragment. In thread
+   * mode a paper is looked for in its header's thread first, then in the channel (where it
+   * went if no thread could be started); a header in a forum among our forum posts.
    */
-  async findPosted(channel: ChannelRef, idempotencyKey: string): Promise<PostedRef | null> {
+  async findPosted(channel: ChannelRef, idempotencyKey: string, opts: Pick<PostOptions, 'thread'> = {}): Promise<PostedRef | null> {
     const tag = nonceFor(idempotencyKey);
+    const thread = isInboxChannel(channel.channelId) ? undefined : opts.thread;
     return this.dms.on(channel.channelId, async (id) => {
       try {
         const self = await this.selfId();
-        let before: string | undefined;
-        for (let page = 0; page < FIND_PAGES; page++) {
-          const query = new URLSearchParams({ limit: '100', ...(before ? { before } : {}) });
-          const batch = (await this.rest.get(Routes.channelMessages(id), { query })) as APIMessage[];
-          const hit = batch.find((m) => m.author?.id === self && carriesKey(m, tag));
-          if (hit) return { messageId: hit.id };
-          if (batch.length < 100) return null;
-          before = batch[batch.length - 1]!.id;
+        if (thread && !thread.parentMessageId && (await this.threads.isForum(id))) return await this.threads.findForumPost(channel.workspaceId, id, self, tag);
+        const threadId = thread?.parentMessageId;
+        if (threadId && (await this.threads.exists(threadId))) {
+          const inThread = await this.findIn(threadId, self, tag);
+          if (inThread) return { ...inThread, channelId: threadId };
+          // A forum has no messages of its own to look in.
+          if (await this.threads.isForum(id)) return null;
         }
-        return null;
+        return await this.findIn(id, self, tag);
       } catch (err) {
         throw fromDiscordError(err, `look for message ${tag} in channel ${id}`);
       }
     });
+  }
+
+  private async findIn(id: string, self: string, tag: string): Promise<PostedRef | null> {
+    let before: string | undefined;
+    for (let page = 0; page < FIND_PAGES; page++) {
+      const query = new URLSearchParams({ limit: '100', ...(before ? { before } : {}) });
+      const batch = (await this.rest.get(Routes.channelMessages(id), { query })) as APIMessage[];
+      const hit = batch.find((m) => m.author?.id === self && carriesKey(m, tag));
+      if (hit) return { messageId: hit.id };
+      if (batch.length < 100) return null;
+      before = batch[batch.length - 1]!.id;
+    }
+    return null;
   }
 
   /** The bot's user id: from the session, else asked once (a REST-only poster). */

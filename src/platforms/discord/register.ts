@@ -47,7 +47,10 @@ export const BOT_PERMISSIONS =
   PermissionFlagsBits.EmbedLinks |
   PermissionFlagsBits.AttachFiles |
   PermissionFlagsBits.AddReactions |
-  PermissionFlagsBits.ReadMessageHistory;
+  PermissionFlagsBits.ReadMessageHistory |
+  // Thread mode (settings --threads on): a thread on the digest header, the papers in it.
+  PermissionFlagsBits.CreatePublicThreads |
+  PermissionFlagsBits.SendMessagesInThreads;
 
 export function inviteUrl(appId: string): string {
   const q = new URLSearchParams({ client_id: appId, permissions: BOT_PERMISSIONS.toString(), scope: 'bot applications.commands' });

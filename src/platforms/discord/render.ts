@@ -297,7 +297,7 @@ export function renderReply(reply: Reply): DiscordPayload {
 export function renderOutbound(msg: OutboundMessage): DiscordPayload {
   switch (msg.kind) {
     case 'digestHeader': {
-      const noun = msg.count === 1 ? 'paper follows' : 'papers follow';
+      const noun = msg.threads ? (msg.count === 1 ? 'paper in the thread below' : 'papers in the thread below') : msg.count === 1 ? 'paper follows' : 'papers follow';
       // The opted-in role, and only it: a snowflake, or no ping at all.
       const role = msg.ping?.kind === 'role' && /^\d{15,21}$/.test(msg.ping.id) ? msg.ping.id : null;
       return payload({

@@ -77,8 +77,8 @@ describe('/papers application command', () => {
   });
 
   it('invites the bot with exactly the permissions it needs and both scopes', () => {
-    expect(BOT_PERMISSIONS).toBe(117_824n);
-    expect(inviteUrl('123456789012345678')).toBe('https://discord.com/oauth2/authorize?client_id=123456789012345678&permissions=117824&scope=bot+applications.commands');
+    expect(BOT_PERMISSIONS).toBe(309_237_763_136n);
+    expect(inviteUrl('123456789012345678')).toBe('https://discord.com/oauth2/authorize?client_id=123456789012345678&permissions=309237763136&scope=bot+applications.commands');
   });
 });
 
@@ -123,7 +123,7 @@ describe('registration through REST (stand-in)', () => {
       const { out, sink } = io();
       await discordCli(['register'], config(), sink);
       expect(out[0]).toBe(`Registered /papers with ${commands.length} subcommands globally (application ${discord.appId}). Message commands: "Paper cards", "Paper cards (public)".`);
-      expect(out[1]).toContain('permissions=117824&scope=bot+applications.commands');
+      expect(out[1]).toContain('permissions=309237763136&scope=bot+applications.commands');
     });
 
     it('registers in a guild with --guild, and prints JSON with --json', async () => {

@@ -41,6 +41,7 @@ const EVENT_INTENT: Record<string, number> = {
   GUILD_CREATE: INTENTS.Guilds,
   GUILD_DELETE: INTENTS.Guilds,
   CHANNEL_CREATE: INTENTS.Guilds,
+  THREAD_CREATE: INTENTS.Guilds,
   MESSAGE_CREATE: INTENTS.GuildMessages,
   MESSAGE_REACTION_ADD: INTENTS.GuildMessageReactions,
   MESSAGE_REACTION_REMOVE: INTENTS.GuildMessageReactions,

@@ -24,6 +24,7 @@ import {
   apiMessage,
   apiRole,
   apiUser,
+  isThreadType,
   nextId,
   type InteractionRecord,
   type Json,
@@ -185,6 +186,8 @@ export class DiscordStandin {
   readonly unreachableUsers = new Set<string>();
   /** Channels where the bot lacks Attach Files: a message with files is refused 403 50013, as Discord does. */
   readonly noAttachFiles = new Set<string>();
+  /** Channels where the bot lacks Create Public Threads: starting a thread there answers 403 50013. */
+  readonly noCreateThreads = new Set<string>();
   /** User ids Discord does not know: opening a DM with one answers 404 10013. */
   readonly unknownUsers = new Set<string>();
   private readonly tokens = new Map<string, InteractionRecord>();
@@ -618,6 +621,9 @@ export class DiscordStandin {
       ['POST', /^\/users\/(?:@|%40)me\/channels$/, () => this.openDm(body.json)],
       ['GET', /^\/channels\/(\d+)$/, (m) => this.withChannel(m[1]!, (c) => new HttpAnswer(200, c.guildId ? apiChannel(c, c.guildId) : apiDmChannel(c.id, this.dmOf(c.id)!.userId)))],
       ['POST', /^\/channels\/(\d+)\/messages$/, (m) => this.createChannelMessage(m[1]!, body)],
+      ['POST', /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/, (m) => this.startThread(m[1]!, m[2]!, body.json)],
+      ['POST', /^\/channels\/(\d+)\/threads$/, (m) => this.startForumPost(m[1]!, body)],
+      ['GET', /^\/guilds\/(\d+)\/threads\/active$/, (m) => this.activeThreads(m[1]!)],
       ['GET', /^\/channels\/(\d+)\/messages$/, (m) => this.listChannelMessages(m[1]!, url)],
       ['GET', /^\/channels\/(\d+)\/messages\/(\d+)$/, (m) => this.withMessage(m[1]!, m[2]!, (msg) => new HttpAnswer(200, apiMessage(msg, this.appId)))],
       ['PATCH', /^\/channels\/(\d+)\/messages\/(\d+)$/, (m) => this.withMessage(m[1]!, m[2]!, (msg) => this.editMessage(msg, body))],
@@ -712,6 +718,8 @@ export class DiscordStandin {
     return this.withChannel(channelId, (c) => {
       const dm = this.dmById.get(channelId);
       if (dm && this.unreachableUsers.has(dm.userId)) return err(403, 50007, 'Cannot send messages to this user');
+      // A forum (or media) channel holds posts, not messages.
+      if (c.type === 15 || c.type === 16) return err(400, 50008, 'Cannot send messages in a non-text channel');
       const problems = validateMessage(body.json, { context: 'channel', fileCount: body.files.length, fileNames: body.files.map((f) => f.filename) });
       if (problems.length) return invalidForm(problems);
       if (body.files.length && this.noAttachFiles.has(channelId)) return err(403, 50013, 'Missing Permissions');
@@ -732,10 +740,68 @@ export class DiscordStandin {
     });
   }
 
-  private store(channelId: string, guildId: string | null, body: ParsedBody, o: { interactionId: string | null; flags?: number }): StoredMessage {
+  // ─── Threads and forum posts ────────────────────────────────────────────────────────
+
+  /** Threads of a channel (a text channel's threads on messages, a forum's posts), oldest first. */
+  threads(parentId: string): StandinChannel[] {
+    return this.guilds.flatMap((g) => g.channels.filter((c) => isThreadType(c.type) && c.parentId === parentId));
+  }
+
+  private addThread(guildId: string, thread: StandinChannel): void {
+    this.guilds.find((g) => g.id === guildId)!.channels.push(thread);
+    // As Discord: the thread's creator (the bot, a member of it) is told at once.
+    this.dispatch('THREAD_CREATE', { ...apiChannel(thread, guildId), newly_created: true });
+  }
+
+  /**
+   * POST /channels/:id/messages/:message/threads: a public thread on the message, whose id
+   * is the message's. One per message (160004 after that); none in a thread or a forum
+   * (50024), none without Create Public Threads (`noCreateThreads`, 50013).
+   */
+  private startThread(channelId: string, messageId: string, json: Json): HttpAnswer {
+    return this.withChannel(channelId, (c) => {
+      if (!c.guildId || isThreadType(c.type) || c.type === 15 || c.type === 16) return err(400, 50024, 'Cannot execute action on this channel type');
+      if (this.noCreateThreads.has(channelId)) return err(403, 50013, 'Missing Permissions');
+      const m = this.messagesById.get(messageId);
+      if (!m || m.channelId !== channelId || m.deleted) return err(404, 10008, 'Unknown Message');
+      if (this.channel(messageId)) return err(400, 160004, 'A thread has already been created for this message');
+      const name = typeof json?.name === 'string' ? json.name : '';
+      if (!name || name.length > 100) return invalidForm(['name: must be 1 to 100 characters']);
+      const thread: StandinChannel = { id: messageId, name, type: 11, parentId: channelId, ownerId: this.bot.id };
+      this.addThread(c.guildId, thread);
+      return new HttpAnswer(201, apiChannel(thread, c.guildId));
+    });
+  }
+
+  /** POST /channels/:forum/threads: a forum post whose first message (same id as the post) is `message`. */
+  private startForumPost(channelId: string, body: ParsedBody): HttpAnswer {
+    return this.withChannel(channelId, (c) => {
+      if (!c.guildId || (c.type !== 15 && c.type !== 16)) return invalidForm(['message: only forum and media channels take a forum post (stand-in)']);
+      const { name, message } = body.json ?? {};
+      if (typeof name !== 'string' || !name || name.length > 100) return invalidForm(['name: must be 1 to 100 characters']);
+      if (!message || typeof message !== 'object') return invalidForm(['message: required in a forum channel']);
+      if ('nonce' in message) return invalidForm(['message.nonce: not a forum thread message field']);
+      const problems = validateMessage(message, { context: 'channel', fileCount: body.files.length, fileNames: body.files.map((f) => f.filename) });
+      if (problems.length) return invalidForm(problems);
+      const id = nextId();
+      const thread: StandinChannel = { id, name, type: 11, parentId: channelId, ownerId: this.bot.id };
+      this.addThread(c.guildId, thread);
+      const first = this.store(id, c.guildId, { json: message, files: body.files }, { interactionId: null, id });
+      return new HttpAnswer(201, { ...apiChannel(thread, c.guildId), message: apiMessage(first, this.appId) });
+    });
+  }
+
+  /** GET /guilds/:id/threads/active: every thread of the guild (none archives in the stand-in). */
+  private activeThreads(guildId: string): HttpAnswer {
+    const g = this.guilds.find((x) => x.id === guildId);
+    if (!g) return err(404, 10004, 'Unknown Guild');
+    return new HttpAnswer(200, { threads: g.channels.filter((c) => isThreadType(c.type)).map((c) => apiChannel(c, g.id)), members: [] });
+  }
+
+  private store(channelId: string, guildId: string | null, body: ParsedBody, o: { interactionId: string | null; flags?: number; id?: string }): StoredMessage {
     const j = body.json ?? {};
     const m: StoredMessage = {
-      id: nextId(),
+      id: o.id ?? nextId(),
       channelId,
       guildId,
       author: this.bot,

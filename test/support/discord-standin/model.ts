@@ -16,9 +16,16 @@ export interface StandinUser {
 export interface StandinChannel {
   id: string;
   name: string;
-  /** 0 = GUILD_TEXT. */
+  /** 0 = GUILD_TEXT, 11 = PUBLIC_THREAD, 15 = GUILD_FORUM. */
   type: number;
+  /** A thread's channel (a text or forum channel). */
+  parentId?: string;
+  /** Who started a thread. */
+  ownerId?: string;
 }
+
+/** Thread channel types (public, private, announcement thread). */
+export const isThreadType = (type: number): boolean => type === 10 || type === 11 || type === 12;
 
 export interface StandinGuild {
   id: string;
@@ -138,7 +145,10 @@ export function apiChannel(c: StandinChannel, guildId: string): Json {
     name: c.name,
     position: 0,
     permission_overwrites: [],
-    parent_id: null,
+    parent_id: c.parentId ?? null,
+    ...(isThreadType(c.type)
+      ? { owner_id: c.ownerId, message_count: 0, member_count: 1, thread_metadata: { archived: false, auto_archive_duration: 4320, archive_timestamp: '2026-01-01T00:00:00.000Z', locked: false } }
+      : {}),
     topic: null,
     nsfw: false,
     last_message_id: null,
@@ -189,8 +199,8 @@ export function apiGuild(g: StandinGuild, bot: StandinUser): Json {
     member_count: 2,
     voice_states: [],
     members: [apiMember(bot)],
-    channels: g.channels.map((c) => apiChannel(c, g.id)),
-    threads: [],
+    channels: g.channels.filter((c) => !isThreadType(c.type)).map((c) => apiChannel(c, g.id)),
+    threads: g.channels.filter((c) => isThreadType(c.type)).map((c) => apiChannel(c, g.id)),
     presences: [],
     stage_instances: [],
     guild_scheduled_events: [],
