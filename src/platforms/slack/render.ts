@@ -377,7 +377,7 @@ export function renderOutbound(msg: OutboundMessage): SlackMessage {
       const group = msg.ping?.kind === 'usergroup' && /^S[A-Z0-9]{1,30}$/.test(msg.ping.id) ? `<!subteam^${msg.ping.id}>` : null;
       const blocks: Block[] = [...(group ? [section(group)] : []), header(msg.title)];
       if (msg.themesLine) blocks.push(section(fitMrkdwn(msg.themesLine, LIMITS.sectionText)));
-      blocks.push(context(`${msg.count} paper${msg.count === 1 ? '' : 's'} below · react with 🔖 to save one to your bookmarks · \`/papers bookmarks\` lists them`));
+      blocks.push(context(`${msg.count} paper${msg.count === 1 ? '' : 's'} ${msg.threads ? 'in the thread' : 'below'} · react with 🔖 to save one to your bookmarks · \`/papers bookmarks\` lists them`));
       return { text: `${group ? `${group} ` : ''}${fallback(`${msg.title}. ${msg.themesLine}`)}`, blocks };
     }
     case 'digestPaper':

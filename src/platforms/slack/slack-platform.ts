@@ -33,7 +33,8 @@ import { slackErrorCode } from './errors.js';
 import { StoreInstallationStore } from './install-store.js';
 import { AppHome } from './app-home.js';
 import { SubscribePolicyService } from './policy.js';
-import { escapeMrkdwn, LINK_ACTION_PREFIX, METADATA_EVENT_TYPE, postArgs, renderReply, updateArgs } from './render.js';
+import { escapeMrkdwn, LINK_ACTION_PREFIX, postArgs, renderReply, updateArgs } from './render.js';
+import { findKeyed } from './find-posted.js';
 import { withUsergroupPings } from './usergroup-pings.js';
 import { actionSurface, actionTeam, parseSlash, toActionEvent, toInvocation, toReactionEvent, type BlockActionsBody, type ReactionEventBody, type SlashCommandBody } from './translate.js';
 import { httpReceiver, socketReceiver } from './slack-receivers.js';
@@ -378,7 +379,9 @@ export class SlackPlatform implements ChatPlatform {
   }
 
   async post(channel: ChannelRef, message: OutboundMessage, opts?: PostOptions): Promise<PostedRef> {
-    const send = (id: string) => this.web.call<{ ts?: string; channel?: string }>(channel.workspaceId, 'chat.postMessage', { ...postArgs(id, message, opts?.idempotencyKey) });
+    // Thread mode: a paper is a reply in its header's thread (an inbox has none).
+    const threadTs = isInboxChannel(channel.channelId) ? undefined : opts?.thread?.parentMessageId;
+    const send = (id: string) => this.web.call<{ ts?: string; channel?: string }>(channel.workspaceId, 'chat.postMessage', { ...postArgs(id, message, opts?.idempotencyKey), ...(threadTs ? { thread_ts: threadTs } : {}) });
     const res = isInboxChannel(channel.channelId) ? await this.dms.post(channel, send) : await this.inChannel(channel, send);
     if (typeof res.ts !== 'string') throw new UpstreamError('Slack did not return the message it posted.', { retryable: false, detail: 'chat.postMessage: no ts' });
     // The chart of a weekly digest, right under its header (post-files.ts says why after it).
@@ -401,19 +404,15 @@ export class SlackPlatform implements ChatPlatform {
   }
 
   /**
-   * A message of ours in the channel's recent history (the last 200) whose metadata
-   * carries this idempotency key, or null.
+   * A message of ours in the channel's recent history (the last 200), or in the digest's
+   * thread (thread mode), whose metadata carries this idempotency key, or null.
    */
-  async findPosted(channel: ChannelRef, idempotencyKey: string): Promise<PostedRef | null> {
-    const res = await this.inChannel(channel, (id) =>
-      this.web.call<{ messages?: { ts?: string; metadata?: { event_type?: string; event_payload?: { key?: unknown } } }[] }>(channel.workspaceId, 'conversations.history', {
-        channel: id,
-        limit: this.opts.tuning?.historyLimit ?? 200,
-        include_all_metadata: true,
-      }),
-    );
-    const hit = (res.messages ?? []).find((m) => m.metadata?.event_type === METADATA_EVENT_TYPE && m.metadata.event_payload?.key === idempotencyKey && typeof m.ts === 'string');
-    return hit ? { messageId: hit.ts! } : null;
+  async findPosted(channel: ChannelRef, idempotencyKey: string, opts?: Pick<PostOptions, 'thread'>): Promise<PostedRef | null> {
+    const threadTs = isInboxChannel(channel.channelId) ? undefined : opts?.thread?.parentMessageId;
+    return findKeyed((method, args) => this.inChannel(channel, (id) => this.web.call(channel.workspaceId, method, { channel: id, ...args })), idempotencyKey, {
+      limit: this.opts.tuning?.historyLimit ?? 200,
+      ...(threadTs ? { threadTs } : {}),
+    });
   }
 
   /**

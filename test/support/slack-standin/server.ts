@@ -266,9 +266,9 @@ export const DEFAULT_APP_TOKEN = 'xapp-test';
 /** Form fields the Web API client sends as JSON strings. */
 const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata', 'view', 'files', 'unfurls']);
 /** Methods whose `channel` (or `channel_id`) names a conversation the channel errors apply to. */
-const CHANNEL_METHODS = new Set(['chat.postMessage', 'chat.postEphemeral', 'chat.update', 'reactions.add', 'conversations.history', 'conversations.join', 'files.completeUploadExternal']);
+const CHANNEL_METHODS = new Set(['chat.postMessage', 'chat.postEphemeral', 'chat.update', 'reactions.add', 'conversations.history', 'conversations.replies', 'conversations.join', 'files.completeUploadExternal']);
 /** Methods that need the bot in the channel when membership is enforced. */
-const MEMBER_METHODS = new Set(['chat.postMessage', 'chat.update', 'reactions.add', 'conversations.history', 'files.completeUploadExternal']);
+const MEMBER_METHODS = new Set(['chat.postMessage', 'chat.update', 'reactions.add', 'conversations.history', 'conversations.replies', 'files.completeUploadExternal']);
 
 class SlackApiError extends Error {
   constructor(
@@ -366,6 +366,9 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
       const channel = str(a.channel);
       if (!channel) throw new SlackApiError('channel_not_found');
       checkMessage(a);
+      // A reply names a top-level message of the same conversation.
+      const parent = optStr(a.thread_ts);
+      if (parent !== undefined && !tsMessage(channel, parent)) throw new SlackApiError('thread_not_found');
       const msg: StandinMessage = {
         teamId: ws!.teamId,
         channel,
@@ -413,7 +416,8 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
       const channel = str(a.channel);
       const limit = Math.min(999, Math.max(1, Number(a.limit ?? 100) || 100));
       const offset = Number(a.cursor ? Buffer.from(str(a.cursor), 'base64').toString() : 0) || 0;
-      const all = inChannel(channel).slice().reverse();
+      // As Slack: the top level only; replies in threads are read with conversations.replies.
+      const all = inChannel(channel).filter((m) => !m.threadTs || m.threadTs === m.ts).slice().reverse();
       const page = all.slice(offset, offset + limit);
       const more = offset + limit < all.length;
       const withMeta = a.include_all_metadata === true || a.include_all_metadata === 'true';
@@ -422,6 +426,17 @@ export async function startSlackStandin(opts: SlackStandinOptions = {}): Promise
         has_more: more,
         response_metadata: { next_cursor: more ? Buffer.from(String(offset + limit)).toString('base64') : '' },
       };
+    },
+
+    // The thread under `ts`: its parent first, then the replies, oldest first.
+    'conversations.replies': (a) => {
+      const channel = str(a.channel);
+      const parent = tsMessage(channel, str(a.ts));
+      if (!parent) throw new SlackApiError('thread_not_found');
+      const limit = Math.min(1000, Math.max(1, Number(a.limit ?? 1000) || 1000));
+      const replies = inChannel(channel).filter((m) => m.threadTs === parent.ts && m.ts !== parent.ts);
+      const withMeta = a.include_all_metadata === true || a.include_all_metadata === 'true';
+      return { messages: [parent, ...replies].slice(0, limit).map((m) => historyShape(m, withMeta)), has_more: replies.length + 1 > limit };
     },
 
     'chat.unfurl': (a, ws) => {
