@@ -31,6 +31,9 @@ EXPOSE 8080
 # Alive = the HTTP server answers /healthz (readiness, with Redis and the platforms, is /readyz).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.HTTP_PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# glibc: allocations of 1 MiB and more go straight to mmap and back to the system when
+# freed, so a rebuild's buffers do not stay resident in malloc arenas (docs/deploy.md).
+ENV MALLOC_MMAP_THRESHOLD_=1048576
 # --single-threaded-gc: a search-index rebuild's garbage is collected on its own low-priority
 # thread, not on V8's shared helper threads at normal priority, where it slowed searches
 # (docs/deploy.md, "Node flags"). package.json's start script runs the bot the same way.

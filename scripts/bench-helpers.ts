@@ -35,10 +35,20 @@ export async function withDelay<T>(fn: () => Promise<T>): Promise<{ value: T; p9
   }
 }
 
+/**
+ * What the bot's environment sets for the process (npm start, the Dockerfile's ENV;
+ * test/architecture/node-flags.test.ts keeps the three equal): glibc hands allocations of
+ * 1 MiB and more straight to mmap (a fixed threshold: glibc's own rises with the first big free), so a rebuild's big buffers go back to the system when
+ * freed instead of staying in an arena (docs/deploy.md, "Node flags").
+ */
+export const BOT_ENV: Readonly<Record<string, string>> = { MALLOC_MMAP_THRESHOLD_: '1048576' };
+
+/** Runs a bench child under the bot's environment (through env(1), which adds BOT_ENV to what this process has). */
 export function runChild(args: string[], nodeArgs: string[] = []): Promise<{ code: number; stdout: string; ms: number }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, BENCH, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const vars = Object.entries(BOT_ENV).map(([k, v]) => `${k}=${v}`);
+    const child = spawn('env', [...vars, process.execPath, ...nodeArgs, BENCH, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
     child.on('error', reject);
