@@ -16,7 +16,9 @@
  * paper's message (48 hours), as an archived thread refuses edits.
  */
 import { ChannelType, DiscordAPIError, Routes, type APIChannel, type APIMessage, type APIThreadChannel, type REST, type RESTPostAPIChannelMessageJSONBody } from 'discord.js';
+import { threadName } from '../../core/digest/thread-mode.js';
 import type { Logger, PostedRef, ThreadPlacement } from '../../core/ports.js';
+import type { OutboundMessage } from '../../core/reply.js';
 import type { RawUpload } from './attach-files.js';
 import { forLog } from './errors.js';
 import { carriesKey } from './message-key.js';
@@ -32,6 +34,7 @@ const THREAD_EXISTS = 160004;
 const NO_THREAD_CODES: ReadonlySet<number> = new Set([50001, 50013, 50024, 10008]);
 
 const codeOf = (err: unknown): number | null => (err instanceof DiscordAPIError ? Number(err.code) : null);
+export const isDiscordCode = (err: unknown, code: number): boolean => codeOf(err) === code;
 
 export class DigestThreads {
   /** Channel id → whether it is a forum or media channel, asked once per channel and process. */
@@ -40,6 +43,8 @@ export class DigestThreads {
   private readonly open = new Set<string>();
   /** Headers whose thread could not be started: their other papers go in the channel without asking again. */
   private readonly refused = new Set<string>();
+  /** The forum post this process opened last in each forum (the current digest's). */
+  private readonly lastPost = new Map<string, string>();
 
   constructor(
     private readonly rest: REST,
@@ -47,6 +52,11 @@ export class DigestThreads {
     /** Without the library's retries: a forum post takes no nonce, so a retried 5xx could open two. */
     private readonly unretried: REST = rest,
   ) {}
+
+  /** True when this process already knows the channel is a forum (no request). */
+  knownForum(channelId: string): boolean {
+    return this.forums.get(channelId) === true;
+  }
 
   /** Whether the channel takes only posts (forum 15, media 16). */
   async isForum(channelId: string): Promise<boolean> {
@@ -67,6 +77,7 @@ export class DigestThreads {
     const request = { body: { name, auto_archive_duration: THREAD_ARCHIVE_MINUTES, message }, ...(files.length ? { files } : {}) };
     const post = (await this.unretried.post(Routes.threads(channelId), request)) as APIThreadChannel & { message?: APIMessage };
     this.open.add(post.id);
+    this.lastPost.set(channelId, post.id);
     return { messageId: post.message?.id ?? post.id, channelId: post.id };
   }
 
@@ -95,6 +106,33 @@ export class DigestThreads {
     return parent;
   }
 
+  /**
+   * Where a digest message goes in a forum without thread mode (Discord answered 50008 to a
+   * plain post): a header opens a post of its own, a paper goes in the newest post of ours
+   * (one digest per channel runs at a time, so that is its header's). Null for any other
+   * channel or message.
+   */
+  async forumPlacement(guildId: string, channelId: string, message: OutboundMessage, selfId: Promise<string>): Promise<ThreadPlacement | null> {
+    if (!(await this.isForum(channelId))) return null;
+    if (message.kind === 'digestHeader') return { name: threadName(message) };
+    if (message.kind !== 'digestPaper') return null;
+    const post = await this.latestForumPost(guildId, channelId, await selfId);
+    return post ? { name: '', parentMessageId: post } : null;
+  }
+
+  /** The newest forum post of ours in `forumId`: the one this process opened, else from the guild's active threads. */
+  async latestForumPost(guildId: string, forumId: string, selfId: string): Promise<string | null> {
+    return this.lastPost.get(forumId) ?? (await this.ourForumPosts(guildId, forumId, selfId))[0]?.id ?? null;
+  }
+
+  private async ourForumPosts(guildId: string, forumId: string, selfId: string): Promise<APIThreadChannel[]> {
+    const { threads } = (await this.rest.get(Routes.guildActiveThreads(guildId))) as { threads: APIThreadChannel[] };
+    return threads
+      .filter((t) => t.parent_id === forumId && t.owner_id === selfId)
+      .sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1))
+      .slice(0, FORUM_POSTS_READ);
+  }
+
   /** Whether a thread with this id exists; a thread never started answers 10003 Unknown Channel. */
   async exists(threadId: string): Promise<boolean> {
     if (this.open.has(threadId)) return true;
@@ -113,12 +151,7 @@ export class DigestThreads {
    * Discord's list of the guild's active threads, then the newest few of ours there.
    */
   async findForumPost(guildId: string, forumId: string, selfId: string, tag: string): Promise<PostedRef | null> {
-    const { threads } = (await this.rest.get(Routes.guildActiveThreads(guildId))) as { threads: APIThreadChannel[] };
-    const ours = threads
-      .filter((t) => t.parent_id === forumId && t.owner_id === selfId)
-      .sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1))
-      .slice(0, FORUM_POSTS_READ);
-    for (const t of ours) {
+    for (const t of await this.ourForumPosts(guildId, forumId, selfId)) {
       try {
         const first = (await this.rest.get(Routes.channelMessage(t.id, t.id))) as APIMessage;
         if (carriesKey(first, tag)) return { messageId: first.id, channelId: t.id };

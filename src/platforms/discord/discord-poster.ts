@@ -11,10 +11,10 @@
 import { createHash } from 'node:crypto';
 import { DiscordAPIError, Routes, type APIMessage, type REST, type RESTPostAPIChannelMessageJSONBody } from 'discord.js';
 import { isInboxChannel } from '../../core/people.js';
-import type { ChannelRef, Logger, PostedRef, PostOptions } from '../../core/ports.js';
+import type { ChannelRef, Logger, PostedRef, PostOptions, ThreadPlacement } from '../../core/ports.js';
 import type { OutboundMessage } from '../../core/reply.js';
 import { withFiles, type RawUpload } from './attach-files.js';
-import { DigestThreads } from './digest-threads.js';
+import { DigestThreads, isDiscordCode } from './digest-threads.js';
 import { DmChannels } from './dm-channels.js';
 import { forLog, fromDiscordError } from './errors.js';
 import { LIMITS } from './limits.js';
@@ -78,19 +78,38 @@ export class DiscordPoster {
   async post(channel: ChannelRef, message: OutboundMessage, opts: PostOptions = {}): Promise<PostedRef> {
     // With files (a weekly chart) the same body goes as multipart, the image shown in the header's embed.
     const plain = messageBody(renderOutbound(message), opts.idempotencyKey ? nonceFor(opts.idempotencyKey) : undefined);
-    const thread = isInboxChannel(channel.channelId) ? undefined : opts.thread;
+    const asked = isInboxChannel(channel.channelId) ? undefined : opts.thread;
     return this.dms.on(channel.channelId, async (id) => {
       try {
-        if (thread && message.kind === 'digestHeader' && (await this.threads.isForum(id))) {
-          return await this.withoutFilesIfRefused(opts.files, id, (b, f) => this.threads.forumPost(id, thread.name, b, f), plain);
+        // A forum takes posts only (Discord answers 50008): there a digest is one forum post,
+        // thread mode or not. A channel known to be one is not tried plain again (a 4xx counts
+        // towards Discord's invalid-request limit).
+        const inForum = () => this.threads.forumPlacement(channel.workspaceId, id, message, this.selfId());
+        if (!asked && this.threads.knownForum(id)) {
+          const forum = await inForum();
+          if (forum) return await this.placed(id, message, plain, opts.files, forum);
         }
-        const target = thread?.parentMessageId ? await this.threads.placeFor(id, { ...thread, parentMessageId: thread.parentMessageId }) : id;
-        const sent = await this.withoutFilesIfRefused(opts.files, id, async (b, f) => ({ messageId: ((await this.rest.post(Routes.channelMessages(target), f.length ? { body: b, files: f } : { body: b })) as APIMessage).id }), plain);
-        return target === id ? sent : { ...sent, channelId: target };
+        try {
+          return await this.placed(id, message, plain, opts.files, asked);
+        } catch (err) {
+          const forum = !asked && isDiscordCode(err, 50008) ? await inForum() : null;
+          if (!forum) throw err;
+          return await this.placed(id, message, plain, opts.files, forum);
+        }
       } catch (err) {
         throw fromDiscordError(err, `post to channel ${id}`);
       }
     });
+  }
+
+  /** Posts in the channel, or where thread mode puts the message (digest-threads.ts). */
+  private async placed(id: string, message: OutboundMessage, plain: RESTPostAPIChannelMessageJSONBody, files: PostOptions['files'], thread: ThreadPlacement | undefined): Promise<PostedRef> {
+    if (thread && message.kind === 'digestHeader' && (await this.threads.isForum(id))) {
+      return this.withoutFilesIfRefused(files, id, (b, f) => this.threads.forumPost(id, thread.name, b, f), plain);
+    }
+    const target = thread?.parentMessageId ? await this.threads.placeFor(id, { ...thread, parentMessageId: thread.parentMessageId }) : id;
+    const sent = await this.withoutFilesIfRefused(files, id, async (b, f) => ({ messageId: ((await this.rest.post(Routes.channelMessages(target), f.length ? { body: b, files: f } : { body: b })) as APIMessage).id }), plain);
+    return target === id ? sent : { ...sent, channelId: target };
   }
 
   /**
@@ -141,13 +160,20 @@ export class DiscordPoster {
     return this.dms.on(channel.channelId, async (id) => {
       try {
         const self = await this.selfId();
-        if (thread && !thread.parentMessageId && (await this.threads.isForum(id))) return await this.threads.findForumPost(channel.workspaceId, id, self, tag);
+        // A forum has no messages of its own: a header is a post's first message, a paper is in a post.
+        if (!isInboxChannel(channel.channelId) && (await this.threads.isForum(id))) {
+          if (!thread?.parentMessageId) {
+            const post = await this.threads.findForumPost(channel.workspaceId, id, self, tag);
+            if (post || thread) return post;
+          }
+          const postId = thread?.parentMessageId ?? (await this.threads.latestForumPost(channel.workspaceId, id, self));
+          const hit = postId ? await this.findIn(postId, self, tag) : null;
+          return hit && postId ? { ...hit, channelId: postId } : null;
+        }
         const threadId = thread?.parentMessageId;
         if (threadId && (await this.threads.exists(threadId))) {
           const inThread = await this.findIn(threadId, self, tag);
           if (inThread) return { ...inThread, channelId: threadId };
-          // A forum has no messages of its own to look in.
-          if (await this.threads.isForum(id)) return null;
         }
         return await this.findIn(id, self, tag);
       } catch (err) {

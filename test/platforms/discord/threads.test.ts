@@ -19,10 +19,10 @@ import { PERMISSIONS, type StoredMessage } from '../../support/discord-standin/i
 import { startDiscordBot, type DiscordBot } from './harness.js';
 
 const G = '900000000000000001';
-const C = { text: '900000000000000301', forum: '900000000000000302', locked: '900000000000000303', retry: '900000000000000304', forumRetry: '900000000000000305', plain: '900000000000000306' };
+const C = { text: '900000000000000301', forum: '900000000000000302', locked: '900000000000000303', retry: '900000000000000304', forumRetry: '900000000000000305', plain: '900000000000000306', forumPlain: '900000000000000307' };
 const READER = { id: '200000000000000055', username: 'grace' };
 const ref = (channelId: string): ChannelRef => ({ platform: 'discord', workspaceId: G, channelId });
-const FORUMS = new Set([C.forum, C.forumRetry]);
+const FORUMS = new Set([C.forum, C.forumRetry, C.forumPlain]);
 const standin = {
   // No nonce memory: a retried post is only kept single by findPosted.
   nonceWindowMs: 0,
@@ -126,6 +126,19 @@ describe('Discord thread mode', () => {
     expect(first!.embeds[0].title).toBe(posts[0]!.name);
     expect(papers).toHaveLength(5);
     expect(bot.discord.rejected()).toEqual([]);
+  });
+
+  it('a forum without thread mode still gets one forum post per digest (a forum takes no plain messages)', async () => {
+    expect((await run(C.forumPlain, 'subscribe')).content).not.toMatch(/thread/);
+    expect((await run(C.forumPlain, 'digest', { action: 'now' })).content).toMatch(/^✅ Posted 5 papers/);
+    const posts = bot.discord.threads(C.forumPlain);
+    expect(posts).toHaveLength(1);
+    const [first, ...papers] = bot.discord.messages(posts[0]!.id);
+    expect(first!.embeds[0].title).toBe(posts[0]!.name);
+    expect(papers).toHaveLength(5);
+    for (const m of papers) expect([...(m.reactions.get('🔖') ?? [])]).toEqual([bot.discord.appId]);
+    // One plain attempt is refused (50008); the channel is then known to be a forum.
+    expect(bot.discord.rejected().filter((r) => r.path === `/channels/${C.forumPlain}/messages`).map((r) => r.status)).toEqual([400]);
   });
 
   it('without Create Public Threads the papers go in the channel, and the digest succeeds', async () => {
