@@ -86,6 +86,8 @@ export class DiscordPlatform implements ChatPlatform {
   readonly name = 'discord' as const;
   private readonly client: Client | null;
   private readonly rest: REST;
+  /** REST without the library's retries, for forum posts (no nonce: a retried 5xx could open two). */
+  private readonly unretried: REST;
   private readonly log: Logger;
   private handlers: PlatformHandlers | undefined;
   private readonly inflight = new Set<Promise<void>>();
@@ -137,9 +139,9 @@ export class DiscordPlatform implements ChatPlatform {
     this.rest.setToken(opts.token);
     // Forum posts take no nonce: a 5xx retried by the library could open a second one, so
     // they go through a client that never retries (the delivery's own retry looks first).
-    const unretried = new REST({ ...restOptions, retries: 0 });
-    unretried.setToken(opts.token);
-    this.poster = new DiscordPoster(this.rest, () => this.botUserId, this.log, unretried);
+    this.unretried = new REST({ ...restOptions, retries: 0 });
+    this.unretried.setToken(opts.token);
+    this.poster = new DiscordPoster(this.rest, () => this.botUserId, this.log, this.unretried);
     this.rest.on('rateLimited', (info) => {
       this.log.warn({ route: info.route, global: info.global, retryAfterMs: info.retryAfter, scope: info.scope }, 'discord rate limit: waiting');
     });
@@ -230,8 +232,10 @@ export class DiscordPlatform implements ChatPlatform {
   async stop(): Promise<void> {
     await within(this.idle(), 5000);
     if (this.client) await this.client.destroy();
-    this.rest.clearHashSweeper();
-    this.rest.clearHandlerSweeper();
+    for (const rest of [this.rest, this.unretried]) {
+      rest.clearHashSweeper();
+      rest.clearHandlerSweeper();
+    }
   }
 
   // ─── Outbound (discord-poster.ts) ──────────────────────────────────────────────────
