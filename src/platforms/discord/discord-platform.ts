@@ -45,6 +45,7 @@ import type { ChannelRef, ChatPlatform, Logger, PlatformHandlers, PostedRef, Pos
 import { errorReply, type OutboundMessage, type Reply } from '../../core/reply.js';
 import { DiscordPoster } from './discord-poster.js';
 import { isBookmarkEmoji } from '../../core/actions.js';
+import { forumOf, threadParentOf } from './thread-channels.js';
 import { forLog, fromDiscordError } from './errors.js';
 import { InvalidRequestBreaker } from './invalid-requests.js';
 import { answerMessageCommand } from './message-cards.js';
@@ -282,7 +283,10 @@ export class DiscordPlatform implements ChatPlatform {
   }
 
   private async onCommand(i: ChatInputCommandInteraction): Promise<void> {
-    const inv = toInvocation(i, i.options.data as readonly OptionLike[], COMMAND_ROOT);
+    const asked = toInvocation(i, i.options.data as readonly OptionLike[], COMMAND_ROOT);
+    // In a forum's post, the forum's subscription is meant (thread-channels.ts).
+    const forum = this.client && i.guildId && i.channelId && this.client.guilds.cache.has(i.guildId) ? await forumOf(this.client, i.channelId, this.log) : null;
+    const inv = forum ? { ...asked, channelId: forum } : asked;
     const log = this.log.child({ interaction: i.id, channel: i.channelId, guild: i.guildId, command: inv.command });
     const spec = this.opts.commands.find((s) => s.name === inv.command);
     const work = this.safely(() => this.handlers!.command(inv), log);
@@ -386,21 +390,8 @@ export class DiscordPlatform implements ChatPlatform {
       this.botUserId,
     );
     // A paper posted in a digest's thread (thread mode) is logged under the channel.
-    const parent = !ev.byBot && isBookmarkEmoji(ev.emoji) ? await this.threadParentOf(message.channelId) : undefined;
+    const parent = this.client && !ev.byBot && isBookmarkEmoji(ev.emoji) ? await threadParentOf(this.client, message.channelId, this.log) : undefined;
     await this.handlers?.reaction(parent ? { ...ev, threadParentId: parent } : ev);
-  }
-
-  /** The channel a thread belongs to (from the gateway's cache, else asked once); undefined for any other channel. */
-  private async threadParentOf(channelId: string): Promise<string | undefined> {
-    const client = this.client;
-    if (!client) return undefined;
-    try {
-      const channel = client.channels.cache.get(channelId) ?? (await client.channels.fetch(channelId));
-      return channel?.isThread() ? (channel.parentId ?? undefined) : undefined;
-    } catch (err) {
-      this.log.warn({ err: forLog(err), channel: channelId }, 'could not tell whether a reaction was in a thread');
-      return undefined;
-    }
   }
 
   /** The core's handlers catch their own errors; this guards against anything that slips past. */

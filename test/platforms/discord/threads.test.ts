@@ -15,14 +15,14 @@ import type { ChannelRef } from '../../../src/core/ports.js';
 import { buildCommand } from '../../../src/platforms/discord/register.js';
 import { unlimited } from '../../../src/redis/gcra-rate-limiter.js';
 import { RateLimitedPlatform } from '../../../src/redis/rate-limited-platform.js';
-import { PERMISSIONS, type StoredMessage } from '../../support/discord-standin/index.js';
+import { DEFAULT_USER, PERMISSIONS, type StoredMessage } from '../../support/discord-standin/index.js';
 import { startDiscordBot, type DiscordBot } from './harness.js';
 
 const G = '900000000000000001';
-const C = { text: '900000000000000301', forum: '900000000000000302', locked: '900000000000000303', retry: '900000000000000304', forumRetry: '900000000000000305', plain: '900000000000000306', forumPlain: '900000000000000307' };
+const C = { text: '900000000000000301', forum: '900000000000000302', locked: '900000000000000303', retry: '900000000000000304', forumRetry: '900000000000000305', plain: '900000000000000306', forumPlain: '900000000000000307', forumCmd: '900000000000000308' };
 const READER = { id: '200000000000000055', username: 'grace' };
 const ref = (channelId: string): ChannelRef => ({ platform: 'discord', workspaceId: G, channelId });
-const FORUMS = new Set([C.forum, C.forumRetry, C.forumPlain]);
+const FORUMS = new Set([C.forum, C.forumRetry, C.forumPlain, C.forumCmd]);
 const standin = {
   // No nonce memory: a retried post is only kept single by findPosted.
   nonceWindowMs: 0,
@@ -139,6 +139,19 @@ describe('Discord thread mode', () => {
     for (const m of papers) expect([...(m.reactions.get('🔖') ?? [])]).toEqual([bot.discord.appId]);
     // One plain attempt is refused (50008); the channel is then known to be a forum.
     expect(bot.discord.rejected().filter((r) => r.path === `/channels/${C.forumPlain}/messages`).map((r) => r.status)).toEqual([400]);
+  });
+
+  it('a command run in a forum post speaks for the forum: subscribe there, and each digest is a new post', async () => {
+    const question = bot.discord.userForumPost(C.forumCmd, { name: 'papers bot here?' });
+    expect((await run(question, 'subscribe')).content).toMatch(/^✅ Subscribed/);
+    expect(await bot.store.getSubscription(ref(C.forumCmd))).not.toBeNull();
+    expect(await bot.store.getSubscription(ref(question))).toBeNull();
+    expect((await run(question, 'digest', { action: 'now' })).content).toMatch(/^✅ Posted 5 papers/);
+    const posts = bot.discord.threads(C.forumCmd);
+    expect(posts.map((p) => p.ownerId)).toEqual([DEFAULT_USER.id, bot.discord.appId]);
+    expect(bot.discord.messages(posts[1]!.id)).toHaveLength(6);
+    // The member's post holds only its own message and the command's answers.
+    expect(bot.discord.messages(question).filter((m) => m.interactionId === null)).toHaveLength(1);
   });
 
   it('without Create Public Threads the papers go in the channel, and the digest succeeds', async () => {

@@ -742,6 +742,18 @@ export class DiscordStandin {
 
   // ─── Threads and forum posts ────────────────────────────────────────────────────────
 
+  /** A member opens a post in a forum (as in Discord's client, where commands are run inside posts); returns its id. */
+  userForumPost(forumId: string, o: { name?: string; user?: StandinUser } = {}): string {
+    const c = this.channel(forumId);
+    if (!c || (c.type !== 15 && c.type !== 16)) throw new Error(`stand-in: ${forumId} is not a forum`);
+    const user = o.user ?? DEFAULT_USER;
+    const id = nextId();
+    this.addThread(c.guildId, { id, name: o.name ?? 'a question', type: 11, parentId: forumId, ownerId: user.id });
+    this.store(id, c.guildId, { json: { content: 'first message of the post' }, files: [] }, { interactionId: null, id });
+    this.messagesById.get(id)!.author = user;
+    return id;
+  }
+
   /** Threads of a channel (a text channel's threads on messages, a forum's posts), oldest first. */
   threads(parentId: string): StandinChannel[] {
     return this.guilds.flatMap((g) => g.channels.filter((c) => isThreadType(c.type) && c.parentId === parentId));
