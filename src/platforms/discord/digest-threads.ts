@@ -112,11 +112,11 @@ export class DigestThreads {
    * (one digest per channel runs at a time, so that is its header's). Null for any other
    * channel or message.
    */
-  async forumPlacement(guildId: string, channelId: string, message: OutboundMessage, selfId: Promise<string>): Promise<ThreadPlacement | null> {
+  async forumPlacement(guildId: string, channelId: string, message: OutboundMessage, selfId: () => Promise<string>): Promise<ThreadPlacement | null> {
     if (!(await this.isForum(channelId))) return null;
     if (message.kind === 'digestHeader') return { name: threadName(message) };
     if (message.kind !== 'digestPaper') return null;
-    const post = await this.latestForumPost(guildId, channelId, await selfId);
+    const post = await this.latestForumPost(guildId, channelId, await selfId());
     return post ? { name: '', parentMessageId: post } : null;
   }
 

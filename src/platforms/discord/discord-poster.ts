@@ -84,7 +84,7 @@ export class DiscordPoster {
         // A forum takes posts only (Discord answers 50008): there a digest is one forum post,
         // thread mode or not. A channel known to be one is not tried plain again (a 4xx counts
         // towards Discord's invalid-request limit).
-        const inForum = () => this.threads.forumPlacement(channel.workspaceId, id, message, this.selfId());
+        const inForum = () => this.threads.forumPlacement(channel.workspaceId, id, message, () => this.selfId());
         if (!asked && this.threads.knownForum(id)) {
           const forum = await inForum();
           if (forum) return await this.placed(id, message, plain, opts.files, forum);
