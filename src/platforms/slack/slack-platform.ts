@@ -34,7 +34,7 @@ import { StoreInstallationStore } from './install-store.js';
 import { AppHome } from './app-home.js';
 import { SubscribePolicyService } from './policy.js';
 import { escapeMrkdwn, LINK_ACTION_PREFIX, postArgs, renderReply, updateArgs } from './render.js';
-import { findKeyed } from './find-posted.js';
+import { findKeyed, replyOrPost } from './find-posted.js';
 import { withUsergroupPings } from './usergroup-pings.js';
 import { actionSurface, actionTeam, parseSlash, toActionEvent, toInvocation, toReactionEvent, type BlockActionsBody, type ReactionEventBody, type SlashCommandBody } from './translate.js';
 import { httpReceiver, socketReceiver } from './slack-receivers.js';
@@ -381,8 +381,8 @@ export class SlackPlatform implements ChatPlatform {
   async post(channel: ChannelRef, message: OutboundMessage, opts?: PostOptions): Promise<PostedRef> {
     // Thread mode: a paper is a reply in its header's thread (an inbox has none).
     const threadTs = isInboxChannel(channel.channelId) ? undefined : opts?.thread?.parentMessageId;
-    const send = (id: string) => this.web.call<{ ts?: string; channel?: string }>(channel.workspaceId, 'chat.postMessage', { ...postArgs(id, message, opts?.idempotencyKey), ...(threadTs ? { thread_ts: threadTs } : {}) });
-    const res = isInboxChannel(channel.channelId) ? await this.dms.post(channel, send) : await this.inChannel(channel, send);
+    const send = (id: string, ts = threadTs) => this.web.call<{ ts?: string; channel?: string }>(channel.workspaceId, 'chat.postMessage', { ...postArgs(id, message, opts?.idempotencyKey), ...(ts ? { thread_ts: ts } : {}) });
+    const res = isInboxChannel(channel.channelId) ? await this.dms.post(channel, send) : await this.inChannel(channel, (id) => replyOrPost(id, threadTs, send, this.log));
     if (typeof res.ts !== 'string') throw new UpstreamError('Slack did not return the message it posted.', { retryable: false, detail: 'chat.postMessage: no ts' });
     // The chart of a weekly digest, right under its header (post-files.ts says why after it).
     if (opts?.files?.length) await shareFiles(this.web, channel.workspaceId, res.channel ?? channel.channelId, opts.files, this.log);

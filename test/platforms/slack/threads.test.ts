@@ -80,6 +80,21 @@ describe('Slack thread mode', () => {
     for (const m of replies('C0THREAD', header.ts)) expect(m.edits).toBe(1);
   });
 
+  it('a header that takes no replies: that paper goes in the channel, and the digest succeeds', async () => {
+    await command('subscribe --threads on', 'C0NOREPLY');
+    const sub = (await bot.store.getSubscription(ref('C0NOREPLY')))!;
+    const plan = await bot.services.digests.plan(sub, 'now');
+    if ('skip' in plan) throw new Error(plan.skip);
+    await bot.services.digests.deliver(ref('C0NOREPLY'), { ...plan, messages: plan.messages.slice(0, 1) }, bot.platform);
+    bot.slack.fail('chat.postMessage', { kind: 'error', error: 'cannot_reply_to_message' });
+    const out = await bot.services.digests.deliver(ref('C0NOREPLY'), plan, bot.platform);
+    expect(out.posted).toBe(5);
+    const [header, loose] = inChannel('C0NOREPLY').filter((m) => !m.threadTs);
+    expect(paperOf(header!)).toBeUndefined();
+    expect(paperOf(loose!)).toBe(plan.messages[1]!.kind === 'digestPaper' ? plan.messages[1]!.paper.id : null);
+    expect(replies('C0NOREPLY', header!.ts)).toHaveLength(4);
+  });
+
   it('a retried delivery finds the reply its lost attempt sent, and sends it once', async () => {
     await command('subscribe --threads on', 'C0RETRY');
     const sub = (await bot.store.getSubscription(ref('C0RETRY')))!;
