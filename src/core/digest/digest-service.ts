@@ -249,7 +249,7 @@ export class DigestService {
       try {
         // A paper of a continued header that an earlier attempt sent: its id is asked for once.
         if (thread?.unresolved && message.kind === 'digestPaper') {
-          const header = plan.messages.find((m) => m.kind === 'digestHeader')!;
+          const { header } = thread;
           await thread.resolve(async () => (platform.findPosted ? platform.findPosted(ref, digestMessageKey(ref, header), thread.optionsFor(header)) : null));
         }
         const place = thread?.optionsFor(message) ?? {};
@@ -278,7 +278,9 @@ export class DigestService {
       }
       if (record?.kind === 'paper') {
         posted++;
-        hints.set(placed.channelId, [...(hints.get(placed.channelId) ?? []), messageId]);
+        const here = hints.get(placed.channelId);
+        if (here) here.push(messageId);
+        else hints.set(placed.channelId, [messageId]);
       }
     }
     if (hints.size && platform.addBookmarkHint) {

@@ -39,7 +39,11 @@ export class DigestThread {
   /** The header's message id; null when it cannot be known (the papers then go in the channel). */
   private parent: string | null | undefined;
 
-  constructor(header: Header, dayLog: readonly PostedEntry[]) {
+  constructor(
+    /** The header the papers go under (its key is what `resolve` looks up). */
+    readonly header: Header,
+    dayLog: readonly PostedEntry[],
+  ) {
     this.name = threadName(header);
     // A continued header is not in the log: its id is looked up when a paper needs it.
     this.parent = header.continuedFrom ? undefined : dayLog.find((e) => e.kind === 'header')?.messageId;

@@ -23,7 +23,10 @@ import type { RawUpload } from './attach-files.js';
 import { forLog } from './errors.js';
 import { carriesKey } from './message-key.js';
 
-export const THREAD_ARCHIVE_MINUTES = 4320;
+const THREAD_ARCHIVE_MINUTES = 4320;
+
+/** Forum and media channels take posts only, no plain messages. */
+export const isForumType = (type: ChannelType | number | undefined): boolean => type === ChannelType.GuildForum || type === ChannelType.GuildMedia;
 
 /** Forum posts of ours whose first message findPosted reads, newest first. */
 const FORUM_POSTS_READ = 10;
@@ -63,7 +66,7 @@ export class DigestThreads {
     const known = this.forums.get(channelId);
     if (known !== undefined) return known;
     const c = (await this.rest.get(Routes.channel(channelId))) as APIChannel;
-    const forum = c.type === ChannelType.GuildForum || c.type === ChannelType.GuildMedia;
+    const forum = isForumType(c.type);
     this.forums.set(channelId, forum);
     return forum;
   }
@@ -117,6 +120,7 @@ export class DigestThreads {
     if (message.kind === 'digestHeader') return { name: threadName(message) };
     if (message.kind !== 'digestPaper') return null;
     const post = await this.latestForumPost(guildId, channelId, await selfId());
+    // No name: a post exists already, so placeFor starts no thread.
     return post ? { name: '', parentMessageId: post } : null;
   }
 

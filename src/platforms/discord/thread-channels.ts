@@ -8,8 +8,9 @@
  *   commands only inside posts, and a forum's digest is one new post per digest
  *   (digest-threads.ts). The member's permissions there are the forum's (threads inherit them).
  */
-import { ChannelType, type Client } from 'discord.js';
+import type { Client } from 'discord.js';
 import type { Logger } from '../../core/ports.js';
+import { isForumType } from './digest-threads.js';
 import { forLog } from './errors.js';
 
 async function channelOf(client: Client, channelId: string, log: Logger) {
@@ -32,5 +33,5 @@ export async function forumOf(client: Client, channelId: string, log: Logger): P
   const channel = await channelOf(client, channelId, log);
   if (!channel?.isThread()) return null;
   const parent = channel.parent;
-  return parent && (parent.type === ChannelType.GuildForum || parent.type === ChannelType.GuildMedia) ? parent.id : null;
+  return parent && isForumType(parent.type) ? parent.id : null;
 }

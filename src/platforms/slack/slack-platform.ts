@@ -34,7 +34,7 @@ import { StoreInstallationStore } from './install-store.js';
 import { AppHome } from './app-home.js';
 import { SubscribePolicyService } from './policy.js';
 import { escapeMrkdwn, LINK_ACTION_PREFIX, postArgs, renderReply, updateArgs } from './render.js';
-import { findKeyed, replyOrPost } from './find-posted.js';
+import { findKeyed, replyOrPost } from './thread-replies.js';
 import { withUsergroupPings } from './usergroup-pings.js';
 import { actionSurface, actionTeam, parseSlash, toActionEvent, toInvocation, toReactionEvent, type BlockActionsBody, type ReactionEventBody, type SlashCommandBody } from './translate.js';
 import { httpReceiver, socketReceiver } from './slack-receivers.js';
