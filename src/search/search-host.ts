@@ -11,6 +11,7 @@ import { Corpus } from './planner.js';
 import type { QueryCost } from './posting-counts.js';
 import { Segment } from './segment.js';
 import { verifySegments, type SegmentImage } from './snapshot.js';
+import { defaultWordVectors } from './word-vectors.js';
 
 export interface GenPayload {
   base: SegmentImage;
@@ -33,7 +34,7 @@ export class SearchHost {
 
   attach(gen: number, p: GenPayload): void {
     if (p.verify) verifySegments(p.base, p.delta);
-    const corpus = new Corpus(this.segment(p.base), p.delta ? this.segment(p.delta) : null);
+    const corpus = new Corpus(this.segment(p.base), p.delta ? this.segment(p.delta) : null, { meaning: defaultWordVectors() });
     corpus.applyMeta(p.meta);
     this.gens.set(gen, corpus);
   }
