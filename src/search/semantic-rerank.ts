@@ -15,14 +15,17 @@
  * 20 keeps a margin, and Lunr scoring 30 papers for it rather than 16 costs a description
  * ~0.5 ms at 80k papers (60 costs ~3 ms). The vectors alone find a description's paper in
  * their first ten only ~40% of the time: they break near-ties, they do not rank.
- * Short queries (topics, names) are left to Lunr: two or three words say too little.
+ * Shorter queries (topics, names) are left to Lunr: four words say too little, and
+ * re-ranking topical queries of four ("sparse attention long context") made searches just
+ * after an index swap slower (p99 over the first 3 s, 80k papers: 19-22 ms, 11-13 without)
+ * for no measured gain; descriptions rank the same with 4, 5 or 6 as the minimum.
  */
 import type { ParsedQuery } from './query.js';
 import type { WordVectors } from './word-vectors.js';
 
 export const RERANK_DEPTH = 20;
 export const RERANK_WEIGHT = 0.3;
-export const RERANK_MIN_TERMS = 4;
+export const RERANK_MIN_TERMS = 5;
 
 /**
  * The query's vector when it is a description worth re-ranking, else null. Typed searches

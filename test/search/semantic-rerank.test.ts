@@ -19,6 +19,7 @@ const MODEL = tinyModel({
   token: [1, 0, 0],
   pool: [1, 0, 0],
   layer: [1, 0, 0],
+  edge: [1, 0, 0],
   audio: [0.9, 0.1, 0],
   pixel: [0, 0, 1],
 });
@@ -37,8 +38,8 @@ function segment(docs: IndexDoc[], vectors: WordVectors | null): Segment {
 // The same words for the query in both; p1 (indexed first, so Lunr's tiebreak winner) adds
 // a word about pixels, p2 one about audio, which the model puts beside the query's words.
 const DOCS = [
-  doc('2501.00001', 'Alpha', 'graph token pool layer pixel'),
-  doc('2501.00002', 'Bravo', 'graph token pool layer audio'),
+  doc('2501.00001', 'Alpha', 'graph token pool layer edge pixel'),
+  doc('2501.00002', 'Bravo', 'graph token pool layer edge audio'),
   doc('2501.00003', 'Charlie', 'graph token unrelated words here'),
 ];
 const ids = (c: Corpus, q: string, opts = {}) => c.search(parseQuery(q), opts).hits.map((h) => h.id);
@@ -47,28 +48,28 @@ describe('semantic re-ranking', () => {
   it('lifts the paper whose meaning agrees with a description over an equal lexical match', () => {
     const withModel = new Corpus(segment(DOCS, MODEL), null, { meaning: MODEL });
     const lunrOnly = new Corpus(segment(DOCS, MODEL));
-    expect(ids(lunrOnly, 'graph token pool layer')).toEqual(['2501.00001', '2501.00002', '2501.00003']);
-    expect(ids(withModel, 'graph token pool layer')).toEqual(['2501.00002', '2501.00001', '2501.00003']);
+    expect(ids(lunrOnly, 'graph token pool layer edge')).toEqual(['2501.00001', '2501.00002', '2501.00003']);
+    expect(ids(withModel, 'graph token pool layer edge')).toEqual(['2501.00002', '2501.00001', '2501.00003']);
     // Scores still fall down the list, and each hit keeps its own matched terms.
-    const hits = withModel.search(parseQuery('graph token pool layer')).hits;
+    const hits = withModel.search(parseQuery('graph token pool layer edge')).hits;
     for (let i = 1; i < hits.length; i++) expect(hits[i]!.score).toBeLessThanOrEqual(hits[i - 1]!.score);
     expect(hits[2]!.matched.sort()).toEqual(['graph', 'token']);
     // Pages of the re-ranked list are the list, cut.
-    expect([...ids(withModel, 'graph token pool layer', { limit: 1 }), ...ids(withModel, 'graph token pool layer', { limit: 2, offset: 1 })]).toEqual(
-      ids(withModel, 'graph token pool layer'),
+    expect([...ids(withModel, 'graph token pool layer edge', { limit: 1 }), ...ids(withModel, 'graph token pool layer edge', { limit: 2, offset: 1 })]).toEqual(
+      ids(withModel, 'graph token pool layer edge'),
     );
   });
 
   it('leaves short queries, "similar" and paper vectors of another model to Lunr', () => {
     const withModel = new Corpus(segment(DOCS, MODEL), null, { meaning: MODEL });
-    expect(ids(withModel, 'graph token pool')).toEqual(['2501.00001', '2501.00002', '2501.00003']);
-    expect(descriptionVector(MODEL, { ...parseQuery('graph token pool layer'), rankAllTermsFirst: false })).toBeNull();
+    expect(ids(withModel, 'graph token pool layer')).toEqual(['2501.00001', '2501.00002', '2501.00003']);
+    expect(descriptionVector(MODEL, { ...parseQuery('graph token pool layer edge'), rankAllTermsFirst: false })).toBeNull();
     const other = tinyModel({ graph: [0, 1, 0], audio: [1, 0, 0] });
     const mixed = new Corpus(segment(DOCS, other), null, { meaning: MODEL });
-    expect(ids(mixed, 'graph token pool layer')).toEqual(['2501.00001', '2501.00002', '2501.00003']);
+    expect(ids(mixed, 'graph token pool layer edge')).toEqual(['2501.00001', '2501.00002', '2501.00003']);
     const none = new Corpus(segment(DOCS, null), null, { meaning: MODEL });
     expect(none.base.header.vectors).toBeNull();
-    expect(ids(none, 'graph token pool layer')).toEqual(['2501.00001', '2501.00002', '2501.00003']);
+    expect(ids(none, 'graph token pool layer edge')).toEqual(['2501.00001', '2501.00002', '2501.00003']);
   });
 
   it('reorders only the head, each tier among itself, and never the papers a query names', () => {
