@@ -24,7 +24,6 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
 COPY --from=build /app/sample ./sample
-COPY --from=build /app/models ./models
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]

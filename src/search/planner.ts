@@ -31,10 +31,8 @@ import { DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET, addClauses, clampInt, rankKey } f
 import { PostingCounts } from './posting-counts.js';
 import type { ParsedQuery } from './query.js';
 import { FIELD_NAMES, NF, type Segment } from './segment.js';
-import { RERANK_DEPTH, descriptionVector, rerankHead } from './semantic-rerank.js';
 import { didYouMean } from './suggest.js';
 import type { Exp, TokenSetStatics } from './vocab-expansion.js';
-import type { WordVectors } from './word-vectors.js';
 
 /** Tiers with at most this many papers are scored whole. */
 const SCORE_ALL = 48;
@@ -57,24 +55,15 @@ interface Scored {
 
 export class Corpus extends PostingCounts {
   private readonly scoreAll: number;
-  /** The model descriptions are re-ranked with (semantic-rerank.ts); null when off or when a segment's paper vectors are another model's. */
-  private readonly meaning: WordVectors | null;
 
   constructor(
     base: Segment,
     delta: Segment | null = null,
-    /**
-     * `scoreAll`: tiers up to this size are scored whole (tests set it low to exercise the
-     * top-k search). `meaning`: re-rank descriptions with these word vectors; without it a
-     * page is exactly what one Lunr pass returns.
-     */
-    tuning: { scoreAll?: number; meaning?: WordVectors | null } = {},
+    /** `scoreAll`: tiers up to this size are scored whole (tests set it low to exercise the top-k search). */
+    tuning: { scoreAll?: number } = {},
   ) {
     super(base, delta);
     this.scoreAll = tuning.scoreAll ?? SCORE_ALL;
-    const wv = tuning.meaning ?? null;
-    const same = (seg: Segment | null) => !seg || seg.header.vectors?.model === wv?.id;
-    this.meaning = wv && same(base) && same(delta) ? wv : null;
   }
 
   search(parsed: ParsedQuery, opts: SearchOptions = {}): SearchResult {
@@ -101,9 +90,7 @@ export class Corpus extends PostingCounts {
 
     // 4. Lunr scores what can reach the page.
     const ctx: QueryContext = { parsed, exps, scored: new Map() };
-    const meaning = this.meaning ? descriptionVector(this.meaning, parsed) : null;
-    // A description's head is re-ranked as a whole, so it is found whole whatever the page.
-    const need = meaning ? Math.max(offset + limit, RERANK_DEPTH) : offset + limit;
+    const need = offset + limit;
     const out: { g: number; tier: number }[] = [];
     if (knownList.length) {
       this.score(ctx, knownList);
@@ -120,19 +107,10 @@ export class Corpus extends PostingCounts {
     let top = 0;
     for (const s of ctx.scored.values()) if (s && s.score > top) top = s.score;
     const step = top + 1;
-    const lunrScore = (g: number) => ctx.scored.get(g)?.score ?? 0;
-    // Re-ranked, each place keeps the score Lunr gave that place, so scores still fall down the list.
-    const placeScores = out.map(({ g, tier }) => lunrScore(g) + tier * step);
-    if (meaning) {
-      rerankHead(out, meaning, lunrScore, (g) => {
-        const [seg, d] = this.segOf(g);
-        return seg.docVector(d);
-      });
-    }
     const result: SearchResult = {
-      hits: out.slice(offset, offset + limit).map(({ g }, i) => {
+      hits: out.slice(offset, offset + limit).map(({ g, tier }) => {
         const s = ctx.scored.get(g);
-        return { id: this.docId(g), score: placeScores[offset + i]!, matched: s ? [...s.matched] : [] };
+        return { id: this.docId(g), score: (s?.score ?? 0) + tier * step, matched: s ? [...s.matched] : [] };
       }),
       total,
       terms: [...parsed.words],
@@ -174,9 +152,7 @@ export class Corpus extends PostingCounts {
     const eps = (x: number) => Math.abs(x) * 1e-9 + 1e-9;
     const best: number[] = [];
     let theta = Number.NEGATIVE_INFINITY;
-    // Half again r: the r-th score and the sum of the r-th paper asked are nearly equal, so a
-    // first batch of exactly r almost always needed a second (30 asked for r = 30 became ~90).
-    for (let batch = Math.max(FIRST_BATCH, Math.ceil(r * 1.5)); ; batch *= 2) {
+    for (let batch = Math.max(FIRST_BATCH, r); ; batch *= 2) {
       const now = this.highest(members, batch, asked);
       if (!now.length) return best;
       for (const g of now) this.picked[g] = asked;

@@ -11,7 +11,6 @@ import { Corpus } from './planner.js';
 import type { QueryCost } from './posting-counts.js';
 import { Segment } from './segment.js';
 import { verifySegments, type SegmentImage } from './snapshot.js';
-import { defaultWordVectors } from './word-vectors.js';
 
 export interface GenPayload {
   base: SegmentImage;
@@ -34,7 +33,7 @@ export class SearchHost {
 
   attach(gen: number, p: GenPayload): void {
     if (p.verify) verifySegments(p.base, p.delta);
-    const corpus = new Corpus(this.segment(p.base), p.delta ? this.segment(p.delta) : null, { meaning: defaultWordVectors() });
+    const corpus = new Corpus(this.segment(p.base), p.delta ? this.segment(p.delta) : null);
     corpus.applyMeta(p.meta);
     this.gens.set(gen, corpus);
   }

@@ -104,7 +104,6 @@ export class SegmentBuilder extends SegmentCorpus {
       postings,
       stats: { documentCount, fieldLengthSums },
       base: base ? { id: base.id, docs: base.docs, terms: base.terms } : null,
-      vectors: this.vectors ? { model: this.vectors.id, dim: this.vectors.dim } : null,
     };
     const w = new SegmentWriter(
       header,
@@ -138,7 +137,6 @@ export class SegmentBuilder extends SegmentCorpus {
         fp: 2 * n,
         ...(dead.length ? { dead: dead.length } : {}),
         ...(docsJson ? { docsJson: docsJson.length } : {}),
-        ...(this.vectors ? { dvec: n * this.vectors.dim } : {}),
       },
       this.shared,
     );
@@ -231,7 +229,6 @@ export class SegmentBuilder extends SegmentCorpus {
       }
       for (let k = start; k < at; k++) slotOf[v.vec[k]!] = -1;
     }
-    this.writeDocVectors(v.dvec);
     this.tokens.release();
 
     // Shards through lunr.Builder's createFieldVectors, with corpus-wide statistics.
@@ -332,26 +329,5 @@ export class SegmentBuilder extends SegmentCorpus {
     }
 
     return w.finish();
-  }
-
-  /**
-   * Each paper's vector from the tokens of its title and abstract (fields 0 and 1, which
-   * lie side by side in tokens), as WordVectors.embed computes it, ×127 as 8-bit integers.
-   */
-  private writeDocVectors(out: Int8Array): void {
-    const wv = this.vectors;
-    if (!wv) return;
-    const dim = wv.dim;
-    const rowOfTemp = Int32Array.from(this.termStr, (t) => wv.row(t));
-    const acc = new Float32Array(dim);
-    for (let d = 0; d < this.ids.length; d++) {
-      acc.fill(0);
-      let any = false;
-      for (let j = this.tokOff.a[d * NF]!; j < this.tokOff.a[d * NF + 2]!; j++) {
-        if (wv.addTerm(acc, rowOfTemp[this.tokens.a[j]!]!)) any = true;
-      }
-      if (!any || !wv.finish(acc)) continue; // no known term: a zero vector, which matches nothing
-      for (let k = 0; k < dim; k++) out[d * dim + k] = Math.round(acc[k]! * 127);
-    }
   }
 }

@@ -12,7 +12,6 @@ import type { IndexDoc } from '../core/ports.js';
 import { docMeta, toLunrDoc } from './index-builder.js';
 import { indexTerm, rawTokens } from './query.js';
 import { FIELD_NAMES, NF, dayNumber, type Segment } from './segment.js';
-import { defaultWordVectors, type WordVectors } from './word-vectors.js';
 
 /**
  * Papers per lunr.Builder: bounds what a shard adds to the build's live heap. At 80k papers
@@ -69,8 +68,6 @@ export interface SegmentBuilderOptions {
   shared?: boolean;
   /** Keep the IndexDocs in the segment (deltas: so the next delta can be rebuilt from them). */
   keepDocs?: boolean;
-  /** The model paper vectors (dvec) come from; default the committed one, null for none. */
-  vectors?: WordVectors | null;
 }
 
 export class SegmentCorpus {
@@ -79,7 +76,6 @@ export class SegmentCorpus {
   protected readonly shardDocs: number;
   protected readonly shared: boolean;
   protected readonly keepDocs: boolean;
-  protected readonly vectors: WordVectors | null;
 
   protected readonly seen = new Set<string>();
   protected readonly ids: string[] = [];
@@ -123,7 +119,6 @@ export class SegmentCorpus {
     this.shardDocs = Math.max(1, opts.shardDocs ?? DEFAULT_SHARD_DOCS);
     this.shared = opts.shared ?? true;
     this.keepDocs = opts.keepDocs ?? this.kind === 'delta';
-    this.vectors = opts.vectors === undefined ? defaultWordVectors() : opts.vectors;
     this.tokOff.push(0);
     this.twOff.push(0);
   }

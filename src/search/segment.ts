@@ -23,7 +23,7 @@ import { INDEX_FIELDS } from './query.js';
 
 export const SEGMENT_MAGIC = 'LUNRSEG1';
 /** Bump when the layout or anything that changes weights (tokenising, fields, boosts) changes. */
-export const SEGMENT_FORMAT = 7; // 2: BM25 k1 0.6; 3: postings carry their weights (postW), no impact order; 4: field-vector weights in 16 bits (vecW); 5: title boost 0.1 (index-builder.ts); 6: number forms (number-forms.ts); 7: paper vectors (dvec, word-vectors.ts)
+export const SEGMENT_FORMAT = 6; // 2: BM25 k1 0.6; 3: postings carry their weights (postW), no impact order; 4: field-vector weights in 16 bits (vecW); 5: title boost 0.1 (index-builder.ts); 6: number forms (number-forms.ts)
 export const NF = INDEX_FIELDS.length;
 export const FIELD_NAMES: readonly string[] = INDEX_FIELDS;
 export const BOOSTS: readonly number[] = INDEX_FIELDS.map((f) => FIELD_BOOSTS[f]);
@@ -68,16 +68,15 @@ const SECTION_KINDS = {
   fp: 'u32',
   dead: 'u32',
   docsJson: 'u8',
-  dvec: 'i8',
 } as const;
 
 export type SectionName = keyof typeof SECTION_KINDS;
 type Kind = (typeof SECTION_KINDS)[SectionName];
-type ViewOf<K extends Kind> = K extends 'i8' ? Int8Array : K extends 'u8' ? Uint8Array : K extends 'u16' ? Uint16Array : K extends 'i32' ? Int32Array : Uint32Array;
+type ViewOf<K extends Kind> = K extends 'u8' ? Uint8Array : K extends 'u16' ? Uint16Array : K extends 'i32' ? Int32Array : Uint32Array;
 export type Views = { [S in SectionName]: ViewOf<(typeof SECTION_KINDS)[S]> };
 
-const BYTES: Record<Kind, number> = { i8: 1, u8: 1, u16: 2, u32: 4, i32: 4 };
-const CTOR = { i8: Int8Array, u8: Uint8Array, u16: Uint16Array, u32: Uint32Array, i32: Int32Array } as const;
+const BYTES: Record<Kind, number> = { u8: 1, u16: 2, u32: 4, i32: 4 };
+const CTOR = { u8: Uint8Array, u16: Uint16Array, u32: Uint32Array, i32: Int32Array } as const;
 
 /** upvotes === null is stored as this. */
 export const NO_UPVOTES = -2147483648;
@@ -98,11 +97,6 @@ export interface SegmentHeader {
   /** What lunr's BM25 weights were computed with: documentCount and Σ field lengths. */
   stats: { documentCount: number; fieldLengthSums: number[] };
   base: { id: string; docs: number; terms: number } | null;
-  /**
-   * Each paper's meaning as a unit vector of `dim` 8-bit components ×127 (dvec), from the
-   * word-vectors model `model` (its id); null when the segment was built without one.
-   */
-  vectors: { model: string; dim: number } | null;
   sections: Partial<Record<SectionName, [offset: number, length: number]>>;
 }
 
@@ -228,7 +222,6 @@ function* checkTables(v: Views, h: SegmentHeader): Generator<void> {
   need(v.upvotes.length === n && v.hasCode.length === n && v.fp.length === 2 * n, 'metadata');
   yield* offsets(v.featOff, n, v.featDays.length, 'featured days');
   if (h.kind === 'delta') need(h.base !== null, 'base');
-  need(v.dvec.length === (h.vectors ? n * h.vectors.dim : 0), 'paper vectors');
 }
 
 /**
@@ -417,12 +410,6 @@ export class Segment {
   upvotes(d: number): number | null {
     const u = this.v.upvotes[d]!;
     return u === NO_UPVOTES ? null : u;
-  }
-
-  /** Paper d's vector (components ×127), or null when the segment has none. */
-  docVector(d: number): Int8Array | null {
-    const dim = this.header.vectors?.dim;
-    return dim ? this.v.dvec.subarray(d * dim, (d + 1) * dim) : null;
   }
 
   /** The IndexDocs a delta was built from (kept so the next delta can be rebuilt without the store). */

@@ -12,7 +12,6 @@ import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import type { Logger } from '../core/ports.js';
 import { readSegmentHeader, type SegmentHeader } from './segment.js';
-import { defaultWordVectorsId } from './word-vectors.js';
 
 /** Bump when the manifest layout changes (segment layout changes bump SEGMENT_FORMAT). */
 export const SNAPSHOT_VERSION = 2;
@@ -115,11 +114,6 @@ export async function loadSnapshot(dir: string, shared = true, deep = true): Pro
   if (m.delta) {
     delta = await readSegmentFile(dir, m.delta, shared, deep);
     if (delta.header.kind !== 'delta' || delta.header.base?.id !== base.header.id) throw new Error('delta segment belongs to another base');
-  }
-  // Paper vectors from another model (or none) would be compared with this model's query vectors.
-  const model = defaultWordVectorsId();
-  for (const seg of [base, delta]) {
-    if (seg && (seg.header.vectors?.model ?? null) !== model) throw new Error('built with other word vectors (models/word-vectors.bin)');
   }
   return { revision: m.revision, builtAt: String(m.builtAt ?? ''), base, baseFile: m.base.file, delta };
 }

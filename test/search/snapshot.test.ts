@@ -130,13 +130,6 @@ describe('snapshot files', () => {
     ['a segment from another lunr version', (dir) => fs.writeFileSync(segFile(dir, 'base'), edited(base, '"lunr":"2.3.9"', '"lunr":"1.0.0"'))],
     ['other field boosts', (dir) => fs.writeFileSync(segFile(dir, 'base'), edited(base, '"boosts":[0.1,1,1,0.3]', '"boosts":[0.1,1,1,0.4]'))],
     [
-      'paper vectors of another word-vectors model',
-      (dir) => {
-        const id = base.header.vectors!.model;
-        fs.writeFileSync(segFile(dir, 'delta'), edited(delta, `"model":"${id}"`, `"model":"${'0'.repeat(id.length)}"`));
-      },
-    ],
-    [
       'a delta of another base',
       (dir) => {
         const m = manifest(dir);
