@@ -67,9 +67,12 @@ describe('Discord sharding across two bot processes', () => {
     expect(discord.gateway.readySessions).toBe(SHARDS);
     expect(discord.gateway.closes).toEqual([]);
     // Discord allows one identify per bucket per 5 s for the whole bot: the two processes take turns through Redis.
+    // The gate spaces the turns by exactly 5 s; the frames arrive that far apart give or take how long each process
+    // took from its turn to the socket (measured 4,831 ms once on a loaded machine). Without the gate they arrive
+    // together (within ~0.2 s), so 4 s tells the two apart with room for a slow machine.
     for (const bucket of [0, 1]) {
       const [first, second] = discord.gateway.identifies.filter((i) => i.shard![0] % 2 === bucket).map((i) => i.at);
-      expect(second! - first!, `bucket ${bucket}`).toBeGreaterThanOrEqual(4_900);
+      expect(second! - first!, `bucket ${bucket}`).toBeGreaterThanOrEqual(4_000);
     }
 
     // A search and a `digest now` in every guild: delivered on its shard only, answered once, by its owner.
