@@ -152,7 +152,10 @@ export class Corpus extends PostingCounts {
     const eps = (x: number) => Math.abs(x) * 1e-9 + 1e-9;
     const best: number[] = [];
     let theta = Number.NEGATIVE_INFINITY;
-    for (let batch = Math.max(FIRST_BATCH, r); ; batch *= 2) {
+    // Half again r: the r-th score and the sum of the r-th paper asked are nearly equal, so a
+    // first batch of exactly r almost always needed a second (at 80k papers, r = 30 had Lunr
+    // score ~90 papers in two passes; 1.5 r, ~45 in one).
+    for (let batch = Math.max(FIRST_BATCH, Math.ceil(r * 1.5)); ; batch *= 2) {
       const now = this.highest(members, batch, asked);
       if (!now.length) return best;
       for (const g of now) this.picked[g] = asked;
